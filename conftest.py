@@ -1,0 +1,95 @@
+"""Shared test fixtures: an office, its reference data, and a named user for every role.
+
+`users["programme"]` is a programme officer of `office` assigned to `programme`;
+`users["outsider"]` belongs to another office only; `users["anonymous"]` is None.
+"""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from peacebuild.accounts.models import Membership, User
+from peacebuild.accounts.roles import Role
+from peacebuild.activities.models import ActivityType
+from peacebuild.mandates.models import Office
+from peacebuild.places.models import Place
+from peacebuild.places.services import places_load_tajikistan
+from peacebuild.programmes.models import Programme
+
+ROLES = [r.value for r in Role]
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def places(db) -> dict[str, Place]:
+    places_load_tajikistan()
+    return {p.code: p for p in Place.objects.filter(level__lte=Place.Level.REGION)}
+
+
+@pytest.fixture
+def office(db) -> Office:
+    return Office.objects.create(code="tst", name="Test Office of Peace-building",
+                                 established_on=dt.date(2000, 6, 1))
+
+
+@pytest.fixture
+def other_office(db) -> Office:
+    return Office.objects.create(code="oth", name="Other Office",
+                                 established_on=dt.date(2001, 1, 1))
+
+
+@pytest.fixture
+def programme(office) -> Programme:
+    return Programme.objects.create(office=office, code="dialogue", name="Dialogue")
+
+
+@pytest.fixture
+def other_programme(office) -> Programme:
+    return Programme.objects.create(office=office, code="rule-of-law", name="Rule of law")
+
+
+@pytest.fixture
+def activity_type(db) -> ActivityType:
+    return ActivityType.objects.get_or_create(
+        code="discussion-club",
+        defaults={"name": "Political discussion club meeting",
+                  "category": ActivityType.Category.DIALOGUE},
+    )[0]
+
+
+@pytest.fixture
+def training_type(db) -> ActivityType:
+    return ActivityType.objects.get_or_create(
+        code="training", defaults={"name": "Training course",
+                                   "category": ActivityType.Category.TRAINING},
+    )[0]
+
+
+def make_user(username: str, office: Office | None, role: str | None) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, first_name=username.title())
+    if office is not None and role is not None:
+        Membership.objects.create(user=user, office=office, role=role)
+    return user
+
+
+@pytest.fixture
+def users(office, other_office, programme) -> dict[str, User | None]:
+    named: dict[str, User | None] = {role: make_user(role, office, role) for role in ROLES}
+    named["programme"].memberships.get().programmes.add(programme)
+    named["outsider"] = make_user("outsider", other_office, Role.HEAD)
+    named["anonymous"] = None
+    return named
+
+
+@pytest.fixture
+def client_for(users):
+    """client_for("viewer") → a Client signed in as that user (anonymous: not signed in)."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        if users[name] is not None:
+            client.force_login(users[name])
+        return client
+
+    return make

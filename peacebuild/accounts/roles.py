@@ -1,0 +1,46 @@
+"""The roles of DESIGN.md and what each may do: a matrix kept as data and tested.
+
+A user holds a role in an office through a Membership. Pages ask for a
+capability, never for a role by name, so a new page joins the matrix by
+declaring which capability it needs.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    HEAD = "head", _("Head of office")
+    PROGRAMME = "programme", _("Programme officer")
+    MONITORING = "monitoring", _("M&E officer")
+    HUMAN_RIGHTS = "human_rights", _("Human-rights officer")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Can(StrEnum):
+    VIEW_RECORDS = "view_records"  # non-case records of the office
+    EDIT_ACTIVITIES = "edit_activities"  # activities and attendance (own programmes)
+    EDIT_REFERENCE = "edit_reference"  # centres, partners, documents
+    EDIT_MANDATE = "edit_mandate"  # mandate periods and their documents
+    EDIT_RESULTS = "edit_results"  # results framework (later issue)
+    APPROVE = "approve"  # reports, benchmarks, mandate proposals
+    VIEW_AUDIT = "view_audit"
+    VIEW_CASES = "view_cases"  # casework (later issue)
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
+    Role.HEAD: frozenset(
+        {Can.VIEW_RECORDS, Can.EDIT_REFERENCE, Can.EDIT_MANDATE, Can.APPROVE, Can.VIEW_AUDIT}
+    ),
+    Role.PROGRAMME: frozenset({Can.VIEW_RECORDS, Can.EDIT_ACTIVITIES, Can.EDIT_REFERENCE}),
+    Role.MONITORING: frozenset({Can.VIEW_RECORDS, Can.EDIT_RESULTS}),
+    Role.HUMAN_RIGHTS: frozenset({Can.VIEW_RECORDS, Can.VIEW_CASES}),
+    Role.VIEWER: frozenset({Can.VIEW_RECORDS}),
+}
+
+# Which role to name in a 403 page when a capability is missing.
+CAPABILITY_ROLES: dict[Can, list[str]] = {
+    can: [role for role in Role if can in ROLE_CAPABILITIES[role]] for can in Can
+}

@@ -1,0 +1,121 @@
+"""Reads of activities: one filter, used by the list, its CSV export and the figures engine."""
+
+import datetime as dt
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from peacebuild.mandates.models import Office
+
+from .models import Activity
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """What a user can filter activities by. Empty fields do not filter."""
+
+    programme: int | None = None
+    type: int | None = None
+    category: str = ""  # ActivityType.Category
+    region: int | None = None
+    partner: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, query: QueryDict | dict[str, Any]) -> "ActivityFilter":
+        """Parse a query string; raises ValidationError naming the bad parameter."""
+        errors: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        for name in ("programme", "type", "region", "partner"):
+            raw = (query.get(name) or "").strip()
+            if raw:
+                if raw.isdigit():
+                    values[name] = int(raw)
+                else:
+                    errors[name] = _("“%(value)s” is not a valid choice.") % {"value": raw}
+        for name in ("date_from", "date_to"):
+            raw = (query.get(name) or "").strip()
+            if raw:
+                try:
+                    parsed = parse_date(raw)
+                except ValueError:
+                    parsed = None
+                if parsed is None:
+                    errors[name] = _("“%(value)s” is not a date (write YYYY-MM-DD).") % {
+                        "value": raw
+                    }
+                else:
+                    values[name] = parsed
+        values["category"] = (query.get("category") or "").strip()
+        values["q"] = (query.get("q") or "").strip()[:200]
+        result = cls(**values)
+        if result.date_from and result.date_to and result.date_to < result.date_from:
+            errors["date_to"] = _("The end of the date range is before its start.")
+        if errors:
+            raise ValidationError(errors)
+        return result
+
+    def as_query(self) -> dict[str, str]:
+        """The filter as query parameters (only those set), for links to the records."""
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value not in (None, ""):
+                out[f.name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return out
+
+    def is_empty(self) -> bool:
+        return not any(asdict(self).values())
+
+
+def filter_activities(office: Office, flt: ActivityFilter) -> QuerySet[Activity]:
+    """Activities of the office matching the filter. An activity matches a date range when
+    it overlaps it."""
+    qs = Activity.objects.filter(office=office)
+    if flt.programme:
+        qs = qs.filter(programme_id=flt.programme)
+    if flt.type:
+        qs = qs.filter(type_id=flt.type)
+    if flt.category:
+        qs = qs.filter(type__category=flt.category)
+    if flt.region:
+        qs = qs.filter(region_id=flt.region)
+    if flt.partner:
+        qs = qs.filter(partners__id=flt.partner)
+    if flt.date_from:
+        qs = qs.filter(ends_on__gte=flt.date_from)
+    if flt.date_to:
+        qs = qs.filter(starts_on__lte=flt.date_to)
+    if flt.q:
+        qs = qs.filter(Q(title__icontains=flt.q) | Q(description__icontains=flt.q))
+    return qs
+
+
+def activities_page(
+    qs: QuerySet[Activity], *, after: str | None, size: int = 50
+) -> tuple[list[Activity], str | None]:
+    """One page in (starts_on desc, id desc) order, from a keyset cursor "YYYY-MM-DD.id".
+
+    Keyset pagination costs the same on page 1 and page 20,000: the index on
+    (office, starts_on, id) is entered at the cursor, never scanned from the top.
+    """
+    qs = qs.order_by("-starts_on", "-id").select_related("type", "programme", "region", "place")
+    if after:
+        day_raw, _sep, pk_raw = after.partition(".")
+        day = parse_date(day_raw) if day_raw else None
+        if day is None or not pk_raw.isdigit():
+            raise ValidationError({"after": _("This page link is broken; start from page one.")})
+        pk = int(pk_raw)
+        qs = qs.filter(Q(starts_on__lt=day) | Q(starts_on=day, id__lt=pk))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    cursor = f"{rows[-1].starts_on.isoformat()}.{rows[-1].pk}" if more and rows else None
+    return rows, cursor

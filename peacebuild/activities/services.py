@@ -1,0 +1,171 @@
+"""Writes for activities, attendance and centres. Each validates fully, saves atomically
+and logs to the audit trail; a failure saves nothing."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from peacebuild.accounts.audit import record, record_delete, save_audited, snapshot
+from peacebuild.accounts.models import AuditEntry
+from peacebuild.mandates.models import Office
+
+from .models import (
+    MAX_PARTICIPANTS,
+    Activity,
+    AgeGroup,
+    Attendance,
+    Centre,
+    ParticipantCategory,
+    Sex,
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    category: str
+    sex: str
+    age_group: str = AgeGroup.UNKNOWN
+
+
+def _clean_attendance(cells: Mapping[Cell, Any]) -> dict[Cell, int]:
+    """Counts as integers; zero cells dropped; bad keys and counts raise with a clear message."""
+    clean: dict[Cell, int] = {}
+    errors: list[str] = []
+    for cell, raw in cells.items():
+        if cell.category not in ParticipantCategory.values or cell.sex not in Sex.values or (
+            cell.age_group not in AgeGroup.values
+        ):
+            errors.append(_("Unknown attendance cell: %(cell)s.") % {"cell": cell})
+            continue
+        try:
+            count = int(raw or 0)
+        except (TypeError, ValueError):
+            errors.append(_("“%(value)s” is not a whole number.") % {"value": raw})
+            continue
+        if count < 0:
+            errors.append(_("A count cannot be negative (%(value)s).") % {"value": count})
+        elif count > MAX_PARTICIPANTS:
+            errors.append(
+                _("%(value)s people in one cell is more than any activity holds (at most "
+                  "%(max)s).") % {"value": count, "max": MAX_PARTICIPANTS}
+            )
+        elif count:
+            clean[cell] = count
+    if errors:
+        raise ValidationError({"attendance": errors})
+    return clean
+
+
+def _check_activity(activity: Activity, attendance: dict[Cell, int]) -> None:
+    errors: dict[str, list[str]] = {}
+    office: Office = activity.office
+    first, last = office.life_range()
+    for field in ("starts_on", "ends_on"):
+        value = getattr(activity, field)
+        if value and not (first <= value <= last):
+            errors.setdefault(field, []).append(
+                _("%(date)s is far outside the life of %(office)s (%(first)s to %(last)s).")
+                % {"date": value, "office": office.code.upper(), "first": first, "last": last}
+            )
+    if activity.starts_on and activity.ends_on and activity.ends_on < activity.starts_on:
+        errors.setdefault("ends_on", []).append(_("The end date is before the start date."))
+    if activity.programme_id and activity.programme.office_id != office.pk:
+        errors.setdefault("programme", []).append(_("This programme belongs to another office."))
+    if activity.centre_id and activity.centre.office_id != office.pk:
+        errors.setdefault("centre", []).append(_("This centre belongs to another office."))
+    if activity.participants_total is not None and activity.participants_total > MAX_PARTICIPANTS:
+        errors.setdefault("participants_total", []).append(
+            _("%(value)s participants is more than any activity holds (at most %(max)s).")
+            % {"value": activity.participants_total, "max": MAX_PARTICIPANTS}
+        )
+    if attendance:
+        breakdown = sum(attendance.values())
+        if activity.participants_total is None:
+            activity.participants_total = breakdown
+        elif breakdown != activity.participants_total:
+            errors.setdefault("attendance", []).append(
+                _("The breakdown adds up to %(breakdown)s but the total says %(total)s.")
+                % {"breakdown": breakdown, "total": activity.participants_total}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save(activity: Activity, *, actor: Any, attendance: Mapping[Cell, Any] | None,
+          partners: Iterable[Any] | None, before: dict[str, Any] | None) -> Activity:
+    cells = _clean_attendance(attendance or {})
+    _check_activity(activity, cells)
+    activity.region = activity.place.region if activity.place_id else None
+    activity.full_clean(exclude=["region"])
+    with transaction.atomic():
+        activity.save()
+        if partners is not None:
+            activity.partners.set(partners)
+        if attendance is not None:
+            activity.attendance.all().delete()
+            Attendance.objects.bulk_create(
+                Attendance(activity=activity, category=c.category, sex=c.sex,
+                           age_group=c.age_group, count=n)
+                for c, n in cells.items()
+            )
+        after = snapshot(activity) | {"attendance": attendance_snapshot(activity)}
+        action = AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE
+        record(actor=actor, action=action, instance=activity, before=before, after=after)
+    return activity
+
+
+def activity_create(
+    *,
+    actor: Any,
+    office: Office,
+    attendance: Mapping[Cell, Any] | None = None,
+    partners: Iterable[Any] | None = None,
+    **fields: Any,
+) -> Activity:
+    """Record an activity with its attendance breakdown (cells → counts)."""
+    activity = Activity(office=office, created_by=actor if getattr(actor, "pk", None) else None,
+                        **fields)
+    return _save(activity, actor=actor, attendance=attendance, partners=partners, before=None)
+
+
+def activity_update(
+    *,
+    actor: Any,
+    activity: Activity,
+    attendance: Mapping[Cell, Any] | None = None,
+    partners: Iterable[Any] | None = None,
+    **fields: Any,
+) -> Activity:
+    """Change an activity; `attendance`, when given, replaces the whole breakdown."""
+    before = snapshot(activity) | {"attendance": attendance_snapshot(activity)}
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    return _save(activity, actor=actor, attendance=attendance, partners=partners, before=before)
+
+
+@transaction.atomic
+def activity_delete(*, actor: Any, activity: Activity) -> None:
+    before = snapshot(activity) | {"attendance": attendance_snapshot(activity)}
+    record_delete(actor=actor, instance=activity, before=before)
+    activity.delete()
+
+
+def attendance_snapshot(activity: Activity) -> dict[str, int]:
+    return {
+        f"{a.category}/{a.sex}/{a.age_group}": a.count
+        for a in activity.attendance.all().order_by("category", "sex", "age_group")
+    }
+
+
+@transaction.atomic
+def centre_save(*, actor: Any, centre: Centre) -> Centre:
+    """Create or update a centre (the caller has set its fields)."""
+    before = snapshot(Centre.objects.get(pk=centre.pk)) if centre.pk else None
+    if centre.partner_id and centre.partner.office_id != centre.office_id:
+        raise ValidationError({"partner": _("This organisation belongs to another office.")})
+    save_audited(actor=actor, instance=centre, before=before)
+    return centre

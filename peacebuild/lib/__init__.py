@@ -1,0 +1,1 @@
+"""Pure helpers that need no Django: formatting, names in several languages, cursors."""

@@ -1,0 +1,281 @@
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# UN document symbols: a series (S, A, E, SC…) then parts separated by "/", and for
+# resolutions an optional year in brackets: S/2004/331, S/RES/1274 (1999), SC/6417.
+SYMBOL_RE = re.compile(r"^[A-Z]{1,6}(/[A-Z0-9][A-Za-z0-9.\-]*)+( \(\d{4}\))?$")
+
+# No UN record predates the Charter; nothing is planned more than a decade ahead.
+EARLIEST_DATE = dt.date(1945, 6, 26)
+
+
+def validate_symbol(value: str) -> None:
+    if not SYMBOL_RE.match(value):
+        raise ValidationError(
+            _("“%(value)s” is not a UN document symbol. Write it like S/2004/331 or "
+              "S/RES/1274 (1999): capital letters and numbers separated by slashes."),
+            code="invalid_symbol",
+            params={"value": value},
+        )
+
+
+def validate_plausible_date(value: dt.date) -> None:
+    latest = dt.date.today() + dt.timedelta(days=3653)
+    if value is not None and not (EARLIEST_DATE <= value <= latest):
+        raise ValidationError(
+            _("%(value)s is outside the range Peacebuild accepts (%(first)s to %(last)s)."),
+            code="implausible_date",
+            params={"value": value, "first": EARLIEST_DATE, "last": latest},
+        )
+
+
+class SourceKind(models.TextChoices):
+    ENTERED = "entered", _("entered by staff")
+    DOCUMENT = "document", _("from a document")
+    PUBLIC = "public", _("from a public source")
+    INVENTED = "invented", _("invented by the demo for plausibility")
+
+
+class Sourced(models.Model):
+    """Where a record comes from: a document, a public source, or the demo's invention."""
+
+    source_kind = models.CharField(
+        _("source"), max_length=10, choices=SourceKind.choices, default=SourceKind.ENTERED
+    )
+    source_document = models.ForeignKey(
+        "mandates.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("source document"),
+    )
+    source_note = models.CharField(_("source note"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def source_label(self) -> str:
+        parts = [str(self.get_source_kind_display())]
+        if self.source_document_id:
+            parts.append(str(self.source_document))
+        if self.source_note:
+            parts.append(self.source_note)
+        return " — ".join(parts)
+
+
+class Office(Sourced):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country (ISO 3166-1)"), max_length=2, default="TJ")
+    seat = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("seat"),
+    )
+    established_on = models.DateField(_("established on"), validators=[validate_plausible_date])
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    predecessor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successors",
+        verbose_name=_("predecessor"),
+    )
+    successor_note = models.CharField(_("successor"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["established_on", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("established_on")),
+                name="office_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.closed_on and self.established_on and self.closed_on < self.established_on:
+            raise ValidationError(
+                {"closed_on": _("An office cannot close before it is established.")}
+            )
+
+    def life_range(self) -> tuple[dt.date, dt.date]:
+        """The dates an office's records may carry: its life, with a year's margin either side
+        for preparation and follow-up."""
+        margin = dt.timedelta(days=366)
+        end = self.closed_on or dt.date.today()
+        return self.established_on - margin, end + margin
+
+
+class Document(Sourced):
+    class Kind(models.TextChoices):
+        LETTER = "letter", _("letter")
+        RESOLUTION = "resolution", _("resolution")
+        REPORT = "report", _("report")
+        PRESS_RELEASE = "press_release", _("press release")
+        NEWS = "news", _("news article")
+        OTHER = "other", _("other")
+
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.CASCADE, related_name="documents",
+        verbose_name=_("office"),
+    )
+    symbol = models.CharField(
+        _("document symbol"), max_length=60, blank=True, validators=[validate_symbol],
+        help_text=_("The UN symbol, e.g. S/2004/331. Leave blank when the document has none "
+                    "or it is not known."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.LETTER)
+    dated_on = models.DateField(
+        _("date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    issued_on = models.DateField(
+        _("issued on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    original_language = models.CharField(_("original language"), max_length=10, default="en")
+    languages = models.JSONField(
+        _("available languages"), default=list, blank=True,
+        help_text=_("Language codes of the versions held, e.g. [\"en\", \"zh\"]."),
+    )
+    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
+    url = models.URLField(_("web address"), blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-dated_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["symbol"], condition=~models.Q(symbol=""), name="unique_document_symbol"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(issued_on__isnull=True)
+                | models.Q(dated_on__isnull=True)
+                | models.Q(issued_on__gte=models.F("dated_on")),
+                name="document_issued_after_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} — {self.title}" if self.symbol else self.title
+
+    def clean(self) -> None:
+        if self.issued_on and self.dated_on and self.issued_on < self.dated_on:
+            raise ValidationError({"issued_on": _("A document cannot be issued before its date.")})
+
+
+class MandatePeriod(Sourced):
+    """A period of an office's mandate, as proposed and then decided.
+
+    The status is not stored: it follows from the dates and the decision, so the
+    timeline can be shown as the office saw it on any past day.
+    """
+
+    class Decision(models.TextChoices):
+        PROPOSED = "proposed", _("proposed, not yet decided")
+        APPROVED = "approved", _("approved")
+        WITHDRAWN = "withdrawn", _("withdrawn or rejected")
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="periods", verbose_name=_("office")
+    )
+    starts_on = models.DateField(_("starts on"), validators=[validate_plausible_date])
+    ends_on = models.DateField(
+        _("ends on"), validators=[validate_plausible_date],
+        help_text=_("The day the mandate expires, as the deciding letter states it."),
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PROPOSED
+    )
+    proposed_on = models.DateField(
+        _("proposed on"), null=True, blank=True, validators=[validate_plausible_date],
+        help_text=_("When the extension was proposed (e.g. the date of the letter)."),
+    )
+    decided_on = models.DateField(
+        _("decided on"), null=True, blank=True, validators=[validate_plausible_date],
+        help_text=_("When the Council approved or took note. Blank if not known: an approved "
+                    "period then counts as decided from its start."),
+    )
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="periods",
+        verbose_name=_("authorising document"),
+    )
+    decided_by = models.CharField(
+        _("decided by"), max_length=300, blank=True,
+        help_text=_("How it was decided when there is no document on record, "
+                    "e.g. “letter of May 2002”."),
+    )
+
+    class Meta:
+        verbose_name = _("mandate period")
+        verbose_name_plural = _("mandate periods")
+        ordering = ["office", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office.code}: {self.starts_on} – {self.ends_on}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": _("A mandate period must end after it starts.")})
+        if self.decided_on and self.proposed_on and self.decided_on < self.proposed_on:
+            raise ValidationError(
+                {"decided_on": _("A decision cannot come before the proposal.")}
+            )
+
+    def known_on(self, day: dt.date) -> bool:
+        """Whether the office knew of this period on `day` (proposed or decided by then)."""
+        first = self.proposed_on or self.decided_on or self.starts_on
+        return first <= day
+
+    def approved_by(self, day: dt.date) -> bool:
+        if self.decision != self.Decision.APPROVED:
+            return False
+        return (self.decided_on or self.starts_on) <= day
+
+    def status_on(self, day: dt.date) -> str:
+        """proposed / approved (not started) / in force / ended / withdrawn, as seen on `day`."""
+        if self.decision == self.Decision.WITHDRAWN and (self.decided_on or day) <= day:
+            return "withdrawn"
+        if not self.approved_by(day):
+            return "proposed"
+        if day < self.starts_on:
+            return "approved"
+        if day < self.ends_on:
+            return "in_force"
+        return "ended"
+
+
+class HeadOfOffice(Sourced):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="heads")
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+    dates_note = models.CharField(
+        _("dates as known"), max_length=200, blank=True,
+        help_text=_("When exact dates are not known, e.g. “named in the 2001 and 2002 letters”."),
+    )
+
+    class Meta:
+        verbose_name = _("head of office")
+        verbose_name_plural = _("heads of office")
+        ordering = ["office", "starts_on"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,67 @@
+"""Writes for offices, mandate periods and documents: validated, atomic, audited."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from peacebuild.accounts.audit import save_audited, snapshot
+
+from .models import Document, MandatePeriod, Office
+
+
+def _before(instance: Any) -> dict[str, Any] | None:
+    return snapshot(type(instance).objects.get(pk=instance.pk)) if instance.pk else None
+
+
+def _check_period(period: MandatePeriod) -> None:
+    office: Office = period.office
+    errors: dict[str, list[str]] = {}
+    if period.starts_on and period.starts_on < office.established_on:
+        errors.setdefault("starts_on", []).append(
+            _("The office was established on %(date)s; a mandate period cannot start earlier.")
+            % {"date": office.established_on}
+        )
+    if period.starts_on and period.ends_on:
+        # Periods are half-open [starts_on, ends_on): one may start the day another ends.
+        overlapping = (
+            MandatePeriod.objects.filter(
+                office=office, starts_on__lt=period.ends_on, ends_on__gt=period.starts_on
+            )
+            .exclude(pk=period.pk)
+            .exclude(decision=MandatePeriod.Decision.WITHDRAWN)
+        )
+        if period.decision != MandatePeriod.Decision.WITHDRAWN and overlapping.exists():
+            other = overlapping.first()
+            errors.setdefault("starts_on", []).append(
+                _("This period overlaps the period %(start)s – %(end)s of the same office.")
+                % {"start": other.starts_on, "end": other.ends_on}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def period_save(*, actor: Any, period: MandatePeriod) -> MandatePeriod:
+    """Create or update a mandate period; it may not overlap another of its office."""
+    before = _before(period)
+    period.full_clean()
+    _check_period(period)
+    save_audited(actor=actor, instance=period, before=before)
+    return period
+
+
+@transaction.atomic
+def document_save(*, actor: Any, document: Document) -> Document:
+    before = _before(document)
+    if document.symbol:
+        document.symbol = document.symbol.strip()
+    save_audited(actor=actor, instance=document, before=before)
+    return document
+
+
+@transaction.atomic
+def office_save(*, actor: Any, office: Office) -> Office:
+    save_audited(actor=actor, instance=office, before=_before(office))
+    return office

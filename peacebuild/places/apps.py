@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlacesConfig(AppConfig):
+    name = "peacebuild.places"
+    verbose_name = _("Places")

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from peacebuild.accounts.queries import membership_for, offices_for_user
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """What the layout needs on every page: the office switcher and the user's role."""
+    office = getattr(request, "office", None)
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"current_office": None}
+    return {
+        "current_office": office,
+        "user_offices": offices_for_user(user),
+        "current_membership": membership_for(user, office),
+    }
