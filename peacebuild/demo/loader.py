@@ -153,8 +153,7 @@ def d(text: str) -> dt.date:
 
 
 class _Loader:
-    def __init__(self, progress: Callable[[str], None]) -> None:
-        self.progress = progress
+    def __init__(self) -> None:
         self.docs: dict[str, Document] = {}
         self.types: dict[str, ActivityType] = {}
         self.programmes: dict[str, Programme] = {}
@@ -809,7 +808,7 @@ NEWS: list[tuple[str, str, str, str]] = [
 def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
     """Delete and reload the UNTOP demo office; returns what was loaded."""
     say = progress or (lambda _line: None)
-    loader = _Loader(say)
+    loader = _Loader()
     with transaction.atomic():
         say("Removing the previous demo office…")
         loader.clear()
