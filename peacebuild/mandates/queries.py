@@ -25,6 +25,10 @@ class MandateState:
     closed: bool
 
     @property
+    def extension_status(self) -> str:
+        return self.extension.status_on(self.as_of) if self.extension else ""
+
+    @property
     def warn(self) -> bool:
         """Fewer than 60 days remain and no extension is proposed."""
         return (

@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "mandates"
+urlpatterns = [
+    path("documents/", views.document_list, name="documents"),
+    path("documents/new/", views.document_create, name="document_create"),
+    path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("documents/<int:pk>/edit/", views.document_edit, name="document_edit"),
+    path("periods/new/", views.period_create, name="period_create"),
+    path("periods/<int:pk>/edit/", views.period_edit, name="period_edit"),
+]

@@ -11,8 +11,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"current_office": None}
+    membership = membership_for(user, office)
     return {
         "current_office": office,
         "user_offices": offices_for_user(user),
-        "current_membership": membership_for(user, office),
+        "current_membership": membership,
+        # {% if can.edit_activities %}: what the user may do in the current office.
+        "can": {c: True for c in membership.capabilities} if membership else {},
     }

@@ -1,0 +1,42 @@
+# Peacebuild — the two jobs a newcomer needs. Both work on a fresh Debian machine with
+# Python 3.11: they create .venv, install, and (for tests) the Debian packages needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-fast setup system-deps messages lint screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP) messages
+
+# Compile the translation catalogues with Babel (pure Python: no gettext needed).
+messages: $(STAMP)
+	$(BIN)/pybabel compile -d peacebuild/locale -D django
+
+## The main job: migrate an SQLite database, load the demo office, serve it on :8000.
+demo: setup
+	$(BIN)/peacebuild demo
+
+system-deps:
+	bash scripts/system-deps.sh
+
+## The whole test suite (SQLite unless DATABASE_URL says otherwise), browser tests included.
+test: setup system-deps
+	$(BIN)/ruff check peacebuild conftest.py tests bench
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not browser" -x
+
+screenshots: setup system-deps
+	$(BIN)/python scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

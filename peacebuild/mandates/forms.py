@@ -1,0 +1,37 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from peacebuild.ui.forms import DateInput
+
+from .models import Document, MandatePeriod, Office
+
+LANGUAGE_CHOICES = [
+    ("ar", _("Arabic")), ("zh", _("Chinese")), ("en", _("English")), ("fr", _("French")),
+    ("ru", _("Russian")), ("es", _("Spanish")), ("tg", _("Tajik")),
+]
+
+
+class DocumentForm(forms.ModelForm):
+    original_language = forms.ChoiceField(label=_("original language"), choices=LANGUAGE_CHOICES)
+    languages = forms.MultipleChoiceField(
+        label=_("available languages"), choices=LANGUAGE_CHOICES, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Document
+        fields = ["symbol", "title", "kind", "dated_on", "issued_on", "original_language",
+                  "languages", "url", "file", "source_note"]
+        widgets = {"dated_on": DateInput(), "issued_on": DateInput()}
+
+
+class PeriodForm(forms.ModelForm):
+    def __init__(self, *args, office: Office, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = Document.objects.filter(office=office)
+
+    class Meta:
+        model = MandatePeriod
+        fields = ["starts_on", "ends_on", "decision", "proposed_on", "decided_on", "document",
+                  "decided_by", "source_note"]
+        widgets = {f: DateInput() for f in ["starts_on", "ends_on", "proposed_on", "decided_on"]}

@@ -1,0 +1,69 @@
+"""The mandate as a timeline picture: SVG drawn on the server, so the page, the DOCX and
+the PDF show the same thing."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+
+from .queries import MandateState
+
+WIDTH, ROW, LEFT, RIGHT = 900, 34, 10, 10
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    width: float
+    y: float
+    status: str
+    label: str
+    symbol: str
+    title: str
+
+    @property
+    def text_x(self) -> float:
+        return round(self.x + 4, 1)
+
+    @property
+    def text_y(self) -> float:
+        return self.y + 15
+
+
+def _x(day: dt.date, first: dt.date, last: dt.date) -> float:
+    span = max((last - first).days, 1)
+    return LEFT + (WIDTH - LEFT - RIGHT) * (day - first).days / span
+
+
+def timeline_svg(state: MandateState) -> str:
+    if not state.entries:
+        return ""
+    first = min(e.period.starts_on for e in state.entries).replace(month=1, day=1)
+    last_end = max(e.period.ends_on for e in state.entries)
+    last = dt.date(last_end.year + 1, 1, 1)
+    bars = []
+    for i, entry in enumerate(state.entries):
+        p = entry.period
+        x0, x1 = _x(p.starts_on, first, last), _x(p.ends_on, first, last)
+        bars.append(
+            Bar(
+                x=round(x0, 1),
+                width=round(max(x1 - x0, 2), 1),
+                y=6 + i * ROW,
+                status=entry.status,
+                label=f"{p.starts_on:%Y-%m-%d} – {p.ends_on:%Y-%m-%d}",
+                symbol=p.document.symbol if p.document_id and p.document.symbol else "",
+                title=p.decided_by or (str(p.document) if p.document_id else ""),
+            )
+        )
+    years = [
+        (round(_x(dt.date(y, 1, 1), first, last), 1), y) for y in range(first.year, last.year + 1)
+    ]
+    height = 30 + len(bars) * ROW
+    today_x = round(_x(state.as_of, first, last), 1) if first <= state.as_of <= last else None
+    return render_to_string(
+        "mandates/timeline.svg",
+        {"bars": bars, "years": years, "width": WIDTH, "height": height,
+         "axis_y": height - 14, "year_y": height - 2, "today_x": today_x,
+         "today_label_x": today_x + 3 if today_x is not None else None, "as_of": state.as_of},
+    )

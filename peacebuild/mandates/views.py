@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from peacebuild.accounts.permissions import get_for_user, office_view
+from peacebuild.accounts.roles import Can
+from peacebuild.ui.forms import apply_errors
+
+from . import services
+from .forms import DocumentForm, PeriodForm
+from .models import Document, MandatePeriod
+
+
+def get_document_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Document:
+    return get_for_user(Document.objects.all(), request, pk,
+                        write_capability=Can.EDIT_REFERENCE if write else None)
+
+
+def get_period_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> MandatePeriod:
+    return get_for_user(MandatePeriod.objects.all(), request, pk,
+                        write_capability=Can.EDIT_MANDATE if write else None)
+
+
+def _documents_crumb() -> tuple[str, str]:
+    return (_("Documents"), reverse("mandates:documents"))
+
+
+@office_view()
+def document_list(request: HttpRequest) -> HttpResponse:
+    documents = Document.objects.filter(office=request.office).order_by("-dated_on", "-id")
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    return render(request, "mandates/document_list.html",
+                  {"page": page, "crumbs": [(_("Documents"), "")]})
+
+
+@office_view()
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_document_for_user(request, pk)
+    return render(request, "mandates/document_detail.html", {
+        "document": document,
+        "periods": document.periods.all(),
+        "crumbs": [_documents_crumb(), (document.symbol or document.title, "")],
+    })
+
+
+def _document_form(request: HttpRequest, document: Document, heading: str) -> HttpResponse:
+    form = DocumentForm(request.POST or None, request.FILES or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_save(actor=request.user, document=form.instance)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The document was saved."))
+            return redirect("mandates:document", document.pk)
+    return render(request, "ui/form_page.html", {
+        "form": form, "heading": heading, "cancel_url": reverse("mandates:documents"),
+        "crumbs": [_documents_crumb(), (heading, "")],
+    })
+
+
+@office_view(Can.EDIT_REFERENCE)
+def document_create(request: HttpRequest) -> HttpResponse:
+    return _document_form(request, Document(office=request.office), _("New document"))
+
+
+@office_view(Can.EDIT_REFERENCE)
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_document_for_user(request, pk, write=True)
+    return _document_form(request, document, _("Edit document"))
+
+
+def _period_form(request: HttpRequest, period: MandatePeriod, heading: str) -> HttpResponse:
+    form = PeriodForm(request.POST or None, instance=period, office=request.office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_save(actor=request.user, period=form.instance)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The mandate period was saved."))
+            return redirect("ui:home")
+    return render(request, "ui/form_page.html", {
+        "form": form, "heading": heading, "cancel_url": reverse("ui:home"),
+        "crumbs": [(_("Mandate"), reverse("ui:home")), (heading, "")],
+    })
+
+
+@office_view(Can.EDIT_MANDATE)
+def period_create(request: HttpRequest) -> HttpResponse:
+    return _period_form(request, MandatePeriod(office=request.office), _("New mandate period"))
+
+
+@office_view(Can.EDIT_MANDATE)
+def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_period_for_user(request, pk, write=True)
+    return _period_form(request, period, _("Edit mandate period"))

@@ -1,0 +1,65 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from peacebuild.accounts.permissions import get_for_user, office_view
+from peacebuild.accounts.roles import Can
+from peacebuild.ui.forms import apply_errors
+
+from .forms import OrganisationForm
+from .models import Group, Organisation
+from .services import organisation_save
+
+
+def get_organisation_for_user(request: HttpRequest, pk: int, *, write: bool = False
+                              ) -> Organisation:
+    return get_for_user(Organisation.objects.all(), request, pk,
+                        write_capability=Can.EDIT_REFERENCE if write else None)
+
+
+@office_view()
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    organisations = Organisation.objects.filter(office=request.office)
+    if kind in Organisation.Kind.values:
+        organisations = organisations.filter(kind=kind)
+    q = request.GET.get("q", "").strip()
+    if q:
+        organisations = organisations.filter(name__icontains=q)
+    page = Paginator(organisations.order_by("name", "id"), 50).get_page(request.GET.get("page"))
+    groups = Group.objects.filter(office=request.office).prefetch_related("members")
+    return render(request, "partners/organisation_list.html", {
+        "page": page, "groups": groups, "kinds": Organisation.Kind.choices, "kind": kind,
+        "q": q, "crumbs": [(_("Partners"), "")],
+    })
+
+
+def _form(request: HttpRequest, organisation: Organisation, heading: str) -> HttpResponse:
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_save(actor=request.user, organisation=form.instance)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The organisation was saved."))
+            return redirect("partners:list")
+    return render(request, "ui/form_page.html", {
+        "form": form, "heading": heading, "cancel_url": reverse("partners:list"),
+        "crumbs": [(_("Partners"), reverse("partners:list")), (heading, "")],
+    })
+
+
+@office_view(Can.EDIT_REFERENCE)
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    return _form(request, Organisation(office=request.office), _("New partner organisation"))
+
+
+@office_view(Can.EDIT_REFERENCE)
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation_for_user(request, pk, write=True)
+    return _form(request, organisation, _("Edit partner organisation"))

@@ -1,0 +1,80 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peacebuild.accounts.middleware import SESSION_KEY
+from peacebuild.accounts.permissions import office_view
+from peacebuild.accounts.queries import offices_for_user
+from peacebuild.activities.queries import activities_page, filter_activities, ActivityFilter
+from peacebuild.mandates.queries import mandate_state
+from peacebuild.mandates.timeline import timeline_svg
+from peacebuild.programmes import figures
+
+
+def _as_of(request: HttpRequest) -> tuple[dt.date, str]:
+    """The day to view the office as of (?as_of=YYYY-MM-DD), and an error if it is bad."""
+    today = timezone.localdate()
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
+        return today, ""
+    try:
+        day = parse_date(raw)
+    except ValueError:
+        day = None
+    if day is None:
+        return today, _("“%(value)s” is not a date (write YYYY-MM-DD); showing today.") % {
+            "value": raw
+        }
+    return day, ""
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.office is None:  # type: ignore[attr-defined]
+        return render(request, "ui/no_office.html")
+    return overview(request)
+
+
+@office_view()
+def overview(request: HttpRequest) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    as_of, as_of_error = _as_of(request)
+    state = mandate_state(office, as_of)
+    up_to = ActivityFilter(date_to=as_of) if as_of < timezone.localdate() else ActivityFilter()
+    recent, _cursor = activities_page(filter_activities(office, up_to), after=None, size=5)
+    context = {
+        "office": office,
+        "state": state,
+        "as_of": as_of,
+        "as_of_error": as_of_error,
+        "viewing_past": as_of != timezone.localdate(),
+        "timeline": timeline_svg(state),
+        "figures": [
+            figures.activity_count(office, up_to),
+            figures.participants(office, up_to),
+            figures.centres_open(office, as_of),
+        ],
+        "recent": recent,
+        "heads": office.heads.all(),
+    }
+    return render(request, "ui/overview.html", context)
+
+
+@login_required
+@require_POST
+def switch_office(request: HttpRequest) -> HttpResponse:
+    chosen = request.POST.get("office", "")
+    if chosen.isdigit() and offices_for_user(request.user).filter(pk=int(chosen)).exists():
+        request.session[SESSION_KEY] = int(chosen)
+    target = request.POST.get("next") or reverse("ui:home")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("ui:home")
+    return HttpResponseRedirect(target)
