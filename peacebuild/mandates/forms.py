@@ -17,6 +17,7 @@ class DocumentForm(forms.ModelForm):
         label=_("available languages"), choices=LANGUAGE_CHOICES, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    url = forms.URLField(label=_("web address"), required=False, assume_scheme="https")
 
     class Meta:
         model = Document
