@@ -5,6 +5,8 @@
 """
 
 import datetime as dt
+import os
+import shutil
 
 import pytest
 from django.test import Client
@@ -99,3 +101,22 @@ def client_for(users):
 def _fast_password_hashing(settings):
     # The default hasher costs ~0.3 s per user on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Browser tests: Playwright drives Debian's Chromium (never a downloaded browser).
+# live_server runs Django in a thread while the test calls the ORM synchronously.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("Debian's chromium is not installed: run scripts/system-deps.sh")
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-dev-shm-usage"],
+    }
