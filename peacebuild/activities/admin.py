@@ -1,0 +1,44 @@
+"""Reference data is kept here (activity types); activities and centres are shown for
+inspection and repair. Day-to-day entry goes through the pages, which use the services
+and write the audit log."""
+
+from django.contrib import admin
+
+from .models import Activity, ActivityType, Attendance, Centre
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category"]
+    list_filter = ["category"]
+    search_fields = ["code", "name"]
+    fields = ["code", "name", "names", "category"]
+
+
+@admin.register(Centre)
+class CentreAdmin(admin.ModelAdmin):
+    list_display = ["name", "office", "kind", "place", "partner", "opened_on", "closed_on"]
+    list_filter = ["office", "kind"]
+    list_select_related = ["office", "place", "partner"]
+    search_fields = ["name"]
+    raw_id_fields = ["place", "partner", "programme", "source_document"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["category", "sex", "age_group", "count"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "office", "programme", "type", "starts_on", "ends_on", "region",
+                    "participants_total", "source_kind"]
+    list_filter = ["office", "programme", "type__category", "source_kind"]
+    list_select_related = ["office", "programme", "type", "region"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "starts_on"
+    raw_id_fields = ["place", "centre", "source_document", "created_by"]
+    filter_horizontal = ["partners"]
+    readonly_fields = ["region", "created_at", "updated_at"]
+    inlines = [AttendanceInline]

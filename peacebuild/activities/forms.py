@@ -1,0 +1,230 @@
+"""Forms for activities and centres. They parse what people type; the services in
+`services.py` validate the record as a whole and their messages are put back on the fields."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from peacebuild.accounts.permissions import may_edit_programme
+from peacebuild.mandates.models import Office
+from peacebuild.partners.models import Organisation
+from peacebuild.places.models import Place
+from peacebuild.programmes.models import Programme
+
+from .models import MAX_PARTICIPANTS, Activity, ActivityType, Centre, ParticipantCategory, Sex
+from .services import Cell
+
+DATE_INPUT = {"type": "date"}
+
+
+def date_widget() -> forms.DateInput:
+    # HTML date inputs show the date in the user's locale and send ISO dates.
+    return forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
+
+
+def place_choices(office: Office) -> list[tuple[Any, Any]]:
+    """The office country's regions, each followed by its districts, grouped by region."""
+    places = list(
+        Place.objects.filter(
+            Q(level=Place.Level.REGION, parent__code=office.country)
+            | Q(level=Place.Level.DISTRICT, parent__parent__code=office.country)
+        )
+    )
+    regions = sorted((p for p in places if p.level == Place.Level.REGION),
+                     key=lambda p: p.localized_name)
+    districts: dict[int, list[Place]] = {}
+    for p in places:
+        if p.level == Place.Level.DISTRICT:
+            districts.setdefault(p.parent_id, []).append(p)
+    choices: list[tuple[Any, Any]] = [("", "—")]
+    for region in regions:
+        options = [(region.pk, _("%(region)s (the whole region)") % {"region": region})]
+        options += [(d.pk, d.localized_name)
+                    for d in sorted(districts.get(region.pk, []), key=lambda d: d.localized_name)]
+        choices.append((region.localized_name, options))
+    return choices
+
+
+def country_places(office: Office):
+    return Place.objects.filter(
+        Q(level=Place.Level.REGION, parent__code=office.country)
+        | Q(level=Place.Level.DISTRICT, parent__parent__code=office.country)
+    )
+
+
+class ActivityFilterForm(forms.Form):
+    """Renders the filters of the activity list. Parsing is `ActivityFilter.from_query`'s job,
+    so this form is bound for display only and never validated."""
+
+    q = forms.CharField(label=gettext_lazy("Search"), required=False,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    programme = forms.ModelChoiceField(label=gettext_lazy("Programme"),
+                                       queryset=Programme.objects.none(), required=False,
+                                       empty_label=gettext_lazy("All programmes"))
+    type = forms.ModelChoiceField(label=gettext_lazy("Type"), queryset=ActivityType.objects.all(),
+                                  required=False, empty_label=gettext_lazy("All types"))
+    category = forms.ChoiceField(label=gettext_lazy("Kind of activity"), required=False)
+    region = forms.ModelChoiceField(label=gettext_lazy("Region"), queryset=Place.objects.none(),
+                                    required=False, empty_label=gettext_lazy("All regions"))
+    partner = forms.ModelChoiceField(label=gettext_lazy("Partner"),
+                                     queryset=Organisation.objects.none(), required=False,
+                                     empty_label=gettext_lazy("All partners"))
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=date_widget())
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=date_widget())
+
+    def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["programme"].queryset = Programme.objects.filter(office=office)
+        fields["region"].queryset = Place.objects.filter(
+            level=Place.Level.REGION, parent__code=office.country
+        )
+        fields["partner"].queryset = Organisation.objects.filter(office=office)
+        fields["category"].choices = [("", _("All kinds")), *ActivityType.Category.choices]
+
+
+@dataclass
+class GridRow:
+    category: str
+    label: str
+    cells: list[forms.BoundField]
+
+
+def attendance_field_name(category: str, sex: str) -> str:
+    return f"att-{category}-{sex}"
+
+
+class ActivityForm(forms.ModelForm):
+    """An activity with its attendance grid (participant category × sex)."""
+
+    class Meta:
+        model = Activity
+        fields = ["programme", "type", "title", "description", "starts_on", "ends_on", "place",
+                  "centre", "partners", "participants_total", "outputs", "follow_up"]
+        widgets = {
+            "starts_on": date_widget(),
+            "ends_on": date_widget(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "outputs": forms.Textarea(attrs={"rows": 3}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+            "partners": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attendance_errors: list[str] = []  # from the service: the grid as a whole
+        office: Office = request.office  # type: ignore[attr-defined]
+        fields: Any = self.fields
+        programmes = Programme.objects.filter(office=office)
+        fields["programme"].queryset = programmes.filter(
+            pk__in=[p.pk for p in programmes if may_edit_programme(request, p.pk)]
+        )
+        fields["place"].queryset = country_places(office)
+        fields["place"].choices = place_choices(office)
+        fields["centre"].queryset = Centre.objects.filter(office=office)
+        fields["partners"].queryset = Organisation.objects.filter(office=office)
+        fields["participants_total"].widget.attrs.update({"min": 0, "max": MAX_PARTICIPANTS})
+        fields["participants_total"].validators.append(_max_participants)
+        for category in ParticipantCategory:
+            for sex in Sex:
+                name = attendance_field_name(category.value, sex.value)
+                fields[name] = forms.IntegerField(
+                    required=False, min_value=0, max_value=MAX_PARTICIPANTS,
+                    label=_("%(category)s, %(sex)s") % {"category": category.label,
+                                                       "sex": sex.label},
+                    widget=forms.NumberInput(attrs={
+                        "min": 0, "inputmode": "numeric", "data-category": category.value,
+                        "data-sex": sex.value,
+                    }),
+                )
+        if self.instance.pk and not self.is_bound:
+            for row in self.instance.attendance.all():
+                name = attendance_field_name(row.category, row.sex)
+                self.initial[name] = (self.initial.get(name) or 0) + row.count
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            # Said here as well as in the service so that the model's bare constraint
+            # message ("Constraint … is violated") never reaches the user.
+            self.add_error("ends_on", _("The end date is before the start date."))
+        return data
+
+    # The grid, for the template and the service.
+
+    def attendance_rows(self) -> Iterator[GridRow]:
+        for category in ParticipantCategory:
+            yield GridRow(category.value, str(category.label), [
+                self[attendance_field_name(category.value, sex.value)] for sex in Sex
+            ])
+
+    def sexes(self) -> list[tuple[str, str]]:
+        return [(s.value, str(s.label)) for s in Sex]
+
+    def attendance_has_errors(self) -> bool:
+        return any(self[attendance_field_name(c, s)].errors
+                   for c in ParticipantCategory.values for s in Sex.values)
+
+    def attendance(self) -> dict[Cell, int]:
+        return {
+            Cell(category, sex): self.cleaned_data.get(attendance_field_name(category, sex)) or 0
+            for category in ParticipantCategory.values for sex in Sex.values
+        }
+
+    def activity_fields(self) -> dict[str, Any]:
+        """The cleaned values of the activity's own fields (partners go separately)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields
+                if name != "partners"}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put a service's errors next to the fields they are about."""
+        for field, messages in error.message_dict.items():
+            if field == "attendance":
+                self.attendance_errors.extend(messages)
+            elif field in self.fields:
+                for message in messages:
+                    self.add_error(field, message)
+            else:
+                for message in messages:
+                    self.add_error(None, message)
+
+
+def _max_participants(value: int | None) -> None:
+    if value is not None and value > MAX_PARTICIPANTS:
+        raise ValidationError(
+            _("%(value)s participants is more than any activity holds (at most %(max)s)."),
+            params={"value": value, "max": MAX_PARTICIPANTS}, code="max_value",
+        )
+
+
+class CentreForm(forms.ModelForm):
+    class Meta:
+        model = Centre
+        fields = ["name", "kind", "place", "partner", "programme", "opened_on", "closed_on",
+                  "description"]
+        widgets = {
+            "opened_on": date_widget(),
+            "closed_on": date_widget(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["place"].queryset = country_places(office)
+        fields["place"].choices = place_choices(office)
+        fields["partner"].queryset = Organisation.objects.filter(office=office)
+        fields["programme"].queryset = Programme.objects.filter(office=office)
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)

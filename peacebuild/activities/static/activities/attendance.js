@@ -1,0 +1,65 @@
+// The attendance grid adds up as people type, and says when the breakdown disagrees with
+// the participants total. The server checks the same on save; this only helps earlier.
+(function () {
+  "use strict";
+
+  function count(input) {
+    var n = parseInt(input.value, 10);
+    return isNaN(n) || n < 0 ? 0 : n;
+  }
+
+  function setup(table) {
+    var form = table.closest("form") || document;
+    var fmt = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    var totalInput = document.getElementById(table.dataset.totalInput);
+    var status = form.querySelector("[data-attendance-status]");
+    var message = function (name) {
+      var el = form.querySelector('[data-message="' + name + '"]');
+      return el ? el.textContent.trim() : "";
+    };
+    var inputs = Array.prototype.slice.call(table.querySelectorAll("input[data-category]"));
+
+    function update() {
+      var rows = {}, columns = {}, grand = 0;
+      inputs.forEach(function (input) {
+        var n = count(input);
+        rows[input.dataset.category] = (rows[input.dataset.category] || 0) + n;
+        columns[input.dataset.sex] = (columns[input.dataset.sex] || 0) + n;
+        grand += n;
+      });
+      table.querySelectorAll("[data-row-total]").forEach(function (out) {
+        var n = rows[out.dataset.rowTotal] || 0;
+        out.textContent = n ? fmt.format(n) : "";
+      });
+      table.querySelectorAll("[data-column-total]").forEach(function (out) {
+        out.textContent = fmt.format(columns[out.dataset.columnTotal] || 0);
+      });
+      var grandOut = table.querySelector("[data-grand-total]");
+      if (grandOut) { grandOut.textContent = fmt.format(grand); }
+
+      if (!status) { return; }
+      var raw = totalInput ? totalInput.value.trim() : "";
+      var text = "", bad = false;
+      if (grand > 0) {
+        if (raw === "") {
+          text = message("no-total").replace("{breakdown}", fmt.format(grand));
+        } else if (parseInt(raw, 10) !== grand) {
+          text = message("mismatch").replace("{breakdown}", fmt.format(grand))
+            .replace("{total}", fmt.format(parseInt(raw, 10) || 0));
+          bad = true;
+        } else {
+          text = message("match");
+        }
+      }
+      status.textContent = text;
+      status.classList.toggle("mismatch", bad);
+      if (grandOut) { grandOut.classList.toggle("mismatch", bad); }
+    }
+
+    inputs.forEach(function (input) { input.addEventListener("input", update); });
+    if (totalInput) { totalInput.addEventListener("input", update); }
+    update();
+  }
+
+  document.querySelectorAll("table[data-attendance]").forEach(setup);
+})();

@@ -1,0 +1,326 @@
+"""Pages for activities and centres: parse the request, call a query or a service, render."""
+
+import copy
+import csv
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from peacebuild.accounts.permissions import may_edit_programme, office_view
+from peacebuild.accounts.queries import user_can
+from peacebuild.accounts.roles import Can
+from peacebuild.programmes import figures
+
+from . import services
+from .forms import ActivityFilterForm, ActivityForm, CentreForm
+from .models import Attendance, Centre, ParticipantCategory, Sex
+from .permissions import get_activity_for_user, get_centre_for_user
+from .queries import ActivityFilter, activities_page, filter_activities
+
+PAGE_SIZE = 50
+
+
+def _parse_filter(query: QueryDict, form: ActivityFilterForm) -> tuple[ActivityFilter, list]:
+    """The filter from the query string. A bad value does not break the page: it is left
+    out and reported as (label, message), so people see what was and was not applied."""
+    query = query.copy()
+    problems: list[tuple[str, str]] = []
+    for _attempt in range(3):
+        try:
+            return ActivityFilter.from_query(query), problems
+        except ValidationError as error:
+            for name, messages_ in error.message_dict.items():
+                label = form.fields[name].label if name in form.fields else name
+                problems += [(str(label), m) for m in messages_]
+                query.pop(name, None)
+    return ActivityFilter(), problems
+
+
+@office_view()
+def activity_list(request: HttpRequest) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    filter_form = ActivityFilterForm(request.GET or None, office=office)
+    flt, problems = _parse_filter(request.GET, filter_form)
+    activities = filter_activities(office, flt)
+    after = request.GET.get("after") or None
+    try:
+        rows, next_cursor = activities_page(activities, after=after, size=PAGE_SIZE)
+    except ValidationError as error:
+        problems += [(_("Page"), m) for m in error.messages]
+        after = None
+        rows, next_cursor = activities_page(activities, after=None, size=PAGE_SIZE)
+    return render(request, "activities/activity_list.html", {
+        "filter_form": filter_form,
+        "filters": flt,
+        "problems": problems,
+        "rows": rows,
+        "after": after,
+        "next_cursor": next_cursor,
+        "count": figures.activity_count(office, flt),
+        "participants": figures.participants(office, flt),
+        "can_record": user_can(request.user, office, Can.EDIT_ACTIVITIES),
+        "crumbs": [(_("Activities"), None)],
+    })
+
+
+# CSV exports
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for streaming csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8 (Cyrillic, Chinese)
+        for row in rows:
+            yield writer.writerow([neutralise(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export_filter(request: HttpRequest) -> ActivityFilter | HttpResponse:
+    try:
+        return ActivityFilter.from_query(request.GET)
+    except ValidationError as error:
+        # An export is not a page to correct filters on: refuse rather than export more
+        # than was asked for.
+        return HttpResponseBadRequest(
+            "\n".join(error.messages), content_type="text/plain; charset=utf-8"
+        )
+
+
+def _filename(request: HttpRequest, what: str) -> str:
+    office = request.office  # type: ignore[attr-defined]
+    return f"{office.code}-{what}-{timezone.localdate().isoformat()}.csv"
+
+
+# Column names are stable keys for the people and programs that read the files, so they
+# are not translated.
+ACTIVITY_COLUMNS = ["id", "starts_on", "ends_on", "title", "type", "category", "programme",
+                    "region", "place", "centre", "participants_total", "source"]
+ATTENDANCE_COLUMNS = ["activity_id", "starts_on", "ends_on", "programme", "type", "region",
+                      "category", "sex", "age_group", "count"]
+
+
+@office_view()
+def activity_export(request: HttpRequest) -> HttpResponse:
+    flt = _export_filter(request)
+    if isinstance(flt, HttpResponse):
+        return flt
+    activities = (
+        filter_activities(request.office, flt)  # type: ignore[attr-defined]
+        .select_related("type", "programme", "region", "place", "centre", "source_document")
+        .order_by("-starts_on", "-id")
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        yield ACTIVITY_COLUMNS
+        for a in activities.iterator(chunk_size=2000):
+            yield [a.pk, a.starts_on.isoformat(), a.ends_on.isoformat(), a.title, a.type.code,
+                   a.type.category, a.programme.code, a.region.code if a.region else "",
+                   a.place.code if a.place else "", a.centre.name if a.centre else "",
+                   a.participants_total if a.participants_total is not None else "",
+                   a.source_kind]
+
+    return _csv_response(rows(), _filename(request, "activities"))
+
+
+@office_view()
+def attendance_export(request: HttpRequest) -> HttpResponse:
+    flt = _export_filter(request)
+    if isinstance(flt, HttpResponse):
+        return flt
+    cells = (
+        Attendance.objects.filter(
+            activity__in=filter_activities(request.office, flt)  # type: ignore[attr-defined]
+        )
+        .select_related("activity__programme", "activity__type", "activity__region")
+        .order_by("-activity__starts_on", "-activity_id", "category", "sex", "age_group")
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        yield ATTENDANCE_COLUMNS
+        for c in cells.iterator(chunk_size=2000):
+            a = c.activity
+            yield [a.pk, a.starts_on.isoformat(), a.ends_on.isoformat(), a.programme.code,
+                   a.type.code, a.region.code if a.region else "", c.category, c.sex,
+                   c.age_group, c.count]
+
+    return _csv_response(rows(), _filename(request, "attendance"))
+
+
+# One activity
+
+
+@office_view()
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request, pk)
+    table = figures.attendance_table(activity)
+    sexes = [(s.value, s.label) for s in Sex]
+    rows = [
+        (category.label, [table.cells.get((category.value, s)) for s, _label in sexes],
+         table.by_category[category.value])
+        for category in ParticipantCategory if category.value in table.by_category
+    ]
+    return render(request, "activities/activity_detail.html", {
+        "activity": activity,
+        "partners": activity.partners.all(),
+        "attendance": table,
+        "attendance_rows": rows,
+        "sexes": sexes,
+        "sex_totals": [table.by_sex.get(s) for s, _label in sexes],
+        "can_edit": may_edit_programme(request, activity.programme_id),
+        "crumbs": [(_("Activities"), reverse("activities:list")), (activity.title, None)],
+    })
+
+
+def _form_page(request: HttpRequest, form: ActivityForm, activity: Any = None) -> HttpResponse:
+    crumbs = [(_("Activities"), reverse("activities:list"))]
+    if activity is None:
+        crumbs.append((_("Record an activity"), None))
+    else:
+        crumbs += [(activity.title, reverse("activities:detail", args=[activity.pk])),
+                   (_("Edit"), None)]
+    return render(request, "activities/activity_form.html",
+                  {"form": form, "activity": activity, "crumbs": crumbs})
+
+
+@office_view(Can.EDIT_ACTIVITIES)
+def activity_create(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(
+                actor=request.user, office=request.office,  # type: ignore[attr-defined]
+                attendance=form.attendance(), partners=form.cleaned_data["partners"],
+                **form.activity_fields(),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The activity “%(title)s” was recorded.")
+                             % {"title": activity.title})
+            return redirect("activities:detail", pk=activity.pk)
+    return _form_page(request, form)
+
+
+@office_view()
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request, pk, write=True)
+    if request.method != "POST":
+        return _form_page(request, ActivityForm(instance=activity, request=request), activity)
+    # The form writes the typed values onto its instance while it validates; the service
+    # needs the record as stored to log what changed, so the form gets a copy.
+    form = ActivityForm(request.POST, instance=copy.copy(activity),
+                        request=request)
+    if form.is_valid():
+        try:
+            services.activity_update(
+                actor=request.user, activity=activity, attendance=form.attendance(),
+                partners=form.cleaned_data["partners"], **form.activity_fields(),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The changes to “%(title)s” were saved.")
+                             % {"title": activity.title})
+            return redirect("activities:detail", pk=activity.pk)
+    return _form_page(request, form, activity)
+
+
+@office_view()
+@require_http_methods(["GET", "POST"])
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request, pk, write=True)
+    if request.method == "POST":
+        title = activity.title
+        services.activity_delete(actor=request.user, activity=activity)
+        messages.success(request, _("The activity “%(title)s” was deleted.") % {"title": title})
+        return redirect("activities:list")
+    return render(request, "activities/activity_confirm_delete.html", {
+        "activity": activity,
+        "crumbs": [(_("Activities"), reverse("activities:list")),
+                   (activity.title, reverse("activities:detail", args=[activity.pk])),
+                   (_("Delete"), None)],
+    })
+
+
+# Centres
+
+
+@office_view()
+def centre_list(request: HttpRequest) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    centres = Centre.objects.filter(office=office).select_related("place", "partner")
+    return render(request, "activities/centre_list.html", {
+        "centres": [(c, _is_open(c, today)) for c in centres],
+        "open_now": figures.centres_open(office, today),
+        "today": today,
+        "can_edit": user_can(request.user, office, Can.EDIT_REFERENCE),
+        "crumbs": [(_("Centres"), None)],
+    })
+
+
+def _is_open(centre: Centre, day: dt.date) -> bool:
+    return centre.opened_on <= day and (centre.closed_on is None or centre.closed_on > day)
+
+
+def _centre_form_page(request: HttpRequest, centre: Centre) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    form = CentreForm(request.POST or None, instance=centre, office=office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.centre_save(actor=request.user, centre=form.instance)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The centre “%(name)s” was saved.")
+                             % {"name": form.instance.name})
+            return redirect("activities:centres")
+    crumbs = [(_("Centres"), reverse("activities:centres")),
+              (_("Edit") if centre.pk else _("Add a centre"), None)]
+    return render(request, "activities/centre_form.html",
+                  {"form": form, "centre": centre, "crumbs": crumbs})
+
+
+@office_view(Can.EDIT_REFERENCE)
+def centre_create(request: HttpRequest) -> HttpResponse:
+    return _centre_form_page(request, Centre(office=request.office))  # type: ignore[attr-defined]
+
+
+@office_view()
+def centre_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _centre_form_page(request, get_centre_for_user(request, pk, write=True))
