@@ -14,7 +14,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from peacebuild.activities.models import Attendance, Centre
+from peacebuild.activities.models import Activity, Attendance, Centre
 from peacebuild.activities.queries import ActivityFilter, filter_activities
 from peacebuild.mandates.models import Office
 
@@ -88,3 +88,30 @@ def centres_open(office: Office, on) -> Figure:
         .aggregate(n=Count("id"))["n"]
     )
     return Figure("centres_open", value, office)
+
+
+@dataclass(frozen=True)
+class AttendanceTable:
+    """One activity's attendance by category × sex (age groups summed), with its margins."""
+
+    cells: dict[tuple[str, str], int]  # (category, sex) → people
+    by_category: dict[str, int]
+    by_sex: dict[str, int]
+    total: int
+
+
+def attendance_table(activity: Activity) -> AttendanceTable:
+    rows = (
+        Attendance.objects.filter(activity=activity)
+        .values("category", "sex")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    cells: dict[tuple[str, str], int] = {}
+    by_category: dict[str, int] = {}
+    by_sex: dict[str, int] = {}
+    for row in rows:
+        cells[(row["category"], row["sex"])] = row["n"]
+        by_category[row["category"]] = by_category.get(row["category"], 0) + row["n"]
+        by_sex[row["sex"]] = by_sex.get(row["sex"], 0) + row["n"]
+    return AttendanceTable(cells, by_category, by_sex, sum(cells.values()))
