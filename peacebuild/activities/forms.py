@@ -45,7 +45,8 @@ def place_choices(office: Office) -> list[tuple[Any, Any]]:
             districts.setdefault(p.parent_id, []).append(p)
     choices: list[tuple[Any, Any]] = [("", "—")]
     for region in regions:
-        options = [(region.pk, _("%(region)s (the whole region)") % {"region": region})]
+        # The region itself first: an activity may concern the whole region.
+        options = [(region.pk, region.localized_name)]
         options += [(d.pk, d.localized_name)
                     for d in sorted(districts.get(region.pk, []), key=lambda d: d.localized_name)]
         choices.append((region.localized_name, options))
@@ -126,6 +127,10 @@ class ActivityForm(forms.ModelForm):
         fields["programme"].queryset = programmes.filter(
             pk__in=[p.pk for p in programmes if may_edit_programme(request, p.pk)]
         )
+        allowed = list(fields["programme"].queryset)
+        if len(allowed) == 1 and not self.instance.pk:
+            # Most officers record for one programme: no need to choose it every time.
+            self.initial.setdefault("programme", allowed[0].pk)
         fields["place"].queryset = country_places(office)
         fields["place"].choices = place_choices(office)
         fields["centre"].queryset = Centre.objects.filter(office=office)
