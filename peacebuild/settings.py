@@ -4,9 +4,9 @@ DATABASE_URL chooses the database (default: an SQLite file in the user's data fo
 Secrets may also come from files: SECRET_KEY_FILE.
 """
 
-from pathlib import Path
 import os
 import secrets
+from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _

@@ -1,11 +1,11 @@
 """Writing the audit log. Services call `snapshot` before a change and `record` after it."""
 
+import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.forms.models import model_to_dict
-import json
 
 from .models import AuditEntry
 

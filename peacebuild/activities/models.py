@@ -123,8 +123,10 @@ class Activity(Sourced):
         "mandates.Office", on_delete=models.CASCADE, related_name="activities",
         verbose_name=_("office"),
     )
+    # RESTRICT, not PROTECT: a programme with activities cannot be deleted on its own,
+    # but deleting the whole office removes both.
     programme = models.ForeignKey(
-        "programmes.Programme", on_delete=models.PROTECT, related_name="activities",
+        "programmes.Programme", on_delete=models.RESTRICT, related_name="activities",
         verbose_name=_("programme"),
     )
     type = models.ForeignKey(

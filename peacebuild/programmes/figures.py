@@ -7,6 +7,7 @@ charts, reports, the API and exports ask here; they never count on their own.
 Small cells (casework, later) will be suppressed here too: `Figure.suppressed`.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -81,13 +82,13 @@ def participants_by(office: Office, dimension: str, flt: ActivityFilter | None =
     ]
 
 
-def centres_open(office: Office, on) -> Figure:
-    value = (
-        Centre.objects.filter(office=office, opened_on__lte=on)
-        .exclude(closed_on__lte=on)
-        .aggregate(n=Count("id"))["n"]
-    )
-    return Figure("centres_open", value, office)
+def centres_open(office: Office, on: dt.date, kind: str = "") -> Figure:
+    """Centres open on a day (opened by then, not yet closed), optionally of one kind."""
+    centres = Centre.objects.filter(office=office, opened_on__lte=on).exclude(closed_on__lte=on)
+    if kind:
+        centres = centres.filter(kind=kind)
+    value = centres.aggregate(n=Count("id"))["n"]
+    return Figure("centres_open", value, office, breakdown={"kind": kind} if kind else {})
 
 
 @dataclass(frozen=True)

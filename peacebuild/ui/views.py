@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from peacebuild.accounts.middleware import SESSION_KEY
 from peacebuild.accounts.permissions import office_view
 from peacebuild.accounts.queries import offices_for_user
-from peacebuild.activities.queries import activities_page, filter_activities, ActivityFilter
+from peacebuild.activities.queries import ActivityFilter, activities_page, filter_activities
 from peacebuild.mandates.queries import mandate_state
 from peacebuild.mandates.timeline import timeline_svg
 from peacebuild.programmes import figures
