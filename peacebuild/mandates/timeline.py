@@ -18,6 +18,7 @@ class Bar:
     y: float
     status: str
     label: str
+    dates: str
     symbol: str
     title: str
 
@@ -51,7 +52,8 @@ def timeline_svg(state: MandateState) -> str:
                 width=round(max(x1 - x0, 2), 1),
                 y=6 + i * ROW,
                 status=entry.status,
-                label=f"{p.starts_on:%Y-%m-%d} – {p.ends_on:%Y-%m-%d}",
+                label=f"{p.starts_on:%Y}–{p.ends_on:%Y}",
+                dates=f"{p.starts_on:%Y-%m-%d} – {p.ends_on:%Y-%m-%d}",
                 symbol=p.document.symbol if p.document_id and p.document.symbol else "",
                 title=p.decided_by or (str(p.document) if p.document_id else ""),
             )

@@ -54,13 +54,15 @@ def overview(request: HttpRequest) -> HttpResponse:
         "office": office,
         "state": state,
         "as_of": as_of,
+        "centres_day": min(as_of, office.closed_on or as_of),
         "as_of_error": as_of_error,
         "viewing_past": as_of != timezone.localdate(),
         "timeline": timeline_svg(state),
         "figures": [
             figures.activity_count(office, up_to),
             figures.participants(office, up_to),
-            figures.centres_open(office, as_of),
+            # A closed office's centres are counted as they stood when it closed.
+            figures.centres_open(office, min(as_of, office.closed_on or as_of)),
         ],
         "recent": recent,
         "heads": office.heads.all(),

@@ -1,0 +1,92 @@
+"""Screenshots of the demo's main pages for the README, made from the running demo.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+Loads the demo into a fresh SQLite database, serves it on a free local port, signs in
+with Debian's Chromium through Playwright and saves one PNG per page.
+"""
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [
+    ("overview", "/", "en"),
+    ("overview-2004-04-23", "/?as_of=2004-04-23", "en"),
+    ("activities-discussion-clubs", "/activities/?category=dialogue&date_from=2003-06-01"
+                                    "&date_to=2004-05-31", "en"),
+    ("activity-form", "/activities/new/", "en"),
+    ("overview-ru", "/?as_of=2004-04-23", "ru"),
+    ("activities-zh", "/activities/", "zh-hans"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--width", type=int, default=1280)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = tempfile.mkdtemp(prefix="peacebuild-shots-")
+    env = {**os.environ, "PEACEBUILD_DATA_DIR": data}
+    env.pop("DATABASE_URL", None)
+    port = free_port()
+    peacebuild = [sys.executable, "-m", "peacebuild"]
+    subprocess.run([*peacebuild, "demo", "--no-serve"], env=env, check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    server = subprocess.Popen([*peacebuild, "runserver", f"127.0.0.1:{port}", "--noreload"],
+                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/login/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--no-first-run", "--disable-sync"],
+            )
+            for name, path, lang in PAGES:
+                context = browser.new_context(viewport={"width": args.width, "height": 900})
+                context.add_cookies([{"name": "django_language", "value": lang,
+                                      "url": base}])
+                page = context.new_page()
+                page.goto(f"{base}/login/")
+                page.fill("#id_username", "programme")
+                page.fill("#id_password", "peacebuild-demo")
+                page.click("button[type=submit]")
+                page.goto(f"{base}{path}")
+                page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+                print(out / f"{name}.png")
+                context.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
