@@ -76,8 +76,8 @@ class ActivityFilter:
 
 
 def filter_activities(office: Office, flt: ActivityFilter) -> QuerySet[Activity]:
-    """Activities of the office matching the filter. An activity matches a date range when
-    it overlaps it."""
+    """Activities of the office matching the filter. An activity belongs to the period in
+    which it starts, so that it is counted once, in one month, quarter and year."""
     qs = Activity.objects.filter(office=office)
     if flt.programme:
         qs = qs.filter(programme_id=flt.programme)
@@ -90,7 +90,7 @@ def filter_activities(office: Office, flt: ActivityFilter) -> QuerySet[Activity]
     if flt.partner:
         qs = qs.filter(partners__id=flt.partner)
     if flt.date_from:
-        qs = qs.filter(ends_on__gte=flt.date_from)
+        qs = qs.filter(starts_on__gte=flt.date_from)
     if flt.date_to:
         qs = qs.filter(starts_on__lte=flt.date_to)
     if flt.q:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from peacebuild.accounts.audit import record, record_delete, save_audited, snapshot
 from peacebuild.accounts.models import AuditEntry
 from peacebuild.mandates.models import Office
+from peacebuild.programmes.figures.cubes import contribution, cubes_apply
 
 from .models import (
     MAX_PARTICIPANTS,
@@ -102,6 +103,10 @@ def _save(activity: Activity, *, actor: Any, attendance: Mapping[Cell, Any] | No
     activity.region = activity.place.region if activity.place_id else None
     activity.full_clean(exclude=["region"])
     with transaction.atomic():
+        stored = (
+            Activity.objects.select_for_update().get(pk=activity.pk) if activity.pk else None
+        )
+        old = contribution(stored) if stored else None
         activity.save()
         if partners is not None:
             activity.partners.set(partners)
@@ -112,6 +117,7 @@ def _save(activity: Activity, *, actor: Any, attendance: Mapping[Cell, Any] | No
                            age_group=c.age_group, count=n)
                 for c, n in cells.items()
             )
+        cubes_apply(before=old, after=contribution(activity))
         after = snapshot(activity) | {"attendance": attendance_snapshot(activity)}
         action = AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE
         record(actor=actor, action=action, instance=activity, before=before, after=after)
@@ -149,9 +155,11 @@ def activity_update(
 
 @transaction.atomic
 def activity_delete(*, actor: Any, activity: Activity) -> None:
-    before = snapshot(activity) | {"attendance": attendance_snapshot(activity)}
-    record_delete(actor=actor, instance=activity, before=before)
-    activity.delete()
+    stored = Activity.objects.select_for_update().get(pk=activity.pk)
+    before = snapshot(stored) | {"attendance": attendance_snapshot(stored)}
+    cubes_apply(before=contribution(stored), after=None)
+    record_delete(actor=actor, instance=stored, before=before)
+    stored.delete()
 
 
 def attendance_snapshot(activity: Activity) -> dict[str, int]:

@@ -44,7 +44,7 @@ from peacebuild.mandates.models import (
     Office,
     SourceKind,
 )
-from peacebuild.mandates.services import document_save, office_save, period_save
+from peacebuild.mandates.services import document_save, office_delete, office_save, period_save
 from peacebuild.partners.models import Group, GroupMeeting, Organisation
 from peacebuild.partners.services import organisation_save
 from peacebuild.places.models import Place
@@ -173,10 +173,8 @@ class _Loader:
     # ---- steps -----------------------------------------------------------------------
     def clear(self) -> None:
         offices = Office.objects.filter(code__in=[OFFICE_CODE, PREDECESSOR_CODE])
-        # Activity.programme is PROTECT: activities go first, then the offices cascade.
-        Activity.objects.filter(office__in=offices).delete()
         for office in offices.order_by("-established_on"):
-            office.delete()
+            office_delete(actor=None, office=office)
         # Unattached copies of the demo's documents would block their unique symbols.
         Document.objects.filter(symbol__in=[s for s, *_ in SYMBOLS], office=None).delete()
 

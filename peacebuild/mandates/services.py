@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.audit import save_audited, snapshot
+from peacebuild.accounts.audit import record_delete, save_audited, snapshot
+from peacebuild.programmes.figures.cubes import cubes_rebuild
 
 from .models import Document, MandatePeriod, Office
 
@@ -65,3 +66,13 @@ def document_save(*, actor: Any, document: Document) -> Document:
 def office_save(*, actor: Any, office: Office) -> Office:
     save_audited(actor=actor, instance=office, before=_before(office))
     return office
+
+
+@transaction.atomic
+def office_delete(*, actor: Any, office: Office) -> None:
+    """Remove an office with everything recorded for it, and its rows in the figures'
+    summary tables (which hold plain keys, not foreign keys)."""
+    office_id = office.pk
+    record_delete(actor=actor, instance=office, before=snapshot(office))
+    office.delete()
+    cubes_rebuild(office_id)

@@ -1,0 +1,358 @@
+"""Computing figures: choose the summary table that can answer, else the raw rows."""
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Model, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from peacebuild.activities.models import Activity, ActivityType, Attendance, Centre
+from peacebuild.activities.queries import ActivityFilter, filter_activities
+from peacebuild.mandates.models import Office
+
+from ..models import ActivityCube, AgeCube, CategoryCube, Programme
+
+MEASURES = {
+    "activities": gettext_lazy("activities"),
+    "participants": gettext_lazy("participants"),
+    "attendance": gettext_lazy("participants (by breakdown)"),
+    "centres_open": gettext_lazy("centres open"),
+}
+ACTIVITY_DIMENSIONS = ("programme", "type", "region", "month", "quarter", "year")
+ATTENDANCE_DIMENSIONS = ("sex", "category", "age_group")
+DIMENSIONS = ACTIVITY_DIMENSIONS + ATTENDANCE_DIMENSIONS
+TIME_DIMENSIONS = ("month", "quarter", "year")
+
+
+class FigureError(ValidationError):
+    """A figure that cannot be computed as asked: the message says why."""
+
+
+@dataclass(frozen=True)
+class FigureQuery:
+    measure: str
+    filters: ActivityFilter = field(default_factory=ActivityFilter)
+    by: tuple[str, ...] = ()
+    on: dt.date | None = None  # for centres_open
+    centre_kind: str = ""
+    min_cell: int = 0  # values from 1 to min_cell - 1 are suppressed
+
+
+@dataclass(frozen=True)
+class Figure:
+    measure: str
+    value: int | None
+    office: Office
+    filters: ActivityFilter = field(default_factory=ActivityFilter)
+    breakdown: dict[str, object] = field(default_factory=dict)  # dimension → key
+    suppressed: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(MEASURES[self.measure])
+
+    @property
+    def record_filters(self) -> ActivityFilter:
+        """The filter that lists the records behind this number: the query's filter
+        narrowed by the breakdown keys that activities can be filtered by."""
+        flt = self.filters
+        for dim, key in self.breakdown.items():
+            if dim in ("programme", "type", "region") and key:
+                flt = replace(flt, **{dim: int(key)})
+            elif dim in TIME_DIMENSIONS:
+                first, last = period_bounds(dim, str(key))
+                flt = replace(flt, date_from=max(first, flt.date_from or first),
+                              date_to=min(last, flt.date_to or last))
+        return flt
+
+    @property
+    def records_url(self) -> str:
+        if self.measure == "centres_open":
+            return reverse("activities:centres")
+        query = self.record_filters.as_query()
+        base = reverse("activities:list")
+        return f"{base}?{urlencode(query)}" if query else base
+
+
+@dataclass(frozen=True)
+class FigureResult:
+    query: FigureQuery
+    total: Figure
+    rows: list[Figure]
+    source: str  # "cube:<table>" or "raw": which tables answered, for the curious
+
+    def value_of(self, **breakdown: object) -> int | None:
+        for row in self.rows:
+            if all(row.breakdown.get(k) == v for k, v in breakdown.items()):
+                return row.value
+        return 0
+
+
+def period_bounds(dim: str, key: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a month ("2003-10"), quarter ("2003-Q4") or year."""
+    if dim == "month":
+        y, m = (int(p) for p in key.split("-"))
+        return dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
+    if dim == "quarter":
+        y, q = key.split("-Q")
+        first_month = 3 * (int(q) - 1) + 1
+        last = dt.date(int(y), first_month + 2, calendar.monthrange(int(y), first_month + 2)[1])
+        return dt.date(int(y), first_month, 1), last
+    return dt.date(int(key), 1, 1), dt.date(int(key), 12, 31)
+
+
+def _time_key(dim: str, month: dt.date) -> str:
+    if dim == "month":
+        return f"{month.year}-{month.month:02d}"
+    if dim == "quarter":
+        return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+    return str(month.year)
+
+
+def validate(office: Office, q: FigureQuery) -> None:
+    """Refuse a figure that cannot be computed as asked, saying why."""
+    errors: list[str] = []
+    if q.measure not in MEASURES:
+        errors.append(_("There is no measure called “%(name)s”.") % {"name": q.measure})
+    unknown = [d for d in q.by if d not in DIMENSIONS]
+    if unknown:
+        errors.append(_("Figures cannot be broken down by “%(name)s”.") % {"name": unknown[0]})
+    if q.measure in ("activities", "participants") and set(q.by) & set(ATTENDANCE_DIMENSIONS):
+        errors.append(_("Activities and reported totals cannot be split by sex, category or "
+                        "age group; use the attendance breakdown instead."))
+    if q.measure == "centres_open" and q.by:
+        errors.append(_("Centres open cannot be broken down."))
+    if len(set(q.by)) != len(q.by) or len(set(q.by) & set(TIME_DIMENSIONS)) > 1:
+        errors.append(_("Each breakdown may be used once, and only one of month, quarter and "
+                        "year."))
+    if q.min_cell < 0:
+        errors.append(_("The suppression threshold cannot be negative."))
+    f = q.filters
+    if f.date_from and f.date_to and f.date_to < f.date_from:
+        errors.append(_("The end of the period is before its start."))
+    if f.programme and not Programme.objects.filter(pk=f.programme, office=office).exists():
+        errors.append(
+            _("Programme %(id)s is not a programme of this office.") % {"id": f.programme}
+        )
+    if f.type:
+        kind = ActivityType.objects.filter(pk=f.type).values_list("category", flat=True).first()
+        if kind is None:
+            errors.append(_("Activity type %(id)s does not exist.") % {"id": f.type})
+        elif f.category and kind != f.category:
+            errors.append(_("The activity type and the kind of activity contradict each other: "
+                            "no activity can match both."))
+    if f.category and f.category not in ActivityType.Category.values:
+        errors.append(_("There is no kind of activity called “%(name)s”.") % {"name": f.category})
+    if errors:
+        raise FigureError(errors)
+
+
+def compute(office: Office, q: FigureQuery) -> FigureResult:
+    validate(office, q)
+    if q.measure == "centres_open":
+        value = _centres_open(office, q.on or dt.date.today(), q.centre_kind)
+        total = Figure("centres_open", value, office, q.filters,
+                       breakdown={"kind": q.centre_kind} if q.centre_kind else {})
+        return FigureResult(q, total, [], "raw")
+    cube = _cube_for(q)
+    grouped = _from_cube(office, q, cube) if cube else _from_raw(office, q)
+    rows = [_figure(office, q, dict(zip(q.by, key, strict=True)), value)
+            for key, value in sorted(grouped.items(), key=lambda kv: _sort_key(kv[0]))]
+    total_value = sum(grouped.values()) if q.by else grouped.get((), 0)
+    total = _figure(office, q, {}, total_value)
+    return FigureResult(q, total, rows if q.by else [],
+                        f"cube:{cube._meta.db_table}" if cube else "raw")
+
+
+def _sort_key(key: tuple) -> tuple:
+    return tuple((0, v) if isinstance(v, int) else (1, str(v)) for v in key)
+
+
+def _figure(office: Office, q: FigureQuery, breakdown: dict, value: int) -> Figure:
+    suppressed = bool(q.min_cell) and 0 < value < q.min_cell
+    return Figure(q.measure, None if suppressed else value, office, q.filters, breakdown,
+                  suppressed)
+
+
+# ---------------------------------------------------------------------------------------
+# Summary tables
+
+
+def _month_range(f: ActivityFilter) -> tuple[dt.date | None, dt.date | None] | None:
+    """The filter's dates as whole months, or None when they cut a month (then the cube,
+    which knows months only, cannot answer)."""
+    if f.date_from and f.date_from.day != 1:
+        return None
+    if f.date_to and f.date_to.day != calendar.monthrange(f.date_to.year, f.date_to.month)[1]:
+        return None
+    return (f.date_from, f.date_to.replace(day=1) if f.date_to else None)
+
+
+def _cube_for(q: FigureQuery) -> type[Model] | None:
+    f = q.filters
+    if f.partner or f.q or _month_range(f) is None:
+        return None
+    dims = set(q.by)
+    if q.measure in ("activities", "participants"):
+        return ActivityCube
+    if "age_group" in dims and "category" in dims:
+        return None
+    return AgeCube if "age_group" in dims or "category" not in dims else CategoryCube
+
+
+def _from_cube(office: Office, q: FigureQuery, cube: type[Model]) -> dict[tuple, int]:
+    f = q.filters
+    rows: QuerySet = cube.objects.filter(office=office.pk)
+    if f.programme:
+        rows = rows.filter(programme=f.programme)
+    if f.type:
+        rows = rows.filter(type=f.type)
+    if f.category:
+        rows = rows.filter(type__in=list(
+            ActivityType.objects.filter(category=f.category).values_list("pk", flat=True)))
+    if f.region:
+        rows = rows.filter(region=f.region)
+    first, last = _month_range(f) or (None, None)
+    if first:
+        rows = rows.filter(month__gte=first)
+    if last:
+        rows = rows.filter(month__lte=last)
+    value = {"activities": "activities", "participants": "participants"}.get(q.measure, "people")
+    return _group(rows, q.by, value, month_field="month")
+
+
+def _group(rows: QuerySet, by: Iterable[str], value: str, *, month_field: str,
+           fields: dict[str, str] | None = None) -> dict[tuple, int]:
+    """Sum `value` over `rows` grouped by the breakdown; months folded into quarters or
+    years in Python (there are at most a few hundred)."""
+    fields = fields or {}
+    by = tuple(by)
+    columns = [fields.get(d, d) if d not in TIME_DIMENSIONS else month_field for d in by]
+    if not columns:
+        return {(): rows.aggregate(n=Coalesce(Sum(value), 0))["n"]}
+    out: dict[tuple, int] = defaultdict(int)
+    for row in rows.values(*columns).annotate(n=Sum(value)).order_by():
+        key = tuple(
+            _time_key(d, _as_date(row[c])) if d in TIME_DIMENSIONS else _plain(row[c])
+            for d, c in zip(by, columns, strict=True)
+        )
+        out[key] += row["n"] or 0
+    return {k: v for k, v in out.items() if v}
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _plain(value: object) -> object:
+    return 0 if value is None else value
+
+
+# ---------------------------------------------------------------------------------------
+# Raw rows: partner and free-text filters, or dates that cut a month
+
+
+def _from_raw(office: Office, q: FigureQuery) -> dict[tuple, int]:
+    activities = filter_activities(office, q.filters)
+    if q.measure in ("activities", "participants"):
+        if q.filters.partner:  # the partner join may repeat rows; count each activity once
+            activities = Activity.objects.filter(pk__in=activities.values("pk"))
+        rows = activities.annotate(month_of=TruncMonth("starts_on"))
+        if q.measure == "activities":
+            return _count_activities(rows, q.by)
+        return _group(rows, q.by, "participants_total", month_field="month_of",
+                      fields=ACTIVITY_FIELDS)
+    cells = Attendance.objects.filter(activity__in=activities.values("pk")).annotate(
+        month_of=TruncMonth("activity__starts_on"),
+        programme=F("activity__programme_id"),
+        type=F("activity__type_id"),
+        region=F("activity__region_id"),
+    )
+    return _group(cells, q.by, "count", month_field="month_of")
+
+
+ACTIVITY_FIELDS = {"programme": "programme_id", "type": "type_id", "region": "region_id"}
+
+
+def _count_activities(rows: QuerySet, by: tuple[str, ...]) -> dict[tuple, int]:
+    columns = [ACTIVITY_FIELDS.get(d, "month_of") for d in by]
+    if not columns:
+        return {(): rows.count()}
+    out: dict[tuple, int] = defaultdict(int)
+    for row in rows.values(*columns).annotate(n=Count("id")).order_by():
+        key = tuple(
+            _time_key(d, _as_date(row[c])) if d in TIME_DIMENSIONS else _plain(row[c])
+            for d, c in zip(by, columns, strict=True)
+        )
+        out[key] += row["n"]
+    return dict(out)
+
+
+def _centres_open(office: Office, on: dt.date, kind: str) -> int:
+    centres = Centre.objects.filter(office=office, opened_on__lte=on).exclude(closed_on__lte=on)
+    if kind:
+        centres = centres.filter(kind=kind)
+    return centres.count()
+
+
+# ---------------------------------------------------------------------------------------
+# Shorthands used by pages
+
+
+def activity_count(office: Office, flt: ActivityFilter | None = None) -> Figure:
+    return compute(office, FigureQuery("activities", flt or ActivityFilter())).total
+
+
+def participants(office: Office, flt: ActivityFilter | None = None) -> Figure:
+    """The sum of the participants reported per activity (people may be counted twice
+    when they attend several activities)."""
+    return compute(office, FigureQuery("participants", flt or ActivityFilter())).total
+
+
+def participants_by(office: Office, dimension: str, flt: ActivityFilter | None = None
+                    ) -> list[Figure]:
+    """Participants broken down by an attendance dimension: sex, category or age_group."""
+    if dimension not in ATTENDANCE_DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    return compute(office, FigureQuery("attendance", flt or ActivityFilter(),
+                                       by=(dimension,))).rows
+
+
+def centres_open(office: Office, on: dt.date, kind: str = "") -> Figure:
+    """Centres open on a day (opened by then, not yet closed), optionally of one kind."""
+    return compute(office, FigureQuery("centres_open", on=on, centre_kind=kind)).total
+
+
+@dataclass(frozen=True)
+class AttendanceTable:
+    """One activity's attendance by category × sex (age groups summed), with its margins."""
+
+    cells: dict[tuple[str, str], int]  # (category, sex) → people
+    by_category: dict[str, int]
+    by_sex: dict[str, int]
+    total: int
+
+
+def attendance_table(activity: Activity) -> AttendanceTable:
+    rows = (
+        Attendance.objects.filter(activity=activity)
+        .values("category", "sex")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    cells: dict[tuple[str, str], int] = {}
+    by_category: dict[str, int] = defaultdict(int)
+    by_sex: dict[str, int] = defaultdict(int)
+    for row in rows:
+        cells[(row["category"], row["sex"])] = row["n"]
+        by_category[row["category"]] += row["n"]
+        by_sex[row["sex"]] += row["n"]
+    return AttendanceTable(cells, dict(by_category), dict(by_sex), sum(cells.values()))
