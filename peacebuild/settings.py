@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "peacebuild.partners",
     "peacebuild.programmes",
     "peacebuild.activities",
+    "peacebuild.reporting",
     "peacebuild.ui",
     "peacebuild.demo",
 ]

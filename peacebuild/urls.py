@@ -11,4 +11,6 @@ urlpatterns = [
     path("activities/", include("peacebuild.activities.urls")),
     path("mandate/", include("peacebuild.mandates.urls")),
     path("partners/", include("peacebuild.partners.urls")),
+    path("results/", include("peacebuild.programmes.urls")),
+    path("reports/", include("peacebuild.reporting.urls")),
 ]
