@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "programmes"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]
