@@ -102,3 +102,48 @@ class AgeCube(CubeKey):
             ),
         ]
         indexes = [models.Index(fields=["office", "month"], name="agecube_month_idx")]
+
+
+class CategoryLiteCube(models.Model):
+    """Attendance per office × programme × month × category × sex: the small cube that
+    answers dashboards, which filter by period and programme only."""
+
+    office = models.IntegerField()
+    programme = models.IntegerField()
+    month = models.DateField()
+    category = models.CharField(max_length=30)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "programme", "month", "category", "sex"],
+                name="categorylitecube_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office}/{self.programme}/{self.month:%Y-%m}/{self.category}/{self.sex}"
+
+
+class AgeLiteCube(models.Model):
+    """Attendance per office × programme × month × age group × sex."""
+
+    office = models.IntegerField()
+    programme = models.IntegerField()
+    month = models.DateField()
+    age_group = models.CharField(max_length=10)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "programme", "month", "age_group", "sex"],
+                name="agelitecube_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office}/{self.programme}/{self.month:%Y-%m}/{self.age_group}/{self.sex}"
