@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,224 @@ class Programme(Sourced):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("A programme cannot end before it starts.")})
+
+
+# The results framework: Outcome → Output → Indicator per programme, targets and actuals per
+# period, benchmarks and their assessments. Computed actuals are never stored: an indicator
+# with a rule is computed on read by the figures engine, so it cannot go stale.
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+    YEAR = "year", _("calendar year")
+    MANDATE = "mandate", _("mandate year")
+
+
+class Outcome(Sourced):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("programme")
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("e.g. 1, 1.2"))
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["programme", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="unique_outcome_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Output(Sourced):
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.CASCADE, related_name="outputs", verbose_name=_("outcome")
+    )
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("output")
+        verbose_name_plural = _("outputs")
+        ordering = ["outcome", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "code"], name="unique_output_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Indicator(Sourced):
+    class Kind(models.TextChoices):
+        COUNT = "count", _("count")
+        PERCENTAGE = "percentage", _("percentage")
+        YES_NO = "yes_no", _("yes/no")
+        QUALITATIVE = "qualitative", _("qualitative")
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("increase")
+        DECREASE = "decrease", _("decrease")
+        MAINTAIN = "maintain", _("maintain")
+
+    output = models.ForeignKey(
+        Output, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("output")
+    )
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=60, blank=True,
+                            help_text=_("e.g. meetings, people, centres"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COUNT)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices,
+                                 default=Direction.INCREASE)
+    baseline_value = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2,
+                                         null=True, blank=True)
+    baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
+    baseline_source = models.CharField(_("baseline source"), max_length=300, blank=True)
+    rule = models.JSONField(
+        _("computation rule"), default=dict, blank=True,
+        help_text=_("Empty: actuals are entered. Otherwise the figure that computes them, e.g. "
+                    '{"measure": "participants", "filters": {"type": "training"}}.'),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["output", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["output", "code"], name="unique_indicator_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_computed(self) -> bool:
+        return bool(self.rule)
+
+
+class PeriodValue(Sourced):
+    """A value for one period of an indicator: a target, or an entered actual."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
+    period_key = models.CharField(
+        _("period key"), max_length=24,
+        help_text=_("2003-10 (month), 2003-Q4 (quarter), 2003 (year), or the first day of "
+                    "the mandate year, 2003-06-01"),
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True,
+                                blank=True)
+    text = models.TextField(_("text"), blank=True, help_text=_("For qualitative indicators."))
+
+    class Meta:
+        abstract = True
+
+
+class Target(PeriodValue):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets",
+                                  verbose_name=_("indicator"))
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "period_kind", "period_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period_kind", "period_key"],
+                                    name="unique_target_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period_key}: {self.value}"
+
+
+class Actual(PeriodValue):
+    """An entered actual, with its evidence. Computed indicators have none stored."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals",
+                                  verbose_name=_("indicator"))
+    evidence_document = models.ForeignKey(
+        "mandates.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("evidence document"),
+    )
+    evidence_note = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        verbose_name = _("actual")
+        verbose_name_plural = _("actuals")
+        ordering = ["indicator", "period_kind", "period_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period_kind", "period_key"],
+                                    name="unique_actual_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period_key}: {self.value}"
+
+
+class Benchmark(Sourced):
+    """A marker of the mandate's achievement, e.g. free and non-violent elections in 2005."""
+
+    office = models.ForeignKey(
+        "mandates.Office", on_delete=models.CASCADE, related_name="benchmarks",
+        verbose_name=_("office"),
+    )
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="benchmarks",
+        verbose_name=_("programme"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    due_on = models.DateField(_("due by"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("benchmark")
+        verbose_name_plural = _("benchmarks")
+        ordering = ["office", "due_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assessment(Sourced):
+    class Status(models.TextChoices):
+        ON_TRACK = "on_track", _("on track")
+        AT_RISK = "at_risk", _("at risk")
+        MET = "met", _("met")
+        NOT_MET = "not_met", _("not met")
+
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE,
+                                  related_name="assessments", verbose_name=_("benchmark"))
+    assessed_on = models.DateField(_("assessed on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    evidence_note = models.TextField(_("evidence"))
+    evidence_document = models.ForeignKey(
+        "mandates.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("evidence document"),
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("assessed by"),
+    )
+    assessed_by_name = models.CharField(
+        _("assessed by (name)"), max_length=200, blank=True,
+        help_text=_("Who assessed, when not a user of Peacebuild (e.g. the demo)."),
+    )
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["benchmark", "-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.benchmark}: {self.get_status_display()} ({self.assessed_on})"
 
 
 # Summary tables ("cubes") behind the figures engine. They hold derived data only, are kept
