@@ -1,30 +1,61 @@
-"""Keeping the summary tables exact: every write to an activity or its attendance passes
-its contribution before and after through `cubes_apply`, in the same transaction.
+"""The summary tables ("cubes") behind the figures engine, and keeping them exact.
 
-An activity contributes one activity and its reported participants to one ActivityCube
-row, and each of its attendance cells to one CategoryCube and one AgeCube row. An update
-subtracts the old contribution and adds the new one; rows that fall to zero are removed.
+Every write to an activity or its attendance passes the activity's contribution before
+and after through `cubes_apply`, in the same transaction: an update subtracts the old
+contribution and adds the new one, and rows that fall to zero are removed. The cubes hold
+derived data only and `cubes_rebuild` recomputes them from the raw rows at any time.
+
+Which cube answers a figure is decided by `cube_for`: the smallest cube whose keys cover
+the figure's filters and breakdowns (DHIS2's analytics tables, but exact and immediate).
 """
 
+import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 
-from peacebuild.activities.models import Activity, Attendance
+from peacebuild.activities.models import Activity, ActivityType, Attendance
 
-from ..models import ActivityCube, AgeCube, CategoryCube
+from ..models import ActivityCube, AgeCube, AgeLiteCube, CategoryCube, CategoryLiteCube
 
-KEY = ("office", "programme", "type", "region", "month")
+ACTIVITY_KEYS = ("programme", "type", "region", "month")
+
+
+@dataclass(frozen=True)
+class Cube:
+    model: type[Model]
+    keys: tuple[str, ...]  # activity-level keys besides the office
+    cell_keys: tuple[str, ...]  # attendance keys; () for the activity cube
+    values: tuple[str, ...]
+
+    @property
+    def size_rank(self) -> int:
+        return len(self.keys) * 10 + len(self.cell_keys)
+
+
+CUBES = (
+    Cube(ActivityCube, ACTIVITY_KEYS, (), ("activities", "participants")),
+    Cube(CategoryLiteCube, ("programme", "month"), ("category", "sex"), ("people",)),
+    Cube(AgeLiteCube, ("programme", "month"), ("age_group", "sex"), ("people",)),
+    Cube(CategoryCube, ACTIVITY_KEYS, ("category", "sex"), ("people",)),
+    Cube(AgeCube, ACTIVITY_KEYS, ("age_group", "sex"), ("people",)),
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
 
 
 @dataclass(frozen=True)
 class Contribution:
     """What one activity adds to the cubes."""
 
-    key: tuple  # (office, programme, type, region, month)
+    office: int
+    keys: dict[str, object]  # programme, type, region, month
     participants: int
     cells: tuple[tuple[str, str, str, int], ...]  # (category, sex, age_group, count)
 
@@ -37,87 +68,90 @@ def contribution(activity: Activity, cells: Iterable[Attendance] | None = None
                  ) -> Contribution:
     rows = activity.attendance.all() if cells is None else cells
     return Contribution(
-        key=(activity.office_id, activity.programme_id, activity.type_id,
-             activity.region_id or 0, month_of(activity.starts_on)),
+        office=activity.office_id,
+        keys={"programme": activity.programme_id, "type": activity.type_id,
+              "region": activity.region_id or 0, "month": month_of(activity.starts_on)},
         participants=activity.participants_total or 0,
         cells=tuple(sorted((a.category, a.sex, a.age_group, a.count) for a in rows)),
     )
 
 
-def _upsert(model: type, keys: tuple[str, ...], values: tuple[str, ...],
-            deltas: dict[tuple, tuple[int, ...]]) -> None:
-    """Add `deltas` to the rows with these keys, creating them as needed; drop empty rows.
-    INSERT … ON CONFLICT DO UPDATE works the same on SQLite (3.24+) and PostgreSQL."""
-    deltas = {k: v for k, v in deltas.items() if any(v)}
-    if not deltas:
+def _deltas(cube: Cube, c: Contribution, sign: int, out: Counter) -> None:
+    base = (c.office, *(c.keys[k] for k in cube.keys))
+    if not cube.cell_keys:
+        out[(*base, "activities")] += sign
+        out[(*base, "participants")] += sign * c.participants
         return
-    table = connection.ops.quote_name(model._meta.db_table)
+    for category, sex, age_group, count in c.cells:
+        cell = {"category": category, "sex": sex, "age_group": age_group}
+        out[(*base, *(cell[k] for k in cube.cell_keys), "people")] += sign * count
+
+
+def _upsert(cube: Cube, deltas: Counter) -> None:
+    """Add the deltas to the cube's rows, creating them as needed; drop empty rows.
+    INSERT … ON CONFLICT DO UPDATE works the same on SQLite (3.24+) and PostgreSQL."""
+    rows: dict[tuple, dict[str, int]] = {}
+    for (*key, value), delta in deltas.items():
+        rows.setdefault(tuple(key), dict.fromkeys(cube.values, 0))[value] += delta
+    rows = {k: v for k, v in rows.items() if any(v.values())}
+    if not rows:
+        return
     q = connection.ops.quote_name
-    cols = ", ".join(q(c) for c in keys + values)
-    marks = ", ".join(["%s"] * (len(keys) + len(values)))
-    updates = ", ".join(f"{q(v)} = {table}.{q(v)} + excluded.{q(v)}" for v in values)
-    sql = (f"INSERT INTO {table} ({cols}) VALUES ({marks}) "
-           f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}")
-    zero = " AND ".join(f"{q(v)} = 0" for v in values)
+    table = q(cube.model._meta.db_table)
+    keys = ("office", *cube.keys, *cube.cell_keys)
+    cols = ", ".join(q(c) for c in keys + cube.values)
+    marks = ", ".join(["%s"] * (len(keys) + len(cube.values)))
+    updates = ", ".join(f"{q(v)} = {table}.{q(v)} + excluded.{q(v)}" for v in cube.values)
+    zero = " AND ".join(f"{q(v)} = 0" for v in cube.values)
     where = " AND ".join(f"{q(k)} = %s" for k in keys)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*k, *v) for k, v in deltas.items()])
-        cursor.executemany(f"DELETE FROM {table} WHERE {where} AND {zero}", list(deltas))
+        cursor.executemany(
+            f"INSERT INTO {table} ({cols}) VALUES ({marks}) "
+            f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}",
+            [(*k, *(v[name] for name in cube.values)) for k, v in rows.items()],
+        )
+        cursor.executemany(f"DELETE FROM {table} WHERE {where} AND {zero}", list(rows))
 
 
 def cubes_apply(*, before: Contribution | None, after: Contribution | None) -> None:
     """Replace an activity's old contribution (None for a new activity) with its new one
     (None for a deleted activity). Call inside the transaction that writes the activity."""
-    acts: dict[tuple, list[int]] = {}
-    cats: Counter[tuple] = Counter()
-    ages: Counter[tuple] = Counter()
-    for sign, c in ((-1, before), (1, after)):
-        if c is None:
-            continue
-        row = acts.setdefault(c.key, [0, 0])
-        row[0] += sign
-        row[1] += sign * c.participants
-        for category, sex, age_group, count in c.cells:
-            cats[(*c.key, category, sex)] += sign * count
-            ages[(*c.key, age_group, sex)] += sign * count
-    _upsert(ActivityCube, KEY, ("activities", "participants"),
-            {k: tuple(v) for k, v in acts.items()})
-    _upsert(CategoryCube, (*KEY, "category", "sex"), ("people",),
-            {k: (v,) for k, v in cats.items()})
-    _upsert(AgeCube, (*KEY, "age_group", "sex"), ("people",),
-            {k: (v,) for k, v in ages.items()})
+    for cube in CUBES:
+        deltas: Counter = Counter()
+        for sign, c in ((-1, before), (1, after)):
+            if c is not None:
+                _deltas(cube, c, sign, deltas)
+        _upsert(cube, deltas)
 
 
 @transaction.atomic
 def cubes_rebuild(office_id: int | None = None) -> None:
     """Recompute the cubes from the raw rows, for one office or all: after a bulk load, a
     restore, or a delete that bypassed the services (e.g. removing a whole office)."""
-    for model in (ActivityCube, CategoryCube, AgeCube):
-        rows = model.objects.all()
-        (rows.filter(office=office_id) if office_id else rows).delete()
-    where = "WHERE a.office_id = %s" if office_id else ""
-    params = [office_id] if office_id else []
-    month = _month_sql("a.starts_on")
     act = connection.ops.quote_name(Activity._meta.db_table)
     att = connection.ops.quote_name(Attendance._meta.db_table)
-    key_sql = f"a.office_id, a.programme_id, a.type_id, COALESCE(a.region_id, 0), {month}"
-    statements = [
-        (ActivityCube, "activities, participants",
-         f"SELECT {key_sql}, COUNT(*), COALESCE(SUM(a.participants_total), 0) "
-         f"FROM {act} a {where} GROUP BY {key_sql}"),
-        (CategoryCube, "category, sex, people",
-         f"SELECT {key_sql}, t.category, t.sex, SUM(t.count) FROM {att} t "
-         f"JOIN {act} a ON a.id = t.activity_id {where} GROUP BY {key_sql}, t.category, t.sex"),
-        (AgeCube, "age_group, sex, people",
-         f"SELECT {key_sql}, t.age_group, t.sex, SUM(t.count) FROM {att} t "
-         f"JOIN {act} a ON a.id = t.activity_id {where} GROUP BY {key_sql}, t.age_group, t.sex"),
-    ]
+    where = "WHERE a.office_id = %s" if office_id else ""
+    params = [office_id] if office_id else []
+    columns = {"programme": "a.programme_id", "type": "a.type_id",
+               "region": "COALESCE(a.region_id, 0)", "month": _month_sql("a.starts_on"),
+               "category": "t.category", "sex": "t.sex", "age_group": "t.age_group"}
     with connection.cursor() as cursor:
-        for model, extra, select in statements:
-            table = connection.ops.quote_name(model._meta.db_table)
+        for cube in CUBES:
+            table = connection.ops.quote_name(cube.model._meta.db_table)
+            if office_id:
+                cursor.execute(f"DELETE FROM {table} WHERE office = %s", [office_id])
+            else:
+                cursor.execute(f"DELETE FROM {table}")
+            keys = ("office", *cube.keys, *cube.cell_keys)
+            group = ", ".join(["a.office_id", *(columns[k] for k in keys[1:])])
+            if cube.cell_keys:
+                select = f"SELECT {group}, SUM(t.count) FROM {att} t JOIN {act} a " \
+                         f"ON a.id = t.activity_id {where} GROUP BY {group}"
+            else:
+                select = f"SELECT {group}, COUNT(*), COALESCE(SUM(a.participants_total), 0) " \
+                         f"FROM {act} a {where} GROUP BY {group}"
             cursor.execute(
-                f"INSERT INTO {table} (office, programme, type, region, month, {extra}) {select}",
-                params,
+                f"INSERT INTO {table} ({', '.join(keys + cube.values)}) {select}", params
             )
 
 
@@ -126,3 +160,62 @@ def _month_sql(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(date_trunc('month', {column}) AS date)"
     return f"date({column}, 'start of month')"
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+
+def month_range(date_from: dt.date | None, date_to: dt.date | None
+                ) -> tuple[dt.date | None, dt.date | None] | None:
+    """The dates as whole months (first and last month), or None when they cut a month:
+    then no cube, which knows months only, can answer."""
+    if date_from and date_from.day != 1:
+        return None
+    if date_to and date_to.day != calendar.monthrange(date_to.year, date_to.month)[1]:
+        return None
+    return (date_from, date_to.replace(day=1) if date_to else None)
+
+
+def cube_for(*, measure: str, filters: object, by: Iterable[str]) -> Cube | None:
+    """The smallest cube that can answer, or None (then the raw rows answer)."""
+    f = filters
+    if getattr(f, "partner", None) or getattr(f, "q", "") or month_range(
+        f.date_from, f.date_to) is None:
+        return None
+    by = set(by)
+    time = {"month", "quarter", "year"}
+    needed = {k for k in ("programme", "type", "region") if getattr(f, k, None) or k in by}
+    if getattr(f, "category", ""):
+        needed.add("type")
+    if f.date_from or f.date_to or by & time:
+        needed.add("month")
+    cells = by & {"category", "sex", "age_group"}
+    attendance = measure == "attendance"
+    fits = [
+        c for c in CUBES
+        if bool(c.cell_keys) == attendance and needed <= set(c.keys) and cells <= set(c.cell_keys)
+    ]
+    return min(fits, key=lambda c: c.size_rank) if fits else None
+
+
+def cube_rows(office_id: int, cube: Cube, filters: object) -> QuerySet:
+    """The cube's rows for the office under the filter (the cube was chosen to have every
+    key the filter needs)."""
+    f = filters
+    rows = cube.model.objects.filter(office=office_id)
+    if getattr(f, "programme", None):
+        rows = rows.filter(programme=f.programme)
+    if getattr(f, "type", None):
+        rows = rows.filter(type=f.type)
+    if getattr(f, "category", ""):
+        rows = rows.filter(type__in=list(
+            ActivityType.objects.filter(category=f.category).values_list("pk", flat=True)))
+    if getattr(f, "region", None):
+        rows = rows.filter(region=f.region)
+    first, last = month_range(f.date_from, f.date_to) or (None, None)
+    if first:
+        rows = rows.filter(month__gte=first)
+    if last:
+        rows = rows.filter(month__lte=last)
+    return rows

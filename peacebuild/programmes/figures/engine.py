@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Model, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,8 @@ from peacebuild.activities.models import Activity, ActivityType, Attendance, Cen
 from peacebuild.activities.queries import ActivityFilter, filter_activities
 from peacebuild.mandates.models import Office
 
-from ..models import ActivityCube, AgeCube, CategoryCube, Programme
+from ..models import Programme
+from .cubes import Cube, cube_for, cube_rows
 
 MEASURES = {
     "activities": gettext_lazy("activities"),
@@ -162,14 +163,14 @@ def compute(office: Office, q: FigureQuery) -> FigureResult:
         total = Figure("centres_open", value, office, q.filters,
                        breakdown={"kind": q.centre_kind} if q.centre_kind else {})
         return FigureResult(q, total, [], "raw")
-    cube = _cube_for(q)
+    cube = cube_for(measure=q.measure, filters=q.filters, by=q.by)
     grouped = _from_cube(office, q, cube) if cube else _from_raw(office, q)
     rows = [_figure(office, q, dict(zip(q.by, key, strict=True)), value)
             for key, value in sorted(grouped.items(), key=lambda kv: _sort_key(kv[0]))]
     total_value = sum(grouped.values()) if q.by else grouped.get((), 0)
     total = _figure(office, q, {}, total_value)
     return FigureResult(q, total, rows if q.by else [],
-                        f"cube:{cube._meta.db_table}" if cube else "raw")
+                        f"cube:{cube.model._meta.db_table}" if cube else "raw")
 
 
 def _sort_key(key: tuple) -> tuple:
@@ -186,46 +187,9 @@ def _figure(office: Office, q: FigureQuery, breakdown: dict, value: int) -> Figu
 # Summary tables
 
 
-def _month_range(f: ActivityFilter) -> tuple[dt.date | None, dt.date | None] | None:
-    """The filter's dates as whole months, or None when they cut a month (then the cube,
-    which knows months only, cannot answer)."""
-    if f.date_from and f.date_from.day != 1:
-        return None
-    if f.date_to and f.date_to.day != calendar.monthrange(f.date_to.year, f.date_to.month)[1]:
-        return None
-    return (f.date_from, f.date_to.replace(day=1) if f.date_to else None)
-
-
-def _cube_for(q: FigureQuery) -> type[Model] | None:
-    f = q.filters
-    if f.partner or f.q or _month_range(f) is None:
-        return None
-    dims = set(q.by)
-    if q.measure in ("activities", "participants"):
-        return ActivityCube
-    if "age_group" in dims and "category" in dims:
-        return None
-    return AgeCube if "age_group" in dims or "category" not in dims else CategoryCube
-
-
-def _from_cube(office: Office, q: FigureQuery, cube: type[Model]) -> dict[tuple, int]:
-    f = q.filters
-    rows: QuerySet = cube.objects.filter(office=office.pk)
-    if f.programme:
-        rows = rows.filter(programme=f.programme)
-    if f.type:
-        rows = rows.filter(type=f.type)
-    if f.category:
-        rows = rows.filter(type__in=list(
-            ActivityType.objects.filter(category=f.category).values_list("pk", flat=True)))
-    if f.region:
-        rows = rows.filter(region=f.region)
-    first, last = _month_range(f) or (None, None)
-    if first:
-        rows = rows.filter(month__gte=first)
-    if last:
-        rows = rows.filter(month__lte=last)
-    value = {"activities": "activities", "participants": "participants"}.get(q.measure, "people")
+def _from_cube(office: Office, q: FigureQuery, cube: Cube) -> dict[tuple, int]:
+    rows = cube_rows(office.pk, cube, q.filters)
+    value = "people" if cube.cell_keys else q.measure
     return _group(rows, q.by, value, month_field="month")
 
 
