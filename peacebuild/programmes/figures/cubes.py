@@ -31,18 +31,20 @@ class Cube:
     keys: tuple[str, ...]  # activity-level keys besides the office
     cell_keys: tuple[str, ...]  # attendance keys; () for the activity cube
     values: tuple[str, ...]
+    breadth: int  # rows per activity-level key at most: categories × sexes, ages × sexes
 
     @property
     def size_rank(self) -> int:
-        return len(self.keys) * 10 + len(self.cell_keys)
+        """Fewer keys first; between equals, fewer cells per key (age groups < categories)."""
+        return len(self.keys) * 1000 + self.breadth
 
 
 CUBES = (
-    Cube(ActivityCube, ACTIVITY_KEYS, (), ("activities", "participants")),
-    Cube(CategoryLiteCube, ("programme", "month"), ("category", "sex"), ("people",)),
-    Cube(AgeLiteCube, ("programme", "month"), ("age_group", "sex"), ("people",)),
-    Cube(CategoryCube, ACTIVITY_KEYS, ("category", "sex"), ("people",)),
-    Cube(AgeCube, ACTIVITY_KEYS, ("age_group", "sex"), ("people",)),
+    Cube(ActivityCube, ACTIVITY_KEYS, (), ("activities", "participants"), 1),
+    Cube(CategoryLiteCube, ("programme", "month"), ("category", "sex"), ("people",), 36),
+    Cube(AgeLiteCube, ("programme", "month"), ("age_group", "sex"), ("people",), 15),
+    Cube(CategoryCube, ACTIVITY_KEYS, ("category", "sex"), ("people",), 36),
+    Cube(AgeCube, ACTIVITY_KEYS, ("age_group", "sex"), ("people",), 15),
 )
 
 
