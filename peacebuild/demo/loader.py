@@ -37,6 +37,7 @@ from peacebuild.accounts.models import Membership, User
 from peacebuild.accounts.roles import Role
 from peacebuild.activities.models import Activity, ActivityType, Centre
 from peacebuild.activities.services import Cell, activity_create, centre_save
+from peacebuild.demo.results import load_results
 from peacebuild.mandates.models import (
     Document,
     HeadOfOffice,
@@ -828,6 +829,7 @@ def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
         loader.activities_seed_year(centres)
         say("Activities 2004–2005…")
         loader.activities_2004_2005()
+        load_results(office)
         say("Demo users…")
         users = loader.users()
     counts = {

@@ -66,6 +66,10 @@ class Outcome(Sourced):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    @property
+    def office(self):  # for the audit log and access checks
+        return self.programme.office
+
 
 class Output(Sourced):
     outcome = models.ForeignKey(
@@ -85,6 +89,10 @@ class Output(Sourced):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def office(self):  # for the audit log and access checks
+        return self.outcome.programme.office
 
 
 class Indicator(Sourced):
@@ -132,6 +140,10 @@ class Indicator(Sourced):
         return f"{self.code} {self.title}"
 
     @property
+    def office(self):  # for the audit log and access checks
+        return self.output.outcome.programme.office
+
+    @property
     def is_computed(self) -> bool:
         return bool(self.rule)
 
@@ -170,6 +182,10 @@ class Target(PeriodValue):
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period_key}: {self.value}"
 
+    @property
+    def office(self):  # for the audit log and access checks
+        return self.indicator.office
+
 
 class Actual(PeriodValue):
     """An entered actual, with its evidence. Computed indicators have none stored."""
@@ -193,6 +209,10 @@ class Actual(PeriodValue):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period_key}: {self.value}"
+
+    @property
+    def office(self):  # for the audit log and access checks
+        return self.indicator.office
 
 
 class Benchmark(Sourced):
@@ -251,6 +271,10 @@ class Assessment(Sourced):
 
     def __str__(self) -> str:
         return f"{self.benchmark}: {self.get_status_display()} ({self.assessed_on})"
+
+    @property
+    def office(self):  # for the audit log and access checks
+        return self.benchmark.office
 
 
 # Summary tables ("cubes") behind the figures engine. They hold derived data only, are kept

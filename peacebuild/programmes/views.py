@@ -1,12 +1,318 @@
 """Results pages: parse the request, call a query or a service, render."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from peacebuild.accounts.permissions import office_view
+from peacebuild.accounts.roles import Can
+from peacebuild.activities.views import neutralise
+from peacebuild.places.maps import ATTRIBUTION
+from peacebuild.ui.forms import apply_errors
+
+from . import charts, figures, queries, services
+from .forms import (
+    ActualForm,
+    AssessmentForm,
+    BenchmarkForm,
+    IndicatorForm,
+    OutcomeForm,
+    OutputForm,
+    TargetForm,
+)
+from .models import Actual, Assessment, Benchmark, Indicator, Outcome, Output, Programme, Target
+from .permissions import (
+    get_actual_for_user,
+    get_benchmark_for_user,
+    get_indicator_for_user,
+    get_outcome_for_user,
+    get_output_for_user,
+    get_programme_for_user,
+    get_target_for_user,
+)
+
+# ---------------------------------------------------------------------------------------
+# Dashboards
+
+
+def _dashboard(request: HttpRequest, programme: Programme | None) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    dflt, problems = queries.parse_dashboard_filter(office, request.GET, programme)
+    flt = dflt.activity_filter
+    map_measure = request.GET.get("map", "activities")
+    if map_measure not in charts.MAP_MEASURES:
+        map_measure = "activities"
+    values = queries.indicator_values(office, dflt.period, dflt.programme)
+    for iv in values:
+        iv.progress_svg = charts.progress_svg(iv)
+    centres_day = min(dflt.period.last, office.closed_on or dflt.period.last)
+    context = {
+        "dflt": dflt,
+        "problems": problems,
+        "programme": programme,
+        "programmes": Programme.objects.filter(office=office),
+        "period_options": queries.period_options(office),
+        "headline": [figures.activity_count(office, flt), figures.participants(office, flt),
+                     figures.centres_open(office, centres_day)],
+        "centres_day": centres_day,
+        "indicators": values,
+        "trend_activities": charts.trend_svg(office, flt, "activities"),
+        "trend_participants": charts.trend_svg(office, flt, "participants"),
+        "by_sex": charts.attendance_svg(office, flt, "sex"),
+        "by_category": charts.attendance_svg(office, flt, "category"),
+        "map": charts.map_svg(office, flt, map_measure),
+        "map_measure": map_measure,
+        "regions": charts.region_table(office, flt),
+        "attribution": ATTRIBUTION,
+        "benchmarks": queries.benchmarks(office, dflt.programme),
+        "download_query": urlencode(dflt.as_query()),
+        "crumbs": [(_("Results"), reverse("programmes:dashboard") if programme else None)]
+        + ([(programme.name, None)] if programme else []),
+    }
+    template = ("programmes/_dashboard_body.html" if getattr(request, "htmx", False)
+                and request.headers.get("HX-Target") == "dashboard-body"
+                else "programmes/dashboard.html")
+    return render(request, template, context)
 
 
 @office_view()
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "programmes/dashboard.html", {"crumbs": [(_("Results"), None)]})
+    return _dashboard(request, None)
+
+
+@office_view()
+def programme_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dashboard(request, get_programme_for_user(request, pk))
+
+
+@office_view()
+def download(request: HttpRequest) -> HttpResponse:
+    """A figure table of the dashboard as CSV or XLSX: ?table=quarters&format=xlsx&…"""
+    office = request.office  # type: ignore[attr-defined]
+    dflt, problems = queries.parse_dashboard_filter(office, request.GET)
+    if problems:  # never export more than was asked for
+        return HttpResponseBadRequest("\n".join(problems), content_type="text/plain")
+    name, fmt = request.GET.get("table", ""), request.GET.get("format", "csv")
+    values = queries.indicator_values(office, dflt.period, dflt.programme) \
+        if name == "indicators" else None
+    table = charts.tables(office, dflt.activity_filter, values).get(name)
+    if table is None or fmt not in ("csv", "xlsx"):
+        return HttpResponseBadRequest(_("Choose a table and a format (csv or xlsx)."),
+                                      content_type="text/plain")
+    filename = f"{office.code}-{table.name}-{dflt.period.key or dflt.period.kind}.{fmt}"
+    rows = [table.headers, *table.rows]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        for row in rows:
+            writer.writerow([neutralise("" if v is None else v) for v in row])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(_xlsx(table.title, rows), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx(title: str, rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31].replace("/", "-")
+    for row in rows:
+        # Text cells are neutralised like the CSV: a spreadsheet must not run a formula.
+        sheet.append([float(v) if hasattr(v, "as_tuple") else
+                      neutralise(v) if isinstance(v, str) else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------
+# The results framework
+
+
+@office_view()
+def framework(request: HttpRequest) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    return render(request, "programmes/framework.html", {
+        "programmes": queries.framework(office),
+        "benchmarks": queries.benchmarks(office),
+        "crumbs": [(_("Results"), reverse("programmes:dashboard")),
+                   (_("Results framework"), None)],
+    })
+
+
+@office_view()
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    indicator = get_indicator_for_user(request, pk)
+    return render(request, "programmes/indicator.html", {
+        "indicator": indicator,
+        "programme": indicator.output.outcome.programme,
+        "history": queries.indicator_history(office, indicator),
+        "targets": indicator.targets.all(),
+        "actuals": indicator.actuals.select_related("evidence_document"),
+        "crumbs": [(_("Results"), reverse("programmes:dashboard")),
+                   (_("Results framework"), reverse("programmes:framework")),
+                   (str(indicator), None)],
+    })
+
+
+def _form_page(request: HttpRequest, form: ModelForm, *, heading: str, back: str,
+               save: Callable[[Model], Any], done: str | None = None) -> HttpResponse:
+    """Show the form; on a valid POST call the service, and on its refusal show why."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.instance)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(done or back)
+    return render(request, "ui/form_page.html", {
+        "form": form, "heading": heading, "cancel_url": back,
+        "crumbs": [(_("Results"), reverse("programmes:dashboard")),
+                   (_("Results framework"), reverse("programmes:framework")), (heading, None)],
+    })
+
+
+FRAMEWORK = "programmes:framework"
+
+
+@office_view()
+def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request, pk, write=True)
+    form = OutcomeForm(request.POST or None, instance=Outcome(programme=programme))
+    return _form_page(request, form, heading=_("New outcome of %(programme)s") % {
+        "programme": programme.name}, back=reverse(FRAMEWORK),
+        save=lambda o: services.outcome_save(actor=request.user, outcome=o))
+
+
+@office_view()
+def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = get_outcome_for_user(request, pk, write=True)
+    form = OutcomeForm(request.POST or None, instance=outcome)
+    return _form_page(request, form, heading=_("Edit outcome"), back=reverse(FRAMEWORK),
+                      save=lambda o: services.outcome_save(actor=request.user, outcome=o))
+
+
+@office_view()
+def output_create(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = get_outcome_for_user(request, pk, write=True)
+    form = OutputForm(request.POST or None, instance=Output(outcome=outcome))
+    return _form_page(request, form, heading=_("New output of outcome %(code)s") % {
+        "code": outcome.code}, back=reverse(FRAMEWORK),
+        save=lambda o: services.output_save(actor=request.user, output=o))
+
+
+@office_view()
+def output_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    output = get_output_for_user(request, pk, write=True)
+    form = OutputForm(request.POST or None, instance=output)
+    return _form_page(request, form, heading=_("Edit output"), back=reverse(FRAMEWORK),
+                      save=lambda o: services.output_save(actor=request.user, output=o))
+
+
+@office_view()
+def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+    output = get_output_for_user(request, pk, write=True)
+    form = IndicatorForm(request.POST or None, instance=Indicator(output=output))
+    return _form_page(request, form, heading=_("New indicator of output %(code)s") % {
+        "code": output.code}, back=reverse(FRAMEWORK),
+        save=lambda i: services.indicator_save(actor=request.user, indicator=i))
+
+
+@office_view()
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_indicator_for_user(request, pk, write=True)
+    back = reverse("programmes:indicator", args=[indicator.pk])
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    return _form_page(request, form, heading=_("Edit indicator"), back=back,
+                      save=lambda i: services.indicator_save(actor=request.user, indicator=i))
+
+
+@office_view()
+def target_create(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_indicator_for_user(request, pk, write=True)
+    back = reverse("programmes:indicator", args=[indicator.pk])
+    form = TargetForm(request.POST or None, instance=Target(indicator=indicator))
+    return _form_page(request, form, heading=_("New target for %(indicator)s") % {
+        "indicator": indicator}, back=back,
+        save=lambda t: services.target_save(actor=request.user, target=t))
+
+
+@office_view()
+def actual_create(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_indicator_for_user(request, pk, write=True)
+    back = reverse("programmes:indicator", args=[indicator.pk])
+    if indicator.is_computed:
+        messages.info(request, _("This indicator is computed from the records by its rule; "
+                                 "there is nothing to enter."))
+        return redirect(back)
+    form = ActualForm(request.POST or None, instance=Actual(indicator=indicator),
+                      office=request.office)  # type: ignore[attr-defined]
+    return _form_page(request, form, heading=_("Enter an actual for %(indicator)s") % {
+        "indicator": indicator}, back=back,
+        save=lambda a: services.actual_save(actor=request.user, actual=a))
+
+
+@office_view()
+@require_POST
+def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_target_for_user(request, pk)
+    services.period_value_delete(actor=request.user, instance=target)
+    messages.success(request, _("Target removed."))
+    return redirect("programmes:indicator", pk=target.indicator_id)
+
+
+@office_view()
+@require_POST
+def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actual = get_actual_for_user(request, pk)
+    services.period_value_delete(actor=request.user, instance=actual)
+    messages.success(request, _("Actual removed."))
+    return redirect("programmes:indicator", pk=actual.indicator_id)
+
+
+@office_view(Can.EDIT_RESULTS)
+def benchmark_create(request: HttpRequest) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    form = BenchmarkForm(request.POST or None, instance=Benchmark(office=office), office=office)
+    return _form_page(request, form, heading=_("New benchmark"), back=reverse(FRAMEWORK),
+                      save=lambda b: services.benchmark_save(actor=request.user, benchmark=b))
+
+
+@office_view()
+def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    benchmark = get_benchmark_for_user(request, pk, write=Can.EDIT_RESULTS)
+    form = BenchmarkForm(request.POST or None, instance=benchmark,
+                         office=request.office)  # type: ignore[attr-defined]
+    return _form_page(request, form, heading=_("Edit benchmark"), back=reverse(FRAMEWORK),
+                      save=lambda b: services.benchmark_save(actor=request.user, benchmark=b))
+
+
+@office_view()
+def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    benchmark = get_benchmark_for_user(request, pk, write=Can.APPROVE)
+    form = AssessmentForm(request.POST or None, instance=Assessment(benchmark=benchmark),
+                          office=request.office)  # type: ignore[attr-defined]
+    return _form_page(request, form, heading=_("Assess: %(benchmark)s") % {
+        "benchmark": benchmark.title}, back=reverse(FRAMEWORK),
+        save=lambda a: services.assessment_add(actor=request.user, assessment=a))
+
+

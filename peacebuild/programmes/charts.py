@@ -1,0 +1,191 @@
+"""The dashboard's figures as tables and pictures, all from the figures engine.
+
+Reports embed the same pictures: each `*_svg` function takes an office and an
+ActivityFilter and returns an SVG string in which every bar and region links to the
+records behind its number.
+"""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from peacebuild.activities.models import ParticipantCategory, Sex
+from peacebuild.activities.queries import ActivityFilter
+from peacebuild.lib import svg
+from peacebuild.lib.formatting import format_number
+from peacebuild.mandates.models import Office
+from peacebuild.places import maps
+from peacebuild.places.models import Place
+
+from . import figures
+from .periods import quarters_between
+
+if TYPE_CHECKING:
+    from .queries import IndicatorValue
+
+MAP_MEASURES = ("activities", "participants")
+SEX_COLOURS = {"f": "#b5446e", "m": "#006c9c", "u": "#c9cdd1"}
+
+
+def n(value: object) -> str:
+    return format_number(value, get_language())  # type: ignore[arg-type]
+
+
+def _measure_label(measure: str) -> str:
+    return str(figures.MEASURES[measure])
+
+
+@dataclass
+class Table:
+    """A figure table: what the page shows, and what downloads as CSV and XLSX."""
+
+    name: str
+    title: str
+    headers: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+    links: list[list[str]] = field(default_factory=list)  # per row, per column ("" = none)
+
+
+def quarter_rows(office: Office, flt: ActivityFilter
+                 ) -> list[tuple[str, figures.Figure, figures.Figure]]:
+    """(quarter, activities, participants) for every quarter of the filter's dates."""
+    acts = figures.compute(office, figures.FigureQuery("activities", flt, by=("quarter",)))
+    people = figures.compute(office, figures.FigureQuery("participants", flt, by=("quarter",)))
+    by_key_a = {f.breakdown["quarter"]: f for f in acts.rows}
+    by_key_p = {f.breakdown["quarter"]: f for f in people.rows}
+    keys = sorted(set(by_key_a) | set(by_key_p))
+    if flt.date_from and flt.date_to:
+        keys = quarters_between(flt.date_from, flt.date_to)
+    out = []
+    for key in keys:
+        zero_a = figures.Figure("activities", 0, office, flt, {"quarter": key})
+        zero_p = figures.Figure("participants", 0, office, flt, {"quarter": key})
+        out.append((key, by_key_a.get(key, zero_a), by_key_p.get(key, zero_p)))
+    return out
+
+
+def attendance_rows(office: Office, flt: ActivityFilter, dim: str) -> list[figures.Figure]:
+    rows = figures.compute(office, figures.FigureQuery("attendance", flt, by=(dim,))).rows
+    return sorted(rows, key=lambda f: -(f.value or 0))
+
+
+def dim_label(dim: str, key: object) -> str:
+    if dim == "sex":
+        return str(Sex(key).label) if key in Sex.values else str(key)
+    if dim == "category":
+        return str(ParticipantCategory(key).label) if key in ParticipantCategory.values \
+            else str(key)
+    return str(key)
+
+
+def region_rows(office: Office, flt: ActivityFilter, measure: str
+                ) -> list[tuple[Place, figures.Figure]]:
+    """Every region of the country with its figure (zero where nothing happened)."""
+    result = figures.compute(office, figures.FigureQuery(measure, flt, by=("region",)))
+    by_pk = {f.breakdown["region"]: f for f in result.rows}
+    regions = Place.objects.filter(level=Place.Level.REGION, code__startswith="TJ-") \
+        .order_by("code")
+    return [(r, by_pk.get(r.pk) or figures.Figure(measure, 0, office, flt, {"region": r.pk}))
+            for r in regions]
+
+
+# ---------------------------------------------------------------------------------------
+# Pictures
+
+
+def trend_svg(office: Office, flt: ActivityFilter, measure: str = "activities") -> str:
+    column = 1 if measure == "activities" else 2
+    bars = [svg.Bar(row[0], row[column].value or 0, href=row[column].records_url,
+                    value_label=n(row[column].value),
+                    title=_("%(measure)s in %(period)s: %(value)s") % {
+                        "measure": _measure_label(measure), "period": row[0],
+                        "value": n(row[column].value)})
+            for row in quarter_rows(office, flt)]
+    return svg.bar_chart(bars, title=_("%(measure)s by quarter") % {
+        "measure": _measure_label(measure)}, empty=_("No activities in this period."))
+
+
+def attendance_svg(office: Office, flt: ActivityFilter, dim: str) -> str:
+    rows = attendance_rows(office, flt, dim)
+    bars = [svg.Bar(dim_label(dim, f.breakdown[dim]), f.value or 0, href=f.records_url,
+                    value_label=n(f.value),
+                    colour=SEX_COLOURS.get(str(f.breakdown[dim]), "") if dim == "sex" else "")
+            for f in rows]
+    titles = {"sex": _("Participants by sex"), "category": _("Participants by category")}
+    return svg.hbar_chart(bars, title=titles.get(dim, dim),
+                          empty=_("No attendance breakdown recorded in this period."))
+
+
+def map_svg(office: Office, flt: ActivityFilter, measure: str = "activities") -> str:
+    values = [maps.RegionValue(place.code, place.localized_name, fig.value,
+                               value_label=n(fig.value), href=fig.records_url)
+              for place, fig in region_rows(office, flt, measure)]
+    return maps.region_map_svg(values, title=_("%(measure)s by region") % {
+        "measure": _measure_label(measure)})
+
+
+# ---------------------------------------------------------------------------------------
+# Tables
+
+
+def tables(office: Office, flt: ActivityFilter, indicator_values: list | None = None
+           ) -> dict[str, Table]:
+    """Every figure table of the dashboard, by name."""
+    out: dict[str, Table] = {}
+    t = Table("quarters", _("Activities and participants by quarter"),
+              [_("Quarter"), _("Activities"), _("Participants")])
+    for key, acts, people in quarter_rows(office, flt):
+        t.rows.append([key, acts.value, people.value])
+        t.links.append(["", acts.records_url, people.records_url])
+    out[t.name] = t
+    for dim, title, header in [("sex", _("Participants by sex"), _("Sex")),
+                               ("category", _("Participants by category"), _("Category"))]:
+        t = Table(dim, title, [header, _("Participants")])
+        for f in attendance_rows(office, flt, dim):
+            t.rows.append([dim_label(dim, f.breakdown[dim]), f.value])
+            t.links.append(["", f.records_url])
+        out[dim] = t
+    t = Table("regions", _("Activities and participants by region"),
+              [_("Region"), _("Code"), _("Activities"), _("Participants")])
+    for place, acts, people in region_table(office, flt):
+        t.rows.append([place.localized_name, place.code, acts.value, people.value])
+        t.links.append(["", "", acts.records_url, people.records_url])
+    out[t.name] = t
+    if indicator_values is not None:
+        t = Table("indicators", _("Indicators"),
+                  [_("Programme"), _("Code"), _("Indicator"), _("Unit"), _("Baseline"),
+                   _("Target"), _("Actual"), _("How the actual is known")])
+        for iv in indicator_values:
+            ind = iv.indicator
+            actual = iv.value if iv.value is not None else iv.text
+            how = _("computed from the records") if ind.is_computed else (
+                _("entered") if iv.entered else "")
+            t.rows.append([ind.output.outcome.programme.name, ind.code, ind.title, ind.unit,
+                           ind.baseline_value, iv.target_value, actual, how])
+            t.links.append(["", "", "", "", "", "", iv.href, ""])
+        out[t.name] = t
+    return out
+
+
+def region_table(office: Office, flt: ActivityFilter
+                 ) -> list[tuple[Place, figures.Figure, figures.Figure]]:
+    people = dict(region_rows(office, flt, "participants"))
+    return [(place, acts, people[place]) for place, acts in region_rows(office, flt,
+                                                                          "activities")]
+
+
+def progress_svg(iv: "IndicatorValue") -> str:
+    """The indicator's actual against its target and baseline, for counts and percentages
+    (yes/no and qualitative indicators read better as words)."""
+    ind = iv.indicator
+    if ind.kind not in ("count", "percentage") or (iv.value is None and iv.target is None):
+        return ""
+    def f(v: object) -> float | None:
+        return float(v) if v is not None else None  # type: ignore[arg-type]
+    title = _("%(indicator)s: %(actual)s of a target of %(target)s") % {
+        "indicator": ind.title, "actual": n(iv.value), "target": n(iv.target_value)}
+    return svg.progress_bar(value=f(iv.value), target=f(iv.target_value),
+                            baseline=f(ind.baseline_value), title=title, href=iv.href,
+                            width=220)

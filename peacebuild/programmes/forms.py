@@ -1,0 +1,90 @@
+"""Forms of the results framework. They parse what people type; the services validate the
+record as a whole (rules, periods, values by kind) and their messages go back on the fields."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from peacebuild.mandates.models import Document, Office
+from peacebuild.ui.forms import DateInput
+
+from .models import Actual, Assessment, Benchmark, Indicator, Outcome, Output, Programme, Target
+
+PERIOD_HELP = _("2003-10 for a month, 2003-Q4 for a quarter, 2003 for a year, or the first "
+                "day of a mandate year (2003-06-01).")
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["code", "title", "order"]
+
+
+class OutputForm(forms.ModelForm):
+    class Meta:
+        model = Output
+        fields = ["code", "title", "order"]
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["code", "title", "unit", "kind", "direction", "baseline_value", "baseline_on",
+                  "baseline_source", "rule", "order"]
+        widgets = {"baseline_on": DateInput(), "rule": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"rule": _(
+            'Leave empty to enter actuals by hand. To compute them from the records, name a '
+            'measure and filters by code, e.g. {"measure": "participants", "filters": '
+            '{"type": "training", "programme": "rule-of-law"}}. Measures: activities, '
+            'participants, attendance (with "by": ["sex"]), distinct_participants, '
+            'centres_open (with "centre_kind": "education").')}
+
+    def clean_rule(self) -> Any:
+        return self.cleaned_data.get("rule") or {}
+
+
+def _documents(office: Office) -> Any:
+    return Document.objects.filter(office=office).order_by("-dated_on", "title")
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["period_kind", "period_key", "value", "text", "source_note"]
+        help_texts = {"period_key": PERIOD_HELP}
+
+
+class ActualForm(forms.ModelForm):
+    class Meta:
+        model = Actual
+        fields = ["period_kind", "period_key", "value", "text", "evidence_document",
+                  "evidence_note"]
+        help_texts = {"period_key": PERIOD_HELP,
+                      "evidence_note": _("Where the value comes from, if not a document.")}
+
+    def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_document"].queryset = _documents(office)
+
+
+class BenchmarkForm(forms.ModelForm):
+    class Meta:
+        model = Benchmark
+        fields = ["title", "programme", "due_on", "description"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(office=office)
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["assessed_on", "status", "evidence_note", "evidence_document"]
+        widgets = {"assessed_on": DateInput()}
+
+    def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_document"].queryset = _documents(office)

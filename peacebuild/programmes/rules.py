@@ -1,0 +1,146 @@
+"""Indicator rules: an indicator's actual declared as a figure of the engine, stored as data.
+
+A rule names things by their codes, so that it reads the same in every database and in
+the demo file::
+
+    {"measure": "attendance",
+     "filters": {"type": "training", "programme": "rule-of-law"},
+     "by": ["sex"]}
+    {"measure": "distinct_participants", "filters": {"category": "dialogue"}}
+    {"measure": "centres_open", "centre_kind": "education"}
+
+Measures: activities, participants (reported totals), attendance (the breakdown cells),
+distinct_participants (the participant registry, each person once) and centres_open (on
+the last day of the period). Filters: programme and type by code, category (kind of
+activity), region by ISO 3166-2 code. The period is not part of the rule: it comes from
+the target or the dashboard. `compile_rule` resolves the codes and asks the figures
+engine whether the figure can be computed; any problem is a ValidationError keyed "rule".
+"""
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from peacebuild.activities.models import ActivityType, Centre
+from peacebuild.activities.queries import ActivityFilter
+from peacebuild.mandates.models import Office
+from peacebuild.places.models import Place
+
+from . import figures
+from .figures.engine import DIMENSIONS, FigureError, validate
+from .figures.people import distinct_participants
+from .models import Programme
+from .periods import Period
+
+RULE_MEASURES = ("activities", "participants", "attendance", "distinct_participants",
+                 "centres_open")
+RULE_KEYS = {"measure", "filters", "by", "centre_kind"}
+FILTER_KEYS = {"programme", "type", "category", "region"}
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    measure: str
+    filters: ActivityFilter
+    by: tuple[str, ...] = ()
+    centre_kind: str = ""
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """The rule's figure for one period: the total and, if the rule has one, its breakdown."""
+
+    total: figures.Figure
+    rows: list[figures.Figure]
+
+
+def _bad(message: str) -> ValidationError:
+    return ValidationError({"rule": [message]})
+
+
+def compile_rule(office: Office, rule: Any) -> CompiledRule:
+    """Resolve a stored rule against the office's programmes, the activity types and the
+    regions; refuse unknown names and figures that cannot be computed."""
+    if not isinstance(rule, dict):
+        raise _bad(_("A rule is a set of named values, like {\"measure\": \"activities\"}."))
+    unknown = sorted(set(rule) - RULE_KEYS)
+    if unknown:
+        raise _bad(_("A rule has no part called “%(name)s”.") % {"name": unknown[0]})
+    measure = rule.get("measure")
+    if measure not in RULE_MEASURES:
+        raise _bad(_("“%(name)s” is not a measure a rule can use. Use one of: %(list)s.")
+                   % {"name": measure, "list": ", ".join(RULE_MEASURES)})
+    raw_filters = rule.get("filters") or {}
+    if not isinstance(raw_filters, dict):
+        raise _bad(_("A rule's filters are a set of named values."))
+    unknown = sorted(set(raw_filters) - FILTER_KEYS)
+    if unknown:
+        raise _bad(_("A rule cannot filter by “%(name)s”; it can filter by programme, type, "
+                     "category and region (the period comes from the target).")
+                   % {"name": unknown[0]})
+    values: dict[str, Any] = {}
+    code = raw_filters.get("programme")
+    if code:
+        pk = Programme.objects.filter(office=office, code=code).values_list("pk", flat=True)
+        if not pk:
+            raise _bad(_("This office has no programme with the code “%(code)s”.")
+                       % {"code": code})
+        values["programme"] = pk[0]
+    code = raw_filters.get("type")
+    if code:
+        pk = ActivityType.objects.filter(code=code).values_list("pk", flat=True)
+        if not pk:
+            raise _bad(_("There is no activity type with the code “%(code)s”.") % {"code": code})
+        values["type"] = pk[0]
+    code = raw_filters.get("region")
+    if code:
+        pk = Place.objects.filter(code=code, level=Place.Level.REGION).values_list("pk",
+                                                                                   flat=True)
+        if not pk:
+            raise _bad(_("There is no region with the code “%(code)s”.") % {"code": code})
+        values["region"] = pk[0]
+    if raw_filters.get("category"):
+        values["category"] = str(raw_filters["category"])
+    by = rule.get("by") or []
+    if not isinstance(by, list) or not all(isinstance(d, str) for d in by):
+        raise _bad(_("A rule's breakdown is a list of dimensions, like [\"sex\"]."))
+    bad_dims = [d for d in by if d not in DIMENSIONS]
+    if bad_dims:
+        raise _bad(_("Figures cannot be broken down by “%(name)s”.") % {"name": bad_dims[0]})
+    centre_kind = rule.get("centre_kind") or ""
+    if centre_kind and measure != "centres_open":
+        raise _bad(_("Only a count of centres open can name a kind of centre."))
+    if centre_kind and centre_kind not in Centre.Kind.values:
+        raise _bad(_("There is no kind of centre called “%(name)s”.") % {"name": centre_kind})
+    if measure == "centres_open" and (values or by):
+        raise _bad(_("Centres open are counted for the whole office, by kind of centre only."))
+    if measure == "distinct_participants" and by:
+        raise _bad(_("Distinct participants cannot be broken down."))
+    compiled = CompiledRule(measure, ActivityFilter(**values), tuple(by), centre_kind)
+    if measure not in ("centres_open", "distinct_participants"):
+        try:
+            validate(office, figures.FigureQuery(measure, compiled.filters, compiled.by))
+        except FigureError as error:
+            raise ValidationError({"rule": error.messages}) from error
+    elif measure == "distinct_participants":
+        try:
+            validate(office, figures.FigureQuery("participants", compiled.filters))
+        except FigureError as error:
+            raise ValidationError({"rule": error.messages}) from error
+    return compiled
+
+
+def evaluate(office: Office, rule: CompiledRule, period: Period) -> RuleResult:
+    """The rule's figure for a period, computed now by the figures engine."""
+    if rule.measure == "centres_open":
+        # Counted on the period's last day, or the day the office closed if earlier.
+        on = min(period.last, office.closed_on or period.last, dt.date.today())
+        return RuleResult(figures.centres_open(office, on, rule.centre_kind), [])
+    flt = replace(rule.filters, date_from=period.first, date_to=period.last)
+    if rule.measure == "distinct_participants":
+        return RuleResult(distinct_participants(office, flt), [])
+    result = figures.compute(office, figures.FigureQuery(rule.measure, flt, rule.by))
+    return RuleResult(result.total, result.rows)

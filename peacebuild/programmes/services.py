@@ -1,0 +1,116 @@
+"""Writes of the results framework: validated, atomic, audited. A failing service raises
+ValidationError keyed by field and saves nothing."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from peacebuild.accounts.audit import record_delete, save_audited, snapshot
+
+from . import periods, rules
+from .models import Actual, Assessment, Benchmark, Indicator, Outcome, Output, Target
+
+
+def _before(instance: Any) -> dict | None:
+    return snapshot(type(instance).objects.get(pk=instance.pk)) if instance.pk else None
+
+
+@transaction.atomic
+def outcome_save(*, actor: Any, outcome: Outcome) -> Outcome:
+    save_audited(actor=actor, instance=outcome, before=_before(outcome))
+    return outcome
+
+
+@transaction.atomic
+def output_save(*, actor: Any, output: Output) -> Output:
+    save_audited(actor=actor, instance=output, before=_before(output))
+    return output
+
+
+def check_value(indicator: Indicator, value: Decimal | None, text: str, field: str = "value"
+                ) -> None:
+    """What a value of this kind of indicator may be."""
+    kind = indicator.kind
+    if kind == Indicator.Kind.QUALITATIVE:
+        if not (text or "").strip():
+            raise ValidationError({"text": _("A qualitative indicator needs a description.")})
+        return
+    if value is None:
+        raise ValidationError({field: _("Enter a value.")})
+    if value < 0:
+        raise ValidationError({field: _("A value cannot be negative.")})
+    if kind == Indicator.Kind.PERCENTAGE and value > 100:
+        raise ValidationError({field: _("A percentage cannot be above 100.")})
+    if kind == Indicator.Kind.YES_NO and value not in (0, 1):
+        raise ValidationError({field: _("A yes/no indicator takes 1 (yes) or 0 (no).")})
+    if kind == Indicator.Kind.COUNT and value != int(value):
+        raise ValidationError({field: _("A count is a whole number.")})
+
+
+@transaction.atomic
+def indicator_save(*, actor: Any, indicator: Indicator) -> Indicator:
+    office = indicator.output.outcome.programme.office
+    if indicator.rule:
+        if indicator.kind != Indicator.Kind.COUNT:
+            raise ValidationError({"rule": _("Only count indicators can be computed by a rule; "
+                                             "enter the actuals of other kinds.")})
+        rules.compile_rule(office, indicator.rule)
+    if indicator.baseline_value is not None and indicator.kind != Indicator.Kind.QUALITATIVE:
+        check_value(indicator, indicator.baseline_value, "", field="baseline_value")
+    save_audited(actor=actor, instance=indicator, before=_before(indicator))
+    return indicator
+
+
+def _check_period(instance: Target | Actual) -> None:
+    office = instance.indicator.output.outcome.programme.office
+    period = periods.resolve(office, instance.period_kind, instance.period_key)
+    periods.check_within_mandate(office, period)
+
+
+@transaction.atomic
+def target_save(*, actor: Any, target: Target) -> Target:
+    _check_period(target)
+    check_value(target.indicator, target.value, target.text)
+    save_audited(actor=actor, instance=target, before=_before(target))
+    return target
+
+
+@transaction.atomic
+def actual_save(*, actor: Any, actual: Actual) -> Actual:
+    if actual.indicator.is_computed:
+        raise ValidationError(_("This indicator is computed from the records by its rule; its "
+                                "actuals cannot be entered."))
+    _check_period(actual)
+    check_value(actual.indicator, actual.value, actual.text)
+    if not actual.evidence_document_id and not actual.evidence_note.strip():
+        raise ValidationError({"evidence_note": _(
+            "Say where the value comes from: choose a document or write a note.")})
+    save_audited(actor=actor, instance=actual, before=_before(actual))
+    return actual
+
+
+@transaction.atomic
+def period_value_delete(*, actor: Any, instance: Target | Actual) -> None:
+    before = snapshot(instance)
+    record_delete(actor=actor, instance=instance, before=before)
+    instance.delete()
+
+
+@transaction.atomic
+def benchmark_save(*, actor: Any, benchmark: Benchmark) -> Benchmark:
+    save_audited(actor=actor, instance=benchmark, before=_before(benchmark))
+    return benchmark
+
+
+@transaction.atomic
+def assessment_add(*, actor: Any, assessment: Assessment) -> Assessment:
+    """Record an assessment; the signed-in user is who assessed."""
+    if getattr(actor, "is_authenticated", False):
+        assessment.assessed_by = actor
+    if not assessment.assessed_by_id and not assessment.assessed_by_name:
+        raise ValidationError({"assessed_by_name": _("Say who assessed.")})
+    save_audited(actor=actor, instance=assessment, before=None)
+    return assessment
