@@ -142,6 +142,14 @@ class IndicatorValue:
         return self.entered.value if self.entered else None
 
     @property
+    def labelled_rows(self) -> list[tuple[str, figures.Figure]]:
+        """The rule's breakdown with readable labels ("women: 25")."""
+        from .charts import dim_label
+
+        return [(", ".join(dim_label(d, k) for d, k in f.breakdown.items()), f)
+                for f in self.rows]
+
+    @property
     def text(self) -> str:
         return self.entered.text if self.entered else ""
 
