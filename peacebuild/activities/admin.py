@@ -1,14 +1,19 @@
-"""Reference data is kept here (activity types); activities and centres are shown for
-inspection and repair. Day-to-day entry goes through the pages, which use the services
-and write the audit log."""
+"""Reference data is kept here (activity types, centres), audited. Activities are shown
+read-only: they are written only through the pages and services, which keep the audit log
+and the figures' summary tables exact."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
+
+from peacebuild.accounts.admin import AuditedModelAdmin
 
 from .models import Activity, ActivityType, Attendance, Centre
 
 
 @admin.register(ActivityType)
-class ActivityTypeAdmin(admin.ModelAdmin):
+class ActivityTypeAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "category"]
     list_filter = ["category"]
     search_fields = ["code", "name"]
@@ -16,7 +21,7 @@ class ActivityTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Centre)
-class CentreAdmin(admin.ModelAdmin):
+class CentreAdmin(AuditedModelAdmin):
     list_display = ["name", "office", "kind", "place", "partner", "opened_on", "closed_on"]
     list_filter = ["office", "kind"]
     list_select_related = ["office", "place", "partner"]
@@ -28,6 +33,15 @@ class AttendanceInline(admin.TabularInline):
     model = Attendance
     extra = 0
     fields = ["category", "sex", "age_group", "count"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Activity)
@@ -42,3 +56,12 @@ class ActivityAdmin(admin.ModelAdmin):
     filter_horizontal = ["partners"]
     readonly_fields = ["region", "created_at", "updated_at"]
     inlines = [AttendanceInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

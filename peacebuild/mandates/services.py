@@ -16,7 +16,8 @@ def _before(instance: Any) -> dict[str, Any] | None:
     return snapshot(type(instance).objects.get(pk=instance.pk)) if instance.pk else None
 
 
-def _check_period(period: MandatePeriod) -> None:
+def period_check(period: MandatePeriod) -> None:
+    """Rules across rows: within the office's life, no overlap with another period."""
     office: Office = period.office
     errors: dict[str, list[str]] = {}
     if period.starts_on and period.starts_on < office.established_on:
@@ -48,7 +49,7 @@ def period_save(*, actor: Any, period: MandatePeriod) -> MandatePeriod:
     """Create or update a mandate period; it may not overlap another of its office."""
     before = _before(period)
     period.full_clean()
-    _check_period(period)
+    period_check(period)
     save_audited(actor=actor, instance=period, before=before)
     return period
 

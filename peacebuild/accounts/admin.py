@@ -1,0 +1,78 @@
+"""Admin for people and roles, the read-only audit log, and the mixin that makes every
+admin change of reference data land in the audit log like any other write."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Model
+from django.http import HttpRequest
+
+from .audit import record_create, record_delete, record_update, snapshot
+from .models import AuditEntry, Membership, Team, User
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Writes an audit entry (who, when, before/after) for each save and delete. The
+    "before" is taken when the form is built from the stored row; the entry is written
+    after the many-to-many fields are saved, so "after" is complete."""
+
+    def get_form(self, request: HttpRequest, obj: Model | None = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        before = snapshot(obj) if obj is not None and obj.pk else None
+        return type(form.__name__, (form,), {"audit_before": before})
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        before = getattr(form, "audit_before", None)
+        if change and before is not None:
+            record_update(actor=request.user, instance=form.instance, before=before)
+        else:
+            record_create(actor=request.user, instance=form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        record_delete(actor=request.user, instance=obj, before=snapshot(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            record_delete(actor=request.user, instance=obj, before=snapshot(obj))
+        super().delete_queryset(request, queryset)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    filter_horizontal = ["programmes"]
+
+
+@admin.register(User)
+class PeacebuildUserAdmin(UserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedModelAdmin):
+    list_display = ["name", "office"]
+    list_filter = ["office"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log can be read, never changed."""
+
+    list_display = ["at", "actor", "action", "model", "object_id", "object_repr"]
+    list_filter = ["action", "model", "office"]
+    search_fields = ["object_repr", "object_id", "actor__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
