@@ -160,7 +160,8 @@ def progress_bar(*, value: float | None, target: float | None, baseline: float |
         met = target is not None and value >= target
         bar = Bar("", value, href=href, title=title, value_label=value_label)
         parts.append(_link(f'<rect x="1" y="4" width="{max(value * scale, 0):.1f}" '
-                           f'height="{height - 8}" fill="{"#2e8540" if met else ACCENT}"/>', bar))
+                           f'height="{height - 8}" fill="{"#2e8540" if met else ACCENT}"/>', bar,
+                           css="progress"))
     if baseline is not None:
         x = 1 + baseline * scale
         parts.append(f'<line x1="{x:.1f}" y1="1" x2="{x:.1f}" y2="{height - 1}" '

@@ -6,6 +6,7 @@ records behind its number.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language
@@ -27,6 +28,13 @@ if TYPE_CHECKING:
 
 MAP_MEASURES = ("activities", "participants")
 SEX_COLOURS = {"f": "#b5446e", "m": "#006c9c", "u": "#c9cdd1"}
+
+
+def plain(value: object) -> object:
+    """Decimals as the number they are: 4.00 → 4, 30.50 → 30.5 (tables and downloads)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def n(value: object) -> str:
@@ -163,7 +171,8 @@ def tables(office: Office, flt: ActivityFilter, indicator_values: list | None = 
             how = _("computed from the records") if ind.is_computed else (
                 _("entered") if iv.entered else "")
             t.rows.append([ind.output.outcome.programme.name, ind.code, ind.title, ind.unit,
-                           ind.baseline_value, iv.target_value, actual, how])
+                           plain(ind.baseline_value), plain(iv.target_value), plain(actual),
+                           how])
             t.links.append(["", "", "", "", "", "", iv.href, ""])
         out[t.name] = t
     return out
