@@ -15,6 +15,7 @@ import argparse
 import csv
 import datetime as dt
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -42,6 +43,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--database-url", default="",
                    help="PostgreSQL URL whose database is recreated (default: SQLite)")
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--keep", action="store_true", help="keep the generated database files")
     return p.parse_args()
 
 
@@ -314,6 +316,9 @@ def main() -> int:
     print(f"engine: {engine_s * 1000:.1f} ms")
     print(f"duckdb: {duck_s * 1000:.1f} ms")
     print(f"ratio: {engine_s / duck_s:.3f}")
+    con.close()
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
     return 1 if differences else 0
 
 
