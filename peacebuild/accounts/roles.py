@@ -25,6 +25,7 @@ class Can(StrEnum):
     EDIT_REFERENCE = "edit_reference"  # centres, partners, documents
     EDIT_MANDATE = "edit_mandate"  # mandate periods and their documents
     EDIT_RESULTS = "edit_results"  # results framework (later issue)
+    DRAFT_REPORTS = "draft_reports"  # create reports and edit their drafts
     APPROVE = "approve"  # reports, benchmarks, mandate proposals
     VIEW_AUDIT = "view_audit"
     VIEW_CASES = "view_cases"  # casework (later issue)
@@ -32,10 +33,12 @@ class Can(StrEnum):
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.HEAD: frozenset(
-        {Can.VIEW_RECORDS, Can.EDIT_REFERENCE, Can.EDIT_MANDATE, Can.APPROVE, Can.VIEW_AUDIT}
+        {Can.VIEW_RECORDS, Can.EDIT_REFERENCE, Can.EDIT_MANDATE, Can.DRAFT_REPORTS, Can.APPROVE,
+         Can.VIEW_AUDIT}
     ),
-    Role.PROGRAMME: frozenset({Can.VIEW_RECORDS, Can.EDIT_ACTIVITIES, Can.EDIT_REFERENCE}),
-    Role.MONITORING: frozenset({Can.VIEW_RECORDS, Can.EDIT_RESULTS}),
+    Role.PROGRAMME: frozenset({Can.VIEW_RECORDS, Can.EDIT_ACTIVITIES, Can.EDIT_REFERENCE,
+                               Can.DRAFT_REPORTS}),
+    Role.MONITORING: frozenset({Can.VIEW_RECORDS, Can.EDIT_RESULTS, Can.DRAFT_REPORTS}),
     Role.HUMAN_RIGHTS: frozenset({Can.VIEW_RECORDS, Can.VIEW_CASES}),
     Role.VIEWER: frozenset({Can.VIEW_RECORDS}),
 }

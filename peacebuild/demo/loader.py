@@ -37,6 +37,7 @@ from peacebuild.accounts.models import Membership, User
 from peacebuild.accounts.roles import Role
 from peacebuild.activities.models import Activity, ActivityType, Centre
 from peacebuild.activities.services import Cell, activity_create, centre_save
+from peacebuild.demo.reports import load_demo_reports
 from peacebuild.demo.results import load_results
 from peacebuild.mandates.models import (
     Document,
@@ -832,6 +833,7 @@ def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
         load_results(office)
         say("Demo users…")
         users = loader.users()
+        load_demo_reports(office)
     counts = {
         "documents": Document.objects.filter(office__in=[office, loader.unmot]).count(),
         "mandate periods": office.periods.count(),

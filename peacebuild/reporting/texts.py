@@ -1,0 +1,108 @@
+"""The standard texts of the letter and the progress report, in seven languages.
+
+The texts are data (`data/texts/<language>.txt`, one `[key]` line before each text), not
+gettext: they are documents, written in each language's UN register, and the office may
+change them. `LAYOUT` says which paragraphs make each section; a paragraph joins a draft
+only when every figure it names (and every figure it `requires`) can be stated for the
+period, so the same template drafts the letter of any year from that year's records.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from peacebuild.lib.unformat import LANGUAGES
+
+from .catalogue import Cache, NotComputable
+from .narrative import placeholders
+
+TEXT_DIR = Path(__file__).parent / "data" / "texts"
+
+
+@dataclass(frozen=True)
+class Para:
+    key: str
+    requires: tuple[str, ...] = ()
+
+
+PROGRAMME_SECTIONS: list[tuple[str, list[Para]]] = [
+    ("dialogue", [
+        Para("dialogue.clubs"), Para("dialogue.referendum"), Para("dialogue.recommendations"),
+        Para("dialogue.agreement", requires=("club_meetings",)),
+    ]),
+    ("democratic-institutions", [
+        Para("democratic.training"), Para("democratic.media", requires=("media_courses",)),
+    ]),
+    ("rule-of-law", [
+        Para("rule.police", requires=("rule_of_law_activities",)),
+        Para("rule.roundtable", requires=("rule_of_law_roundtables",)),
+    ]),
+    ("human-rights", [
+        Para("rights.treaty", requires=("human_rights_activities",)),
+        Para("rights.teachers"),
+        Para("rights.monitoring", requires=("documentation_centres",)),
+    ]),
+    ("youth", [Para("youth.centres")]),
+    ("elections", [Para("elections.mission"), Para("elections.training")]),
+]
+
+LAYOUT: dict[str, list[tuple[str, list[Para]]]] = {
+    "letter": [
+        ("opening", [Para("opening.established"), Para("opening.role")]),
+        *PROGRAMME_SECTIONS,
+        ("closing", [Para("closing.extend"), Para("closing.request")]),
+    ],
+    "progress": [
+        ("opening", [Para("progress.opening"), Para("opening.role")]),
+        *PROGRAMME_SECTIONS,
+        ("closing", [Para("progress.closing")]),
+    ],
+}
+LAYOUT["donor"] = LAYOUT["progress"]
+
+
+@cache
+def strings(language: str) -> dict[str, str]:
+    """The `[key]` texts of one language."""
+    out: dict[str, str] = {}
+    key = None
+    lines: list[str] = []
+    for line in (TEXT_DIR / f"{language}.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("[") and line.rstrip().endswith("]") and " " not in line.strip():
+            if key:
+                out[key] = "\n".join(lines).strip()
+            key, lines = line.strip()[1:-1], []
+        elif not line.startswith("#"):
+            lines.append(line)
+    if key:
+        out[key] = "\n".join(lines).strip()
+    return out
+
+
+def text(lang: str, key: str, **values: str) -> str:
+    """A short standard string (masthead, title), with {named} values filled in."""
+    template = strings(lang).get(key) or strings("en")[key]
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def fits(para: Para, cache: Cache) -> bool:
+    """Whether the paragraph can be stated for the period: all its figures compute."""
+    names = set(placeholders(strings("en")[para.key])) | set(para.requires)
+    try:
+        for name in names:
+            cache.get(name)
+    except NotComputable:
+        return False
+    return True
+
+
+def draft_sections(kind: str, cache: Cache) -> list[tuple[str, dict[str, str]]]:
+    """(section key, {language: text}) for a new draft of this kind and period."""
+    out = []
+    for key, paras in LAYOUT[kind]:
+        chosen = [p for p in paras if fits(p, cache)]
+        out.append((key, {lang: "\n\n".join(strings(lang)[p.key] for p in chosen)
+                          for lang in LANGUAGES}))
+    return out

@@ -1,0 +1,217 @@
+"""Report pages: list, new draft, the draft with its preview, the section editor with a
+live preview (htmx), approval and issue, and rendering as a background job."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peacebuild.accounts.permissions import get_for_user, office_view
+from peacebuild.accounts.queries import membership_for
+from peacebuild.accounts.roles import Can
+from peacebuild.lib.unformat import LANGUAGE_NAMES, LANGUAGES
+from peacebuild.ui.forms import apply_errors
+
+from . import services
+from .catalogue import Cache
+from .content import build_content, period_of
+from .forms import IssueForm, RenderForm, ReportForm, SectionForm
+from .models import RenderJob, Report, Section
+from .queries import catalogue_for, reports_of
+from .render import content_for
+from .workflow import actions_for
+
+
+def get_report_for_user(request: HttpRequest, pk: int, *, write: Can | None = None) -> Report:
+    return get_for_user(Report.objects.select_related("office"), request, pk,
+                        write_capability=write)
+
+
+def get_job_for_user(request: HttpRequest, pk: int) -> RenderJob:
+    return get_for_user(RenderJob.objects.select_related("report"), request, pk)
+
+
+def _language(request: HttpRequest, report: Report) -> str:
+    lang = request.GET.get("lang") or request.POST.get("lang") or report.language
+    return lang if lang in LANGUAGES else report.language
+
+
+def _crumbs(report: Report | None = None, *more: tuple[str, str]) -> list[tuple[str, str]]:
+    crumbs = [(_("Reports"), reverse("reporting:list"))]
+    if report is not None:
+        crumbs.append((str(report), reverse("reporting:detail", args=[report.pk])))
+    return [*crumbs, *more]
+
+
+@office_view()
+def report_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "reporting/list.html", {
+        "reports": reports_of(request.office), "crumbs": [(_("Reports"), "")]})
+
+
+@office_view(Can.DRAFT_REPORTS)
+def report_create(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_create(actor=request.user, office=request.office,
+                                             **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The draft was made from the standard text and the "
+                                        "records of the period."))
+            return redirect("reporting:detail", report.pk)
+    heading = _("New report")
+    return render(request, "ui/form_page.html", {
+        "form": form, "heading": heading, "cancel_url": reverse("reporting:list"),
+        "crumbs": _crumbs(None, (heading, ""))})
+
+
+@office_view()
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    language = _language(request, report)
+    cache = Cache(period_of(report))
+    content = content_for(report, language, cache)
+    membership = membership_for(request.user, request.office)
+    errors = services.report_errors(report, cache) \
+        if report.status != Report.Status.ISSUED else []
+    return render(request, "reporting/detail.html", {
+        "report": report, "c": content, "language": language,
+        "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        "sections": report.sections.all(), "errors": errors,
+        "actions": actions_for(membership.role if membership else None, report.status),
+        "render_form": RenderForm(initial={"language": language, "format": "pdf"}),
+        "jobs": report.jobs.defer("output")[:5], "links": True, "annex": True,
+        "crumbs": _crumbs(None, (str(report), "")),
+    })
+
+
+def _section(request: HttpRequest, pk: int, section_pk: int) -> tuple[Report, Section]:
+    report = get_report_for_user(request, pk, write=Can.DRAFT_REPORTS)
+    try:
+        return report, report.sections.select_related("programme").get(pk=section_pk)
+    except Section.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@office_view(Can.DRAFT_REPORTS)
+def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    report, section = _section(request, pk, section_pk)
+    language = _language(request, report)
+    form = SectionForm(request.POST or None,
+                       initial={"text": (section.texts or {}).get(language, "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_update(actor=request.user, section=section, language=language,
+                                    text=form.cleaned_data["text"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The section was saved."))
+            return redirect(f"{reverse('reporting:detail', args=[report.pk])}?lang={language}")
+    cache = Cache(period_of(report))
+    text = form.data.get("text") if form.is_bound else form.initial["text"]
+    return render(request, "reporting/section_edit.html", {
+        "report": report, "section": section, "form": form, "language": language,
+        "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        "preview": _preview(report, section, language, text or "", cache),
+        "catalogue": catalogue_for(report, language, cache),
+        "editable": report.status == Report.Status.DRAFT,
+        "crumbs": _crumbs(report, (_("Edit section"), "")),
+    })
+
+
+def _preview(report: Report, section: Section, language: str, text: str,
+             cache: Cache) -> dict:
+    draft = Section(report=report, key=section.key, programme=section.programme,
+                    texts={language: text})
+    return build_content(report, [draft], language, cache)
+
+
+@require_POST
+@office_view(Can.DRAFT_REPORTS)
+def section_preview(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    report, section = _section(request, pk, section_pk)
+    language = _language(request, report)
+    content = _preview(report, section, language, request.POST.get("text", ""),
+                       Cache(period_of(report)))
+    return render(request, "reporting/_preview.html", {"c": content, "links": True})
+
+
+def _step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    report = get_report_for_user(request, pk, write=Can.APPROVE)
+    try:
+        getattr(services, f"report_{action}")(actor=request.user, report=report)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, {"approve": _("The report is approved."),
+                                   "reopen": _("The report is a draft again.")}[action])
+    return redirect("reporting:detail", report.pk)
+
+
+@require_POST
+@office_view(Can.APPROVE)
+def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "approve")
+
+
+@require_POST
+@office_view(Can.APPROVE)
+def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "reopen")
+
+
+@office_view(Can.APPROVE)
+def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk, write=Can.APPROVE)
+    form = IssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_issue(actor=request.user, report=report, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The report is issued; this version is frozen."))
+            return redirect("reporting:detail", report.pk)
+    heading = _("Issue the report")
+    return render(request, "ui/form_page.html", {
+        "form": form, "heading": heading,
+        "cancel_url": reverse("reporting:detail", args=[report.pk]),
+        "crumbs": _crumbs(report, (heading, ""))})
+
+
+@require_POST
+@office_view()
+def render_start(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    form = RenderForm(request.POST)
+    if not form.is_valid():
+        return render(request, "reporting/_job.html", {"form_errors": form.errors}, status=400)
+    job = services.job_create(actor=request.user, report=report, **form.cleaned_data)
+    return render(request, "reporting/_job.html", {"job": RenderJob.objects.defer(
+        "output").get(pk=job.pk)})
+
+
+@office_view()
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job_for_user(request, pk)
+    return render(request, "reporting/_job.html", {"job": job})
+
+
+@office_view()
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job_for_user(request, pk)
+    if job.state != RenderJob.State.DONE or job.output is None:
+        raise Http404(_("This rendering is not ready."))
+    types = {"pdf": "application/pdf", "html": "text/html; charset=utf-8",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    response = HttpResponse(bytes(job.output), content_type=types[job.format])
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    return response
