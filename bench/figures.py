@@ -104,9 +104,9 @@ def generate(n_activities: int, n_attendance: int) -> int:
     with transaction.atomic(), connection.cursor() as cur:
         say(f"generating {n_activities:,} activities…")
         if pg:
-            series = f"generate_series(1, {n_activities}) AS s(i)"
-            pick = "(ARRAY[{ids}])[1 + (i * {mul} + {add}) % {n}]"
-            start = f"DATE '{FIRST_DAY}' + ((i * 7919) % {DAYS})"
+            series = f"generate_series(1::bigint, {n_activities}) AS s(i)"
+            pick = "(ARRAY[{ids}])[CAST(1 + (i * {mul} + {add}) % {n} AS integer)]"
+            start = f"DATE '{FIRST_DAY}' + CAST((i * 7919) % {DAYS} AS integer)"
         else:
             cur.execute("PRAGMA cache_size = -800000")
             series = (f"(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s "
@@ -125,10 +125,12 @@ def generate(n_activities: int, n_attendance: int) -> int:
         )
         say(f"generating {n_activities * per:,} attendance rows ({per} per activity)…")
         combo = f"((a.id * 7 + j * 13) % {CELLS})"  # 13 is prime to 180: distinct cells
-        cat = "(ARRAY[{}])[1 + {} / 15]" if pg else "json_extract('[{}]', '$[' || ({} / 15) || ']')"
-        sex = "(ARRAY[{}])[1 + ({} / 5) % 3]" if pg else \
+        cat = "(ARRAY[{}])[CAST(1 + {} / 15 AS integer)]" if pg else \
+            "json_extract('[{}]', '$[' || ({} / 15) || ']')"
+        sex = "(ARRAY[{}])[CAST(1 + ({} / 5) % 3 AS integer)]" if pg else \
             "json_extract('[{}]', '$[' || (({} / 5) % 3) || ']')"
-        age = "(ARRAY[{}])[1 + {} % 5]" if pg else "json_extract('[{}]', '$[' || ({} % 5) || ']')"
+        age = "(ARRAY[{}])[CAST(1 + {} % 5 AS integer)]" if pg else \
+            "json_extract('[{}]', '$[' || ({} % 5) || ']')"
 
         def quoted(values: list[str]) -> str:
             return ",".join(f"'{v}'" if pg else f'"{v}"' for v in values)
@@ -140,13 +142,14 @@ def generate(n_activities: int, n_attendance: int) -> int:
             f"INSERT INTO {att} (activity_id, category, sex, age_group, count) "
             f"SELECT a.id, {cat.format(quoted(CATEGORIES), combo)}, "
             f"{sex.format(quoted(SEXES), combo)}, {age.format(quoted(AGES), combo)}, "
-            f"1 + (a.id * 37 + j * 11) % 40 FROM {act} a CROSS JOIN {cells} "
+            f"CAST(1 + (a.id * 37 + j * 11) % 40 AS integer) FROM {act} a CROSS JOIN {cells} "
             f"WHERE a.office_id = {office.pk}"
         )
         say("setting reported totals to the breakdown…")
         cur.execute(
-            f"UPDATE {act} SET participants_total = (SELECT SUM(count) FROM {att} t "
-            f"WHERE t.activity_id = {act}.id) WHERE office_id = {office.pk}"
+            f"UPDATE {act} SET participants_total = s.n FROM (SELECT activity_id, "
+            f"SUM(count) AS n FROM {att} GROUP BY activity_id) AS s "
+            f"WHERE s.activity_id = {act}.id AND {act}.office_id = {office.pk}"
         )
     return office.pk
 
