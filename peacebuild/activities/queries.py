@@ -113,7 +113,11 @@ def activities_page(
         if day is None or not pk_raw.isdigit():
             raise ValidationError({"after": _("This page link is broken; start from page one.")})
         pk = int(pk_raw)
-        qs = qs.filter(Q(starts_on__lt=day) | Q(starts_on=day, id__lt=pk))
+        # The plain bound on starts_on lets the index range-scan from the cursor; the OR
+        # alone would make some planners scan from the top.
+        qs = qs.filter(starts_on__lte=day).filter(
+            Q(starts_on__lt=day) | Q(starts_on=day, id__lt=pk)
+        )
     rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
