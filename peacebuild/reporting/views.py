@@ -82,7 +82,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if report.status != Report.Status.ISSUED else []
     return render(request, "reporting/detail.html", {
         "report": report, "c": content, "language": language,
-        "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        "doc_languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         "sections": report.sections.all(), "errors": errors,
         "actions": actions_for(membership.role if membership else None, report.status),
         "render_form": RenderForm(initial={"language": language, "format": "pdf"}),
@@ -118,7 +118,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
     text = form.data.get("text") if form.is_bound else form.initial["text"]
     return render(request, "reporting/section_edit.html", {
         "report": report, "section": section, "form": form, "language": language,
-        "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        "doc_languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         "preview": _preview(report, section, language, text or "", cache),
         "catalogue": catalogue_for(report, language, cache),
         "editable": report.status == Report.Status.DRAFT,
