@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -146,6 +148,11 @@ class Indicator(Sourced):
     @property
     def is_computed(self) -> bool:
         return bool(self.rule)
+
+    @property
+    def rule_json(self) -> str:
+        """The rule as people write it in the form."""
+        return json.dumps(self.rule, ensure_ascii=False)
 
 
 class PeriodValue(Sourced):
