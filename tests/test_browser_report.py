@@ -47,7 +47,7 @@ def test_edit_insert_preview_approve_download(page: Page, live_server, users, of
     expect(preview).to_contain_text("The club met 2 times; <script>alert(1)</script> more "
                                     "than 1,318")
     expect(preview.locator('a[data-figure="club_meetings"]')).to_have_attribute(
-        "href", "/activities/?type=%d&date_from=2003-06-01&date_to=2004-05-31" % activity_type.pk)
+        "href", f"/activities/?type={activity_type.pk}&date_from=2003-06-01&date_to=2004-05-31")
     # A figure that does not exist is shown as an error, not as a blank.
     area.press("End")
     area.type(" {no_such_figure}")
