@@ -57,6 +57,8 @@ def _dashboard(request: HttpRequest, programme: Programme | None) -> HttpRespons
     values = queries.indicator_values(office, dflt.period, dflt.programme)
     for iv in values:
         iv.progress_svg = charts.progress_svg(iv)
+    quarters = charts.quarter_rows(office, flt)
+    regions = charts.region_table(office, flt)
     centres_day = min(dflt.period.last, office.closed_on or dflt.period.last)
     context = {
         "dflt": dflt,
@@ -68,13 +70,13 @@ def _dashboard(request: HttpRequest, programme: Programme | None) -> HttpRespons
                      figures.centres_open(office, centres_day)],
         "centres_day": centres_day,
         "indicators": values,
-        "trend_activities": charts.trend_svg(office, flt, "activities"),
-        "trend_participants": charts.trend_svg(office, flt, "participants"),
+        "trend_activities": charts.trend_svg(office, flt, "activities", quarters),
+        "trend_participants": charts.trend_svg(office, flt, "participants", quarters),
         "by_sex": charts.attendance_svg(office, flt, "sex"),
         "by_category": charts.attendance_svg(office, flt, "category"),
-        "map": charts.map_svg(office, flt, map_measure),
+        "map": charts.map_svg(office, flt, map_measure, regions),
         "map_measure": map_measure,
-        "regions": charts.region_table(office, flt),
+        "regions": regions,
         "attribution": ATTRIBUTION,
         "benchmarks": queries.benchmarks(office, dflt.programme),
         "download_query": urlencode(dflt.as_query()),

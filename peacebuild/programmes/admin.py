@@ -1,0 +1,55 @@
+"""Programmes are reference data kept here, audited. The results framework is shown
+read-only: it is written through its pages and services, which compile indicator rules,
+check periods against the mandate and values against the indicator's kind."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from peacebuild.accounts.admin import AuditedModelAdmin
+
+from .models import Assessment, Benchmark, Indicator, Programme
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(AuditedModelAdmin):
+    list_display = ["name", "code", "office", "starts_on", "ends_on"]
+    list_filter = ["office"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["source_document"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ReadOnlyAdmin):
+    list_display = ["code", "title", "kind", "output", "is_computed"]
+    list_select_related = ["output"]
+    search_fields = ["code", "title"]
+
+
+class AssessmentInline(admin.TabularInline):
+    model = Assessment
+    extra = 0
+    fields = ["assessed_on", "status", "evidence_note", "assessed_by", "assessed_by_name"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(ReadOnlyAdmin):
+    list_display = ["title", "office", "due_on"]
+    list_filter = ["office"]
+    inlines = [AssessmentInline]
