@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from peacebuild.accounts.permissions import get_for_user, office_view
 from peacebuild.accounts.queries import membership_for
 from peacebuild.accounts.roles import Can
+from peacebuild.activities.queries import ActivityFilter
 from peacebuild.lib.unformat import LANGUAGE_NAMES, LANGUAGES
 from peacebuild.ui.forms import apply_errors
 
@@ -87,8 +88,20 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions_for(membership.role if membership else None, report.status),
         "render_form": RenderForm(initial={"language": language, "format": "pdf"}),
         "jobs": report.jobs.defer("output")[:5], "links": True, "annex": True,
+        "chart": _chart(report),
         "crumbs": _crumbs(None, (str(report), "")),
     })
+
+
+def _chart(report: Report) -> str:
+    """The results dashboard's participants-by-quarter picture for the period (issue 3's
+    SVG functions), shown beside the preview; not yet embedded in DOCX or PDF."""
+    try:
+        from peacebuild.programmes.charts import trend_svg
+    except ImportError:  # the dashboards are optional for reports
+        return ""
+    flt = ActivityFilter(date_from=report.period_start, date_to=report.period_end)
+    return trend_svg(report.office, flt, "participants")
 
 
 def _section(request: HttpRequest, pk: int, section_pk: int) -> tuple[Report, Section]:
