@@ -98,6 +98,12 @@ def client_for(users):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    # In production a worker process runs queued tasks; in tests they run at once.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The default hasher costs ~0.3 s per user on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

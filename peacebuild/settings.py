@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
+    "django_tasks_db",
     "peacebuild.accounts",
     "peacebuild.places",
     "peacebuild.mandates",
@@ -145,7 +146,16 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or DATA_DIR / "media")
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Long work (report rendering) runs in a worker: `peacebuild db_worker` reads the queue
+# from the database, so no broker is needed. TASKS_BACKEND=immediate runs tasks inline
+# (the tests do that).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env("TASKS_BACKEND", "database") == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")

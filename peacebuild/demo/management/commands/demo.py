@@ -1,5 +1,8 @@
 """`peacebuild demo`: migrate, load the UNTOP demo office, print the logins and serve."""
 
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -36,4 +39,12 @@ class Command(BaseCommand):
             out.write(f"  {username.ljust(width)}  {role} — {name}")
         if options["no_serve"]:
             return
-        call_command("runserver", addrport, use_reloader=False)
+        # Reports render in the background: a task worker runs beside the web server.
+        worker = subprocess.Popen([sys.executable, "-m", "peacebuild", "db_worker",
+                                   "--no-startup-delay", "--interval", "0.5"])
+        out.write("Started the background task worker (report rendering).")
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
