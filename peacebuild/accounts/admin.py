@@ -12,6 +12,21 @@ from .audit import record_create, record_delete, record_update, snapshot
 from .models import AuditEntry, Membership, Team, User
 
 
+class ReadOnlyMixin:
+    """For models written only through their services (which validate, audit and keep
+    derived data exact) or never written at all (the audit log, issued reports): the admin
+    shows them and changes nothing. Works for ModelAdmin and inlines alike."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
     """Writes an audit entry (who, when, before/after) for each save and delete. The
     "before" is taken when the form is built from the stored row; the entry is written
@@ -60,19 +75,10 @@ class TeamAdmin(AuditedModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The audit log can be read, never changed."""
 
     list_display = ["at", "actor", "action", "model", "object_id", "object_repr"]
     list_filter = ["action", "model", "office"]
     search_fields = ["object_repr", "object_id", "actor__username"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -2,12 +2,9 @@
 read-only: they are written only through the pages and services, which keep the audit log
 and the figures' summary tables exact."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from peacebuild.accounts.admin import AuditedModelAdmin
+from peacebuild.accounts.admin import AuditedModelAdmin, ReadOnlyMixin
 
 from .models import Activity, ActivityType, Attendance, Centre
 
@@ -29,23 +26,14 @@ class CentreAdmin(AuditedModelAdmin):
     raw_id_fields = ["place", "partner", "programme", "source_document"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyMixin, admin.TabularInline):
     model = Attendance
     extra = 0
     fields = ["category", "sex", "age_group", "count"]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "office", "programme", "type", "starts_on", "ends_on", "region",
                     "participants_total", "source_kind"]
     list_filter = ["office", "programme", "type__category", "source_kind"]
@@ -56,12 +44,3 @@ class ActivityAdmin(admin.ModelAdmin):
     filter_horizontal = ["partners"]
     readonly_fields = ["region", "created_at", "updated_at"]
     inlines = [AttendanceInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

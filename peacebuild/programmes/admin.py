@@ -2,12 +2,9 @@
 read-only: it is written through its pages and services, which compile indicator rules,
 check periods against the mandate and values against the indicator's kind."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from peacebuild.accounts.admin import AuditedModelAdmin
+from peacebuild.accounts.admin import AuditedModelAdmin, ReadOnlyMixin
 
 from .models import Assessment, Benchmark, Indicator, Programme
 
@@ -20,36 +17,22 @@ class ProgrammeAdmin(AuditedModelAdmin):
     raw_id_fields = ["source_document"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Indicator)
-class IndicatorAdmin(ReadOnlyAdmin):
+class IndicatorAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["code", "title", "kind", "output", "is_computed"]
     list_select_related = ["output"]
     search_fields = ["code", "title"]
 
 
-class AssessmentInline(admin.TabularInline):
+class AssessmentInline(ReadOnlyMixin, admin.TabularInline):
     model = Assessment
     extra = 0
     fields = ["assessed_on", "status", "evidence_note", "assessed_by", "assessed_by_name"]
     readonly_fields = fields
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(ReadOnlyAdmin):
+class BenchmarkAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "office", "due_on"]
     list_filter = ["office"]
     inlines = [AssessmentInline]

@@ -354,13 +354,22 @@ class AgeCube(CubeKey):
         indexes = [models.Index(fields=["office", "month"], name="agecube_month_idx")]
 
 
-class CategoryLiteCube(models.Model):
-    """Attendance per office × programme × month × category × sex: the small cube that
-    answers dashboards, which filter by period and programme only."""
-
+class ProgrammeMonthKey(models.Model):
     office = models.IntegerField()
     programme = models.IntegerField()
     month = models.DateField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.office}/{self.programme}/{self.month:%Y-%m}"
+
+
+class CategoryLiteCube(ProgrammeMonthKey):
+    """Attendance per office × programme × month × category × sex: the small cube that
+    answers dashboards, which filter by period and programme only."""
+
     category = models.CharField(max_length=30)
     sex = models.CharField(max_length=1)
     people = models.BigIntegerField(default=0)
@@ -373,16 +382,10 @@ class CategoryLiteCube(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.office}/{self.programme}/{self.month:%Y-%m}/{self.category}/{self.sex}"
 
-
-class AgeLiteCube(models.Model):
+class AgeLiteCube(ProgrammeMonthKey):
     """Attendance per office × programme × month × age group × sex."""
 
-    office = models.IntegerField()
-    programme = models.IntegerField()
-    month = models.DateField()
     age_group = models.CharField(max_length=10)
     sex = models.CharField(max_length=1)
     people = models.BigIntegerField(default=0)
@@ -394,6 +397,3 @@ class AgeLiteCube(models.Model):
                 name="agelitecube_key",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.office}/{self.programme}/{self.month:%Y-%m}/{self.age_group}/{self.sex}"

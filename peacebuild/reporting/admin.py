@@ -6,26 +6,19 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from peacebuild.accounts.admin import AuditedModelAdmin, ReadOnlyMixin
+
 from .models import IssuedVersion, Report, Section
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(ReadOnlyMixin, admin.StackedInline):
     model = Section
     extra = 0
     fields = ["position", "key", "programme", "texts"]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyMixin, AuditedModelAdmin):
     """Read-only: drafts are written through the pages, whose services validate and audit;
     issued reports are frozen."""
 
@@ -33,28 +26,13 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = ["office", "kind", "status"]
     inlines = [SectionInline]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is not None and obj.status != Report.Status.ISSUED and \
-            super().has_delete_permission(request, obj)
+            admin.ModelAdmin.has_delete_permission(self, request, obj)
 
 
 @admin.register(IssuedVersion)
-class IssuedVersionAdmin(admin.ModelAdmin):
+class IssuedVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["symbol", "office", "issued_on", "original_language", "distribution"]
     readonly_fields = ["report", "office", "symbol", "issued_on", "distribution",
                        "original_language", "content", "issued_by", "created_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
