@@ -20,14 +20,18 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+# (file name, path, language, user, then open the first link of the table row holding this)
 PAGES = [
-    ("overview", "/", "en"),
-    ("overview-2004-04-23", "/?as_of=2004-04-23", "en"),
+    ("overview", "/", "en", "programme", None),
+    ("overview-2004-04-23", "/?as_of=2004-04-23", "en", "programme", None),
     ("activities-discussion-clubs", "/activities/?category=dialogue&date_from=2003-06-01"
-                                    "&date_to=2004-05-31", "en"),
-    ("activity-form", "/activities/new/", "en"),
-    ("overview-ru", "/?as_of=2004-04-23", "ru"),
-    ("activities-zh", "/activities/", "zh-hans"),
+                                    "&date_to=2004-05-31", "en", "programme", None),
+    ("activity-form", "/activities/new/", "en", "programme", None),
+    ("results-dashboard", "/results/", "en", "monitoring", None),
+    ("report-letter-zh", "/reports/", "zh-hans", "head", "S/2004/331"),
+    ("overview-ru", "/?as_of=2004-04-23", "ru", "programme", None),
+    ("activities-zh", "/activities/", "zh-hans", "programme", None),
+    ("results-dashboard-ru", "/results/", "ru", "viewer", None),
 ]
 
 
@@ -68,16 +72,19 @@ def main() -> None:
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                       "--disable-component-update", "--no-first-run", "--disable-sync"],
             )
-            for name, path, lang in PAGES:
+            for name, path, lang, user, follow in PAGES:
                 context = browser.new_context(viewport={"width": args.width, "height": 900})
                 context.add_cookies([{"name": "django_language", "value": lang,
                                       "url": base}])
                 page = context.new_page()
                 page.goto(f"{base}/login/")
-                page.fill("#id_username", "programme")
+                page.fill("#id_username", user)
                 page.fill("#id_password", "peacebuild-demo")
                 page.click("button[type=submit]")
                 page.goto(f"{base}{path}")
+                if follow:
+                    page.locator("main table tr").filter(has_text=follow).locator("a").first.click()
+                    page.wait_for_load_state()
                 page.screenshot(path=str(out / f"{name}.png"), full_page=True)
                 print(out / f"{name}.png")
                 context.close()
