@@ -141,7 +141,9 @@ TIME_ZONE = env("TIME_ZONE", "Asia/Dushanbe")
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT") or BASE_DIR.parent / "staticfiles")
+# collectstatic writes here for production; in development WhiteNoise serves from the apps.
+STATIC_ROOT = Path(env("STATIC_ROOT") or DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or DATA_DIR / "media")

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -31,6 +32,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
     """Writes an audit entry (who, when, before/after) for each save and delete. The
     "before" is taken when the form is built from the stored row; the entry is written
     after the many-to-many fields are saved, so "after" is complete."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_form(self, request: HttpRequest, obj: Model | None = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
