@@ -30,8 +30,8 @@ from peacebuild.mandates.models import Office
 from peacebuild.places.models import Place
 
 from . import figures
+from .figures import distinct_participants
 from .figures.engine import DIMENSIONS, FigureError, validate
-from .figures.people import distinct_participants
 from .models import Programme
 from .periods import Period
 

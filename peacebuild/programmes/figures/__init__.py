@@ -6,7 +6,8 @@ Any figure is a measure × filters × breakdown:
 
 Measures: `activities` (count), `participants` (sum of the totals reported per activity),
 `attendance` (sum of the attendance breakdown: the measure that splits by sex, category
-and age group), `centres_open` (on a day). Filters: those of `ActivityFilter`. Breakdowns:
+and age group), `distinct_participants` (registered people, each once), `centres_open`
+(on a day). Filters: those of `ActivityFilter`. Breakdowns:
 programme, type, region, month, quarter, year, and for `attendance` also sex, category and
 age_group.
 
@@ -31,6 +32,7 @@ from .engine import (
     attendance_table,
     centres_open,
     compute,
+    distinct_participants,
     participants,
     participants_by,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "attendance_table",
     "centres_open",
     "compute",
+    "distinct_participants",
     "participants",
     "participants_by",
 ]

@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from peacebuild.activities.models import Activity, ActivityType, Attendance, Centre
+from peacebuild.activities.models import (
+    Activity,
+    ActivityType,
+    Attendance,
+    Centre,
+    Participant,
+)
 from peacebuild.activities.queries import ActivityFilter, filter_activities
 from peacebuild.mandates.models import Office
 
@@ -26,6 +32,7 @@ MEASURES = {
     "participants": gettext_lazy("participants"),
     "attendance": gettext_lazy("participants (by breakdown)"),
     "centres_open": gettext_lazy("centres open"),
+    "distinct_participants": gettext_lazy("distinct people (registry)"),
 }
 ACTIVITY_DIMENSIONS = ("programme", "type", "region", "month", "quarter", "year")
 ATTENDANCE_DIMENSIONS = ("sex", "category", "age_group")
@@ -131,6 +138,8 @@ def validate(office: Office, q: FigureQuery) -> None:
                         "age group; use the attendance breakdown instead."))
     if q.measure == "centres_open" and q.by:
         errors.append(_("Centres open cannot be broken down."))
+    if q.measure == "distinct_participants" and q.by:
+        errors.append(_("Distinct people cannot be broken down."))
     if len(set(q.by)) != len(q.by) or len(set(q.by) & set(TIME_DIMENSIONS)) > 1:
         errors.append(_("Each breakdown may be used once, and only one of month, quarter and "
                         "year."))
@@ -162,6 +171,9 @@ def compute(office: Office, q: FigureQuery) -> FigureResult:
         value = _centres_open(office, q.on or dt.date.today(), q.centre_kind)
         total = Figure("centres_open", value, office, q.filters,
                        breakdown={"kind": q.centre_kind} if q.centre_kind else {})
+        return FigureResult(q, total, [], "raw")
+    if q.measure == "distinct_participants":
+        total = _figure(office, q, {}, _distinct_participants(office, q.filters))
         return FigureResult(q, total, [], "raw")
     cube = cube_for(measure=q.measure, filters=q.filters, by=q.by)
     grouped = _from_cube(office, q, cube) if cube else _from_raw(office, q)
@@ -260,6 +272,14 @@ def _count_activities(rows: QuerySet, by: tuple[str, ...]) -> dict[tuple, int]:
     return dict(out)
 
 
+def _distinct_participants(office: Office, f: ActivityFilter) -> int:
+    """Registered people who took part in the selected activities, each counted once.
+    The registry is small next to attendance, so the raw rows answer."""
+    activities = filter_activities(office, f).values("pk")
+    return (Participant.objects.filter(office=office, activities__in=activities)
+            .distinct().count())
+
+
 def _centres_open(office: Office, on: dt.date, kind: str) -> int:
     centres = Centre.objects.filter(office=office, opened_on__lte=on).exclude(closed_on__lte=on)
     if kind:
@@ -288,6 +308,11 @@ def participants_by(office: Office, dimension: str, flt: ActivityFilter | None =
         raise ValueError(f"unknown dimension {dimension!r}")
     return compute(office, FigureQuery("attendance", flt or ActivityFilter(),
                                        by=(dimension,))).rows
+
+
+def distinct_participants(office: Office, flt: ActivityFilter | None = None) -> Figure:
+    """People in the participant registry who took part, each counted once."""
+    return compute(office, FigureQuery("distinct_participants", flt or ActivityFilter())).total
 
 
 def centres_open(office: Office, on: dt.date, kind: str = "") -> Figure:
