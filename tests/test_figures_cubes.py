@@ -56,6 +56,8 @@ QUERIES = [
     ("attendance", ActivityFilter(date_from=dt.date(2003, 4, 1), date_to=dt.date(2003, 12, 31)),
      ("programme", "sex")),
     ("participants", ActivityFilter(category="training"), ("year",)),
+    ("attendance", ActivityFilter(sex="f"), ("category", "quarter")),
+    ("attendance", ActivityFilter(participant_category="party", sex="m"), ("programme",)),
 ]
 
 

@@ -79,6 +79,9 @@ class ActivityFilterForm(forms.Form):
                                      empty_label=gettext_lazy("All partners"))
     date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=date_widget())
     date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=date_widget())
+    sex = forms.ChoiceField(label=gettext_lazy("Attended by"), required=False)
+    participant_category = forms.ChoiceField(label=gettext_lazy("Participant category"),
+                                             required=False)
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,6 +92,9 @@ class ActivityFilterForm(forms.Form):
         )
         fields["partner"].queryset = Organisation.objects.filter(office=office)
         fields["category"].choices = [("", _("All kinds")), *ActivityType.Category.choices]
+        fields["sex"].choices = [("", _("Anyone")), *Sex.choices]
+        fields["participant_category"].choices = [("", _("All categories")),
+                                                  *ParticipantCategory.choices]
 
 
 @dataclass

@@ -5,14 +5,14 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from peacebuild.mandates.models import Office
 
-from .models import Activity
+from .models import Activity, Attendance, ParticipantCategory, Sex
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,10 @@ class ActivityFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = ""
+    # Who took part: activities whose attendance holds people of this sex / category.
+    # For the attendance measure these select the attendance cells themselves.
+    sex: str = ""
+    participant_category: str = ""
 
     @classmethod
     def from_query(cls, query: QueryDict | dict[str, Any]) -> "ActivityFilter":
@@ -55,6 +59,13 @@ class ActivityFilter:
                     values[name] = parsed
         values["category"] = (query.get("category") or "").strip()
         values["q"] = (query.get("q") or "").strip()[:200]
+        for name, choices in (("sex", Sex.values),
+                              ("participant_category", ParticipantCategory.values)):
+            raw = (query.get(name) or "").strip()
+            if raw and raw not in choices:
+                errors[name] = _("“%(value)s” is not a valid choice.") % {"value": raw}
+            elif raw:
+                values[name] = raw
         result = cls(**values)
         if result.date_from and result.date_to and result.date_to < result.date_from:
             errors["date_to"] = _("The end of the date range is before its start.")
@@ -95,6 +106,13 @@ def filter_activities(office: Office, flt: ActivityFilter) -> QuerySet[Activity]
         qs = qs.filter(starts_on__lte=flt.date_to)
     if flt.q:
         qs = qs.filter(Q(title__icontains=flt.q) | Q(description__icontains=flt.q))
+    if flt.sex or flt.participant_category:
+        cells = Attendance.objects.filter(activity=OuterRef("pk"))
+        if flt.sex:
+            cells = cells.filter(sex=flt.sex)
+        if flt.participant_category:
+            cells = cells.filter(category=flt.participant_category)
+        qs = qs.filter(Exists(cells))
     return qs
 
 

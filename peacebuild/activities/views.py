@@ -73,6 +73,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "next_cursor": next_cursor,
         "count": figures.activity_count(office, flt),
         "participants": figures.participants(office, flt),
+        # With a sex or participant-category filter: how many such people took part.
+        "attendees": figures.compute(office, figures.FigureQuery("attendance", flt)).total
+        if flt.sex or flt.participant_category else None,
         "can_record": user_can(request.user, office, Can.EDIT_ACTIVITIES),
         "crumbs": [(_("Activities"), None)],
     })

@@ -194,6 +194,11 @@ def cube_for(*, measure: str, filters: object, by: Iterable[str]) -> Cube | None
         needed.add("month")
     cells = by & {"category", "sex", "age_group"}
     attendance = measure == "attendance"
+    who = {k for k, attr in (("sex", "sex"), ("category", "participant_category"))
+           if getattr(f, attr, "")}
+    if who and not attendance:
+        return None  # "activities attended by women" needs the raw attendance rows
+    cells |= who
     fits = [
         c for c in CUBES
         if bool(c.cell_keys) == attendance and needed <= set(c.keys) and cells <= set(c.cell_keys)
@@ -215,6 +220,10 @@ def cube_rows(office_id: int, cube: Cube, filters: object) -> QuerySet:
             ActivityType.objects.filter(category=f.category).values_list("pk", flat=True)))
     if getattr(f, "region", None):
         rows = rows.filter(region=f.region)
+    if getattr(f, "sex", ""):
+        rows = rows.filter(sex=f.sex)
+    if getattr(f, "participant_category", ""):
+        rows = rows.filter(category=f.participant_category)
     first, last = month_range(f.date_from, f.date_to) or (None, None)
     if first:
         rows = rows.filter(month__gte=first)

@@ -75,6 +75,10 @@ class Figure:
         for dim, key in self.breakdown.items():
             if dim in ("programme", "type", "region") and key:
                 flt = replace(flt, **{dim: int(key)})
+            elif dim == "sex":
+                flt = replace(flt, sex=str(key))
+            elif dim == "category":
+                flt = replace(flt, participant_category=str(key))
             elif dim in TIME_DIMENSIONS:
                 first, last = period_bounds(dim, str(key))
                 flt = replace(flt, date_from=max(first, flt.date_from or first),
@@ -246,7 +250,12 @@ def _from_raw(office: Office, q: FigureQuery) -> dict[tuple, int]:
             return _count_activities(rows, q.by)
         return _group(rows, q.by, "participants_total", month_field="month_of",
                       fields=ACTIVITY_FIELDS)
-    cells = Attendance.objects.filter(activity__in=activities.values("pk")).annotate(
+    cells = Attendance.objects.filter(activity__in=activities.values("pk"))
+    if q.filters.sex:
+        cells = cells.filter(sex=q.filters.sex)
+    if q.filters.participant_category:
+        cells = cells.filter(category=q.filters.participant_category)
+    cells = cells.annotate(
         month_of=TruncMonth("activity__starts_on"),
         programme=F("activity__programme_id"),
         type=F("activity__type_id"),
