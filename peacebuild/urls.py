@@ -13,4 +13,5 @@ urlpatterns = [
     path("partners/", include("peacebuild.partners.urls")),
     path("results/", include("peacebuild.programmes.urls")),
     path("reports/", include("peacebuild.reporting.urls")),
+    path("accounts/", include("peacebuild.accounts.urls")),
 ]

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from peacebuild.mandates.models import Office
 
-from .models import Membership, User
+from .models import AuditEntry, Membership, User
 from .roles import Can
 
 
@@ -33,3 +33,21 @@ def membership_for(user: User, office: Office | None) -> Membership | None:
 def user_can(user: User, office: Office | None, capability: Can) -> bool:
     membership = membership_for(user, office)
     return membership is not None and membership.can(capability)
+
+
+def audit_entries(office: Office, *, model: str = "", action: str = "",
+                  actor: str = "") -> QuerySet[AuditEntry]:
+    """The office's audit log, newest first, optionally narrowed."""
+    entries = AuditEntry.objects.filter(office=office).select_related("actor")
+    if model:
+        entries = entries.filter(model=model)
+    if action in AuditEntry.Action.values:
+        entries = entries.filter(action=action)
+    if actor:
+        entries = entries.filter(actor__username=actor)
+    return entries.order_by("-at", "-id")
+
+
+def audit_models(office: Office) -> list[str]:
+    return list(AuditEntry.objects.filter(office=office).order_by("model")
+                .values_list("model", flat=True).distinct())
