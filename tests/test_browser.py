@@ -6,17 +6,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
+from .browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Test Office")
 
 
 def test_record_find_and_count_an_activity(page: Page, live_server, users, places,

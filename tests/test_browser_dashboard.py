@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from peacebuild.activities.services import Cell, activity_create
 from peacebuild.mandates.models import MandatePeriod
 
-from .test_browser import sign_in
+from .browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,19 +6,12 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from peacebuild.activities.services import activity_create
 from peacebuild.reporting import services
 
+from .browser import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Test Office")
 
 
 def test_edit_insert_preview_approve_download(page: Page, live_server, users, office,
