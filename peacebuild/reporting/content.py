@@ -8,7 +8,10 @@ from typing import Any
 
 from django.utils import translation
 
+from peacebuild.activities.queries import ActivityFilter
 from peacebuild.lib import unformat
+from peacebuild.places.maps import ATTRIBUTION
+from peacebuild.programmes.charts import map_svg, trend_svg
 
 from .catalogue import CATALOGUE, Cache, Period
 from .models import IssuedVersion, Report, Section
@@ -65,6 +68,8 @@ def build_content(report: Report, sections: Iterable[Section], language: str,
             shown = (unformat.format_date(dt.date.fromisoformat(value), language)
                      if definition.is_date else unformat.format_number(int(value), language))
             figures.append({**fig, "definition": str(definition.description), "text": shown})
+    with translation.override(DJANGO_LANGUAGE.get(language, language)):
+        pictures = _pictures(report, language)
     signatory = report.signatory_in(language)
     original = text(block_lang, f"language.{report.language}")
     return {
@@ -90,6 +95,21 @@ def build_content(report: Report, sections: Iterable[Section], language: str,
         "errors": errors,
         "annex_title": text(language, "annex.title"),
         "annex_columns": text(language, "annex.columns").split("|"),
+        "pictures_title": text(language, "pictures.title"),
+        "pictures": pictures,
         "period": [report.period_start.isoformat(), report.period_end.isoformat()],
         "office": report.office.code,
     }
+
+
+def _pictures(report: Report, language: str) -> list[dict[str, str]]:
+    """The dashboard's pictures for the report's period (the same SVG as the results
+    pages): participants by quarter and by region. Stored with an issued version, so they
+    never change either."""
+    flt = ActivityFilter(date_from=report.period_start, date_to=report.period_end)
+    return [
+        {"key": "quarters", "title": text(language, "picture.quarters"),
+         "svg": trend_svg(report.office, flt, "participants")},
+        {"key": "regions", "title": text(language, "picture.regions"),
+         "svg": map_svg(report.office, flt, "participants"), "credit": ATTRIBUTION},
+    ]

@@ -94,8 +94,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _chart(report: Report) -> str:
-    """The results dashboard's participants-by-quarter picture for the period (issue 3's
-    SVG functions), shown beside the preview; not yet embedded in DOCX or PDF."""
+    """The results dashboard's participants-by-quarter picture for the period, shown beside
+    the preview (the PDF carries it in its annex of pictures)."""
     try:
         from peacebuild.programmes.charts import trend_svg
     except ImportError:  # the dashboards are optional for reports

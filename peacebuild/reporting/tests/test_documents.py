@@ -212,3 +212,13 @@ def test_changed_record_changes_the_draft_not_the_issued_letter():
     issued.refresh_from_db()
     assert content_for(issued, "en") == before
     assert squash("held 11 meetings") in squash(plain(before))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "ar"])
+def test_pdf_carries_the_dashboard_pictures_with_the_map_credit(demo_letters, lang):
+    content = demo_letters["seed"][lang]["content"]
+    assert [p["key"] for p in content["pictures"]] == ["quarters", "regions"]
+    assert "<svg" in content["pictures"][0]["svg"]
+    text = pdf_text(demo_letters["seed"][lang]["pdf"])
+    assert "2003-Q4" in text  # a bar label of the quarters chart
+    assert "geoBoundaries" in text  # the boundaries' attribution under the map
