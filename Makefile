@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast setup system-deps messages lint screenshots clean
+.PHONY: demo test test-fast setup runtime-deps system-deps messages screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,14 @@ messages: $(STAMP)
 	$(BIN)/pybabel compile -d peacebuild/locale -D django
 
 ## The main job: migrate an SQLite database, load the demo office, serve it on :8000.
-demo: setup
+demo: setup runtime-deps
 	$(BIN)/peacebuild demo
 
+# Debian packages: what the product needs (PDF and pictures: Pango, Cairo, Noto fonts) ...
+runtime-deps:
+	bash scripts/system-deps.sh runtime
+
+# ... and what the tests need besides (Chromium, gettext, poppler-utils).
 system-deps:
 	bash scripts/system-deps.sh
 

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Debian packages Peacebuild's tests need: Chromium for the browser tests, gettext for
-# catalogue checks, Pango for WeasyPrint's PDFs, Noto fonts that cover Latin, Cyrillic,
-# Chinese and Arabic, and poppler-utils to read PDFs back. Installs only what is missing;
-# uses sudo when not root.
+# Debian packages Peacebuild needs, installed only when missing (sudo when not root).
+#   scripts/system-deps.sh runtime   what the product needs: Pango and Cairo for PDFs and
+#                                    pictures, Noto fonts for Latin, Cyrillic, Chinese, Arabic
+#   scripts/system-deps.sh           that, plus what the tests need: Chromium for the browser
+#                                    tests, gettext for the catalogue checks, poppler-utils
+#                                    to read PDFs back
 set -euo pipefail
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2
+          fonts-noto-core fonts-noto-cjk)
+if [ "${1:-all}" != "runtime" ]; then
+  packages+=(chromium gettext poppler-utils)
+fi
 need=()
-command -v chromium >/dev/null || need+=(chromium)
-command -v msgfmt >/dev/null || need+=(gettext)
-command -v pdftotext >/dev/null || need+=(poppler-utils)
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk; do
+for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

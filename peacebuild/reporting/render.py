@@ -127,9 +127,27 @@ def render_docx(content: dict[str, Any], *, annex: bool = True) -> bytes:
             _cell(cells[0], fig["name"], size=9)
             _cell(cells[1], fig["definition"], size=9)
             _cell(cells[2], fig["text"], size=9, rtl=rtl)
+    if annex and content.get("pictures"):
+        doc.add_page_break()
+        _run(_para(doc, rtl), content["pictures_title"], rtl).bold = True
+        for picture in content["pictures"]:
+            doc.add_picture(io.BytesIO(svg_to_png(picture["svg"])), width=Cm(15))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _run(_para(doc, rtl, align=WD_ALIGN_PARAGRAPH.CENTER), picture["title"], rtl)
+            if picture.get("credit"):
+                _run(_para(doc, False, align=WD_ALIGN_PARAGRAPH.CENTER), picture["credit"],
+                     False).font.size = Pt(8)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def svg_to_png(svg: str, width: int = 1600) -> bytes:
+    """A picture for Word, which takes raster images only (CairoSVG, fonts from
+    fontconfig: the Noto fonts of the set-up)."""
+    import cairosvg  # imported late: it loads Cairo
+
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=width)
 
 
 def _fonts(rpr: Any) -> None:

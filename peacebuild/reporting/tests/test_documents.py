@@ -222,3 +222,15 @@ def test_pdf_carries_the_dashboard_pictures_with_the_map_credit(demo_letters, la
     text = pdf_text(demo_letters["seed"][lang]["pdf"])
     assert "2003-Q4" in text  # a bar label of the quarters chart
     assert "geoBoundaries" in text  # the boundaries' attribution under the map
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_docx_carries_the_pictures_as_images(demo_letters, lang):
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(demo_letters["seed"][lang]["docx"]))
+    images = [r for r in doc.part.rels.values() if "image" in r.reltype]
+    assert len(images) == 2
+    assert any("geoBoundaries" in p.text for p in doc.paragraphs)
