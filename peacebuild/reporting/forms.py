@@ -23,6 +23,15 @@ class ReportForm(forms.ModelForm):
         return data
 
 
+class ReportDetailsForm(forms.ModelForm):
+    """What may change on a draft besides its text: its date and signatory."""
+
+    class Meta:
+        model = Report
+        fields = ["dated_on", "signatory", "language"]
+        widgets = {"dated_on": DateInput()}
+
+
 class SectionForm(forms.Form):
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(
         attrs={"rows": 16, "spellcheck": "true"}),

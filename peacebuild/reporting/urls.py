@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_create, name="create"),
     path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/edit/", views.report_edit, name="edit"),
     path("<int:pk>/sections/<int:section_pk>/", views.section_edit, name="section_edit"),
     path("<int:pk>/sections/<int:section_pk>/preview/", views.section_preview,
          name="section_preview"),

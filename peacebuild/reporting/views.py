@@ -19,7 +19,7 @@ from peacebuild.ui.forms import apply_errors
 from . import services
 from .catalogue import Cache
 from .content import build_content, period_of
-from .forms import IssueForm, RenderForm, ReportForm, SectionForm
+from .forms import IssueForm, RenderForm, ReportDetailsForm, ReportForm, SectionForm
 from .models import RenderJob, Report, Section
 from .queries import catalogue_for, reports_of
 from .render import content_for
@@ -70,6 +70,26 @@ def report_create(request: HttpRequest) -> HttpResponse:
     return render(request, "ui/form_page.html", {
         "form": form, "heading": heading, "cancel_url": reverse("reporting:list"),
         "crumbs": _crumbs(None, (heading, ""))})
+
+
+@office_view(Can.DRAFT_REPORTS)
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The date, signatory and original language of a draft."""
+    report = get_report_for_user(request, pk, write=Can.DRAFT_REPORTS)
+    form = ReportDetailsForm(request.POST or None, instance=Report.objects.get(pk=report.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_update(actor=request.user, report=report, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The report was saved."))
+            return redirect("reporting:detail", report.pk)
+    heading = _("Date and signatory")
+    return render(request, "ui/form_page.html", {
+        "form": form, "heading": heading,
+        "cancel_url": reverse("reporting:detail", args=[report.pk]),
+        "crumbs": _crumbs(report, (heading, ""))})
 
 
 @office_view()

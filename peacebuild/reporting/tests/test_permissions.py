@@ -15,6 +15,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
         ("create", "GET"):                (200, 200, 200, 403, 403, 200, 302),
         ("create", "POST"):               (302, 302, 302, 403, 403, 302, 302),
         ("detail", "GET"):                (200, 200, 200, 200, 200, 404, 302),
+        ("edit", "GET"):                  (200, 200, 200, 403, 403, 404, 302),
+        ("edit", "POST"):                 (302, 302, 302, 403, 403, 404, 302),
         ("section_edit", "GET"):          (200, 200, 200, 403, 403, 404, 302),
         ("section_edit", "POST"):         (302, 302, 302, 403, 403, 404, 302),
         ("section_preview", "POST"):      (200, 200, 200, 403, 403, 404, 302),
@@ -46,6 +48,7 @@ POSTS = {
     "section_preview": {"text": "The Office held {activities_total} activities."},
     "issue": {"symbol": "S/2004/331", "issued_on": "2004-04-29", "distribution": "General"},
     "render": {"language": "zh", "format": "html", "annex": "on"},
+    "edit": {"dated_on": "2004-04-23", "signatory": "Kofi A. Annan", "language": "en"},
 }
 
 

@@ -117,3 +117,25 @@ def test_symbol_is_unique_among_issued(office, users, report):
     with pytest.raises(ValidationError):
         services.report_issue(actor=None, report=other, symbol="S/2004/331",
                               issued_on=dt.date(2005, 6, 1))
+
+
+def test_date_and_signatory_of_a_draft_can_be_changed_not_of_an_issued_report(
+        client_for, report):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    client = client_for("programme")
+    url = reverse("reporting:edit", args=[report.pk])
+    response = client.post(url, {"dated_on": "2004-04-23", "signatory": "Kofi A. Annan",
+                                 "language": "en"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.dated_on == dt.date(2004, 4, 23) and report.signatory == "Kofi A. Annan"
+    report.status = "issued"
+    report.save(update_fields=["status"])
+    response = client.post(url, {"dated_on": "2005-01-01", "signatory": "X", "language": "en"})
+    assert response.status_code == 200
+    assert "only drafts can change" in response.content.decode()
+    report.refresh_from_db()
+    assert report.signatory == "Kofi A. Annan"
