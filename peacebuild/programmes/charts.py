@@ -5,6 +5,7 @@ ActivityFilter and returns an SVG string in which every bar and region links to 
 records behind its number.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -104,14 +105,15 @@ def region_rows(office: Office, flt: ActivityFilter, measure: str
 
 
 def trend_svg(office: Office, flt: ActivityFilter, measure: str = "activities",
-              rows: list | None = None) -> str:
-    """Activities or participants by quarter; `rows` from `quarter_rows` if already at hand."""
+              rows: list | None = None, fmt: Callable[[object], str] = n) -> str:
+    """Activities or participants by quarter; `rows` from `quarter_rows` if already at hand.
+    `fmt` writes the numbers (a report passes its document language's UN style)."""
     column = 1 if measure == "activities" else 2
     bars = [svg.Bar(row[0], row[column].value or 0, href=row[column].records_url,
-                    value_label=n(row[column].value),
+                    value_label=fmt(row[column].value),
                     title=_("%(measure)s in %(period)s: %(value)s") % {
                         "measure": _measure_label(measure), "period": row[0],
-                        "value": n(row[column].value)})
+                        "value": fmt(row[column].value)})
             for row in (rows if rows is not None else quarter_rows(office, flt))]
     return svg.bar_chart(bars, title=_("%(measure)s by quarter") % {
         "measure": _measure_label(measure)}, empty=_("No activities in this period."))
@@ -129,14 +131,14 @@ def attendance_svg(office: Office, flt: ActivityFilter, dim: str) -> str:
 
 
 def map_svg(office: Office, flt: ActivityFilter, measure: str = "activities",
-            table: list | None = None) -> str:
+            table: list | None = None, fmt: Callable[[object], str] = n) -> str:
     """The regions coloured by activities or participants; `table` from `region_table` if
     already at hand."""
     column = 1 if measure == "activities" else 2
     pairs = ([(row[0], row[column]) for row in table] if table is not None
              else region_rows(office, flt, measure))
     values = [maps.RegionValue(place.code, place.localized_name, fig.value,
-                               value_label=n(fig.value), href=fig.records_url)
+                               value_label=fmt(fig.value), href=fig.records_url)
               for place, fig in pairs]
     return maps.region_map_svg(values, title=_("%(measure)s by region") % {
         "measure": _measure_label(measure)})

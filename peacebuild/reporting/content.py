@@ -107,9 +107,14 @@ def _pictures(report: Report, language: str) -> list[dict[str, str]]:
     pages): participants by quarter and by region. Stored with an issued version, so they
     never change either."""
     flt = ActivityFilter(date_from=report.period_start, date_to=report.period_end)
+
+    def fmt(value: object) -> str:  # numbers as the document's language writes them
+        return unformat.format_number(value or 0, language)  # type: ignore[arg-type]
+
     return [
         {"key": "quarters", "title": text(language, "picture.quarters"),
-         "svg": trend_svg(report.office, flt, "participants")},
+         "svg": trend_svg(report.office, flt, "participants", fmt=fmt)},
         {"key": "regions", "title": text(language, "picture.regions"),
-         "svg": map_svg(report.office, flt, "participants"), "credit": ATTRIBUTION},
+         "svg": map_svg(report.office, flt, "participants", fmt=fmt),
+         "credit": ATTRIBUTION},
     ]

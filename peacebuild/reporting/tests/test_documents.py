@@ -234,3 +234,12 @@ def test_docx_carries_the_pictures_as_images(demo_letters, lang):
     images = [r for r in doc.part.rels.values() if "image" in r.reltype]
     assert len(images) == 2
     assert any("geoBoundaries" in p.text for p in doc.paragraphs)
+
+
+def test_pictures_write_numbers_as_the_document_does(demo_letters):
+    # 2005-Q1 of the next year holds the 13,000 poll workers.
+    quarters = {lang: demo_letters["next"][lang]["content"]["pictures"][0]["svg"]
+                for lang in ("en", "zh", "es")}
+    assert ">13,384<" in quarters["en"]
+    assert ">13\u00a0384<" in quarters["zh"]
+    assert ">13.384<" in quarters["es"]
