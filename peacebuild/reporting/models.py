@@ -89,6 +89,9 @@ class Section(models.Model):
                                   verbose_name=_("programme"))
     heading = models.JSONField(_("heading by language"), default=dict, blank=True)
     texts = models.JSONField(_("text by language"), default=dict, blank=True)
+    # When each language's text was last edited (ISO timestamps). A version older than
+    # another language's latest edit may no longer say the same thing.
+    edited = models.JSONField(_("edited by language"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("section")
@@ -100,6 +103,16 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.key}"
+
+    def stale_languages(self) -> dict[str, str]:
+        """Languages whose text predates a later edit in another language, each with the
+        language edited last: {"zh": "en"} — the Chinese may not follow the English."""
+        if not self.edited:
+            return {}
+        latest_lang = max(self.edited, key=lambda lang: self.edited[lang])
+        latest = self.edited[latest_lang]
+        return {lang: latest_lang for lang in self.texts
+                if lang != latest_lang and self.edited.get(lang, "") < latest}
 
     @property
     def office(self) -> Office:

@@ -99,6 +99,7 @@ def section_update(*, actor: Any, section: Section, language: str, text: str) ->
     section = Section.objects.get(pk=section.pk)
     before = snapshot(section)
     section.texts = {**(section.texts or {}), language: text.replace("\r\n", "\n").strip()}
+    section.edited = {**(section.edited or {}), language: timezone.now().isoformat()}
     save_audited(actor=actor, instance=section, before=before)
     Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
     return section

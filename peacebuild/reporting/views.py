@@ -101,16 +101,29 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_for(request.user, request.office)
     errors = services.report_errors(report, cache) \
         if report.status != Report.Status.ISSUED else []
+    sections = list(report.sections.all())
+    stale = _stale(sections) if report.status != Report.Status.ISSUED else {}
     return render(request, "reporting/detail.html", {
         "report": report, "c": content, "language": language,
-        "doc_languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-        "sections": report.sections.all(), "errors": errors,
+        "doc_languages": [(code, LANGUAGE_NAMES[code], code in stale) for code in LANGUAGES],
+        "stale_here": stale.get(language, []),
+        "sections": sections, "errors": errors,
         "actions": actions_for(membership.role if membership else None, report.status),
         "render_form": RenderForm(initial={"language": language, "format": "pdf"}),
         "jobs": report.jobs.defer("output")[:5], "links": True, "annex": True,
         "chart": _chart(report),
         "crumbs": _crumbs(None, (str(report), "")),
     })
+
+
+def _stale(sections: list[Section]) -> dict[str, list[tuple[str, str]]]:
+    """By language: the sections whose text may lag behind a later edit in another
+    language, with that language's name."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for section in sections:
+        for lang, source in section.stale_languages().items():
+            out.setdefault(lang, []).append((section.key, LANGUAGE_NAMES[source]))
+    return out
 
 
 def _chart(report: Report) -> str:

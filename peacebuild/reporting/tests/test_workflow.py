@@ -139,3 +139,22 @@ def test_date_and_signatory_of_a_draft_can_be_changed_not_of_an_issued_report(
     assert "only drafts can change" in response.content.decode()
     report.refresh_from_db()
     assert report.signatory == "Kofi A. Annan"
+
+
+def test_other_languages_are_flagged_after_an_edit_until_they_are_edited_too(
+        client_for, report):
+    from django.urls import reverse
+
+    client = client_for("programme")
+    section = report.sections.get(key="opening")
+    edit = reverse("reporting:section_edit", args=[report.pk, section.pk])
+    detail = reverse("reporting:detail", args=[report.pk])
+    client.post(edit, {"text": "The Office was established on {established_on}.", "lang": "en"})
+    zh = client.get(detail, {"lang": "zh"}).content.decode()
+    assert 'data-testid="stale"' in zh and "opening" in zh
+    assert 'data-testid="stale"' not in client.get(detail, {"lang": "en"}).content.decode()
+    client.post(edit, {"text": "联塔办事处于 {established_on} 成立。", "lang": "zh"})
+    zh = client.get(detail, {"lang": "zh"}).content.decode()
+    assert 'data-testid="stale"' not in zh
+    # now the English is older than the Chinese edit
+    assert 'data-testid="stale"' in client.get(detail, {"lang": "en"}).content.decode()
