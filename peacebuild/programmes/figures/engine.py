@@ -209,17 +209,18 @@ def _from_cube(office: Office, q: FigureQuery, cube: Cube) -> dict[tuple, int]:
     return _group(rows, q.by, value, month_field="month")
 
 
-def _group(rows: QuerySet, by: Iterable[str], value: str, *, month_field: str,
+def _group(rows: QuerySet, by: Iterable[str], value: str | Count, *, month_field: str,
            fields: dict[str, str] | None = None) -> dict[tuple, int]:
-    """Sum `value` over `rows` grouped by the breakdown; months folded into quarters or
-    years in Python (there are at most a few hundred)."""
+    """Sum `value` (a column, or an aggregate such as Count) over `rows` grouped by the
+    breakdown; months folded into quarters or years in Python (at most a few hundred)."""
     fields = fields or {}
     by = tuple(by)
+    total = value if isinstance(value, Count) else Sum(value)
     columns = [fields.get(d, d) if d not in TIME_DIMENSIONS else month_field for d in by]
     if not columns:
-        return {(): rows.aggregate(n=Coalesce(Sum(value), 0))["n"]}
+        return {(): rows.aggregate(n=Coalesce(total, 0))["n"]}
     out: dict[tuple, int] = defaultdict(int)
-    for row in rows.values(*columns).annotate(n=Sum(value)).order_by():
+    for row in rows.values(*columns).annotate(n=total).order_by():
         key = tuple(
             _time_key(d, _as_date(row[c])) if d in TIME_DIMENSIONS else _plain(row[c])
             for d, c in zip(by, columns, strict=True)
@@ -246,10 +247,8 @@ def _from_raw(office: Office, q: FigureQuery) -> dict[tuple, int]:
         if q.filters.partner:  # the partner join may repeat rows; count each activity once
             activities = Activity.objects.filter(pk__in=activities.values("pk"))
         rows = activities.annotate(month_of=TruncMonth("starts_on"))
-        if q.measure == "activities":
-            return _count_activities(rows, q.by)
-        return _group(rows, q.by, "participants_total", month_field="month_of",
-                      fields=ACTIVITY_FIELDS)
+        value = Count("id") if q.measure == "activities" else "participants_total"
+        return _group(rows, q.by, value, month_field="month_of", fields=ACTIVITY_FIELDS)
     cells = Attendance.objects.filter(activity__in=activities.values("pk"))
     if q.filters.sex:
         cells = cells.filter(sex=q.filters.sex)
@@ -265,20 +264,6 @@ def _from_raw(office: Office, q: FigureQuery) -> dict[tuple, int]:
 
 
 ACTIVITY_FIELDS = {"programme": "programme_id", "type": "type_id", "region": "region_id"}
-
-
-def _count_activities(rows: QuerySet, by: tuple[str, ...]) -> dict[tuple, int]:
-    columns = [ACTIVITY_FIELDS.get(d, "month_of") for d in by]
-    if not columns:
-        return {(): rows.count()}
-    out: dict[tuple, int] = defaultdict(int)
-    for row in rows.values(*columns).annotate(n=Count("id")).order_by():
-        key = tuple(
-            _time_key(d, _as_date(row[c])) if d in TIME_DIMENSIONS else _plain(row[c])
-            for d, c in zip(by, columns, strict=True)
-        )
-        out[key] += row["n"]
-    return dict(out)
 
 
 def _distinct_participants(office: Office, f: ActivityFilter) -> int:
