@@ -157,7 +157,7 @@ def generate(n_activities: int, n_attendance: int) -> int:
 def build_cubes(office_id: int) -> float:
     from django.db import connection
 
-    from peacebuild.programmes.figures.cubes import cubes_rebuild
+    from peacebuild.figures.cubes import cubes_rebuild
 
     t0 = time.perf_counter()
     cubes_rebuild(office_id)
@@ -169,7 +169,7 @@ def build_cubes(office_id: int) -> float:
 def dashboard_queries(office_id: int) -> list:
     """The figures an office dashboard and a programme dashboard show."""
     from peacebuild.activities.queries import ActivityFilter
-    from peacebuild.programmes.figures import FigureQuery
+    from peacebuild.figures.engine import FigureQuery
     from peacebuild.programmes.models import Programme
 
     programme = Programme.objects.filter(office_id=office_id).order_by("id").first().pk
@@ -185,8 +185,8 @@ def dashboard_queries(office_id: int) -> list:
 
 
 def engine_answers(office_id: int, queries: list) -> list[dict]:
+    from peacebuild.figures.engine import compute
     from peacebuild.mandates.models import Office
-    from peacebuild.programmes.figures import compute
 
     office = Office.objects.get(pk=office_id)
     out = []

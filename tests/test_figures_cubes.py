@@ -12,11 +12,12 @@ from hypothesis.extra.django import TestCase
 from peacebuild.activities.models import Activity, ActivityType, AgeGroup, Sex
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.activities.services import Cell, activity_create, activity_delete, activity_update
+from peacebuild.figures import engine
+from peacebuild.figures.cubes import CUBES, cube_for, cubes_rebuild
+from peacebuild.figures.engine import FigureQuery
 from peacebuild.mandates.models import Office
 from peacebuild.places.models import Place
 from peacebuild.places.services import places_load_tajikistan
-from peacebuild.programmes.figures import FigureQuery, engine
-from peacebuild.programmes.figures.cubes import CUBES, cube_for, cubes_rebuild
 from peacebuild.programmes.models import Programme
 
 START = dt.date(2003, 1, 1)
@@ -135,3 +136,19 @@ def test_the_smallest_covering_cube_is_chosen() -> None:
     assert name("attendance", ("category",), region=3) == "CategoryCube"
     assert name("attendance", ("age_group",), type=2) == "AgeCube"
     assert name("participants", ("quarter",)) == "ActivityCube"
+
+
+def test_deleting_an_office_by_any_door_takes_its_summary_rows_with_it(
+        office, other_office, programme, activity_type) -> None:
+    """The admin deletes an office without the services: its cube rows must go too, and
+    another office's stay."""
+    other = Programme.objects.create(office=other_office, code="other", name="Other")
+    cell = {Cell("party", "f", AgeGroup.UNKNOWN): 4}
+    for where, prog in ((office, programme), (other_office, other)):
+        activity_create(actor=None, office=where, programme=prog, type=activity_type,
+                        starts_on=START, ends_on=START, title="Club", participants_total=4,
+                        attendance=cell)
+    office.delete()
+    for cube in CUBES:
+        offices = set(cube.model.objects.values_list("office", flat=True))
+        assert offices == {other_office.pk}, cube.model.__name__

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import record, record_delete, save_audited, snapshot
 from peacebuild.accounts.models import AuditEntry
+from peacebuild.figures.cubes import contribution, cubes_apply
 from peacebuild.mandates.models import Office
-from peacebuild.programmes.figures.cubes import contribution, cubes_apply
 
 from .models import (
     MAX_PARTICIPANTS,

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from peacebuild.accounts.permissions import may_edit_programme, office_view
 from peacebuild.accounts.queries import user_can
 from peacebuild.accounts.roles import Can
-from peacebuild.programmes import figures
+from peacebuild.figures import engine as figures
 
 from . import services
 from .forms import ActivityFilterForm, ActivityForm, CentreForm

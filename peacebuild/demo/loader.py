@@ -16,7 +16,7 @@ Every record says where it comes from (`Sourced`):
   still points at the letter or news item whose fact it illustrates, and the note says
   what is real and what is not.
 
-The figures the letter reports come out of `programmes.figures`, not from this file:
+The figures the letter reports come out of `figures.engine`, not from this file:
 11 discussion-club meetings with more than 1,300 participants, 90 trained in conflict
 prevention in October 2003, about 200 teachers, four education centres and a resource
 centre, and the 2004–2005 figures of the May 2005 letter.

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import record_delete, save_audited, snapshot
-from peacebuild.programmes.figures.cubes import cubes_rebuild
 
 from .models import Document, MandatePeriod, Office
 
@@ -71,9 +70,7 @@ def office_save(*, actor: Any, office: Office) -> Office:
 
 @transaction.atomic
 def office_delete(*, actor: Any, office: Office) -> None:
-    """Remove an office with everything recorded for it, and its rows in the figures'
-    summary tables (which hold plain keys, not foreign keys)."""
-    office_id = office.pk
+    """Remove an office with everything recorded for it; its rows in the figures' summary
+    tables go with it (their office key cascades)."""
     record_delete(actor=actor, instance=office, before=snapshot(office))
     office.delete()
-    cubes_rebuild(office_id)

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 
 from peacebuild.activities.models import ParticipantCategory, Sex
 from peacebuild.activities.queries import ActivityFilter
+from peacebuild.figures import engine as figures
 from peacebuild.lib import svg
 from peacebuild.lib.formatting import format_number
 from peacebuild.mandates.models import Office
 from peacebuild.places import maps
 from peacebuild.places.models import Place
 
-from . import figures
 from .periods import quarters_between
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from peacebuild.figures.engine import period_bounds
 from peacebuild.mandates.models import MandatePeriod, Office
-from peacebuild.programmes.figures.engine import period_bounds
 
 from .models import PeriodKind
 

@@ -12,9 +12,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from peacebuild.activities.queries import ActivityFilter
+from peacebuild.figures import engine as figures
 from peacebuild.mandates.models import Office
 
-from . import figures, periods, rules
+from . import periods, rules
 from .models import (
     Actual,
     Assessment,

@@ -26,12 +26,11 @@ from django.utils.translation import gettext as _
 
 from peacebuild.activities.models import ActivityType, Centre
 from peacebuild.activities.queries import ActivityFilter
+from peacebuild.figures import engine as figures
+from peacebuild.figures.engine import DIMENSIONS, FigureError, distinct_participants, validate
 from peacebuild.mandates.models import Office
 from peacebuild.places.models import Place
 
-from . import figures
-from .figures import distinct_participants
-from .figures.engine import DIMENSIONS, FigureError, validate
 from .models import Programme
 from .periods import Period
 

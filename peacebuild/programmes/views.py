@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from peacebuild.accounts.permissions import office_view
 from peacebuild.accounts.roles import Can
 from peacebuild.activities.views import neutralise
+from peacebuild.figures import engine as figures
 from peacebuild.places.maps import ATTRIBUTION
 from peacebuild.ui.forms import apply_errors
 
-from . import charts, figures, queries, services
+from . import charts, queries, services
 from .forms import (
     ActualForm,
     AssessmentForm,

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from peacebuild.activities.models import ActivityType
 from peacebuild.activities.queries import ActivityFilter
+from peacebuild.figures.engine import FigureError, FigureQuery, compute
 from peacebuild.mandates.models import Office
 from peacebuild.mandates.queries import mandate_state
-from peacebuild.programmes.figures import FigureError, FigureQuery, compute
 from peacebuild.programmes.models import Programme
 
 

@@ -14,9 +14,9 @@ from peacebuild.accounts.middleware import SESSION_KEY
 from peacebuild.accounts.permissions import office_view
 from peacebuild.accounts.queries import offices_for_user
 from peacebuild.activities.queries import ActivityFilter, activities_page, filter_activities
+from peacebuild.figures import engine as figures
 from peacebuild.mandates.queries import mandate_state
 from peacebuild.mandates.timeline import timeline_svg
-from peacebuild.programmes import figures
 
 
 def _as_of(request: HttpRequest) -> tuple[dt.date, str]:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from peacebuild.activities.queries import ActivityFilter
-from peacebuild.programmes import figures
+from peacebuild.figures import engine as figures
 
 LIST = reverse("activities:list")
 

@@ -12,9 +12,9 @@ from django.db.models import Sum
 from peacebuild.activities.models import Activity, ActivityType
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.demo.loader import PASSWORD, SEED_YEAR, YEAR_2004_2005, load_demo
+from peacebuild.figures import engine as figures
 from peacebuild.mandates.models import Document, Office, Sourced
 from peacebuild.mandates.queries import mandate_state
-from peacebuild.programmes import figures
 from peacebuild.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db

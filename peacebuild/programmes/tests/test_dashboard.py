@@ -13,8 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from peacebuild.activities.queries import ActivityFilter
+from peacebuild.figures import engine as figures
 from peacebuild.places import maps
-from peacebuild.programmes import charts, figures, queries
+from peacebuild.programmes import charts, queries
 from peacebuild.programmes.models import Indicator, Target
 
 from .conftest import CLUBS

@@ -1,4 +1,24 @@
-"""Computing figures: choose the summary table that can answer, else the raw rows."""
+"""The figures engine: the only code in Peacebuild that counts.
+
+Any figure is a measure × filters × breakdown:
+
+    compute(office, FigureQuery("attendance", ActivityFilter(programme=3), by=("sex",)))
+
+Measures: `activities` (count), `participants` (sum of the totals reported per activity),
+`attendance` (sum of the attendance breakdown: the measure that splits by sex, category
+and age group), `distinct_participants` (registered people, each once), `centres_open`
+(on a day). Filters: those of `ActivityFilter`. Breakdowns:
+programme, type, region, month, quarter, year, and for `attendance` also sex, category and
+age_group.
+
+Each number comes back as a `Figure` with its provenance: the filter and breakdown that
+produced it, and `records_url`, the list of the records behind it. Small cells can be
+suppressed (`min_cell`), for counts drawn from casework.
+
+The answers come from summary tables kept exact on every write (`cubes.py`), or from the
+raw rows when a filter needs them (partner, free text); both give the same numbers, which
+the property tests check.
+"""
 
 import calendar
 import datetime as dt
@@ -24,7 +44,6 @@ from peacebuild.activities.models import (
 from peacebuild.activities.queries import ActivityFilter, filter_activities
 from peacebuild.mandates.models import Office
 
-from ..models import Programme
 from .cubes import Cube, cube_for, cube_rows
 
 MEASURES = {
@@ -152,7 +171,7 @@ def validate(office: Office, q: FigureQuery) -> None:
     f = q.filters
     if f.date_from and f.date_to and f.date_to < f.date_from:
         errors.append(_("The end of the period is before its start."))
-    if f.programme and not Programme.objects.filter(pk=f.programme, office=office).exists():
+    if f.programme and not office.programmes.filter(pk=f.programme).exists():
         errors.append(
             _("Programme %(id)s is not a programme of this office.") % {"id": f.programme}
         )

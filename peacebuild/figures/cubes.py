@@ -7,6 +7,11 @@ derived data only and `cubes_rebuild` recomputes them from the raw rows at any t
 
 Which cube answers a figure is decided by `cube_for`: the smallest cube whose keys cover
 the figure's filters and breakdowns (DHIS2's analytics tables, but exact and immediate).
+
+Layers: activities' services call this module, so it imports only the activity models and
+the cube tables, never the engine or anything that reads through it (a contract in
+pyproject.toml checks this). The arrow runs activities.services → figures.cubes →
+activities.models, one way, although the two apps meet in both directions.
 """
 
 import calendar
@@ -20,7 +25,7 @@ from django.db.models import Model, QuerySet
 
 from peacebuild.activities.models import Activity, ActivityType, Attendance
 
-from ..models import ActivityCube, AgeCube, AgeLiteCube, CategoryCube, CategoryLiteCube
+from .models import ActivityCube, AgeCube, AgeLiteCube, CategoryCube, CategoryLiteCube
 
 ACTIVITY_KEYS = ("programme", "type", "region", "month")
 

@@ -1,0 +1,126 @@
+"""The summary tables ("cubes") behind the figures engine.
+
+They hold derived data only, are kept exact on every write by `figures.cubes`, and can be
+rebuilt from the raw rows at any time. Keys are plain integers (0 = none) rather than
+foreign keys: a NULL in a unique key would defeat the upsert, and derived rows must never
+block a delete. The one exception is the office, which is never empty: its rows go with it
+(`on_delete=CASCADE`), so deleting an office by any door leaves no rows behind and no code
+below the figures has to remember to clean them up.
+"""
+
+from django.db import models
+
+
+class CubeKey(models.Model):
+    office = models.ForeignKey(
+        "mandates.Office", on_delete=models.CASCADE, related_name="+", db_column="office",
+        db_index=False,  # the unique key starts with the office
+    )
+    programme = models.IntegerField()
+    type = models.IntegerField()
+    region = models.IntegerField()
+    month = models.DateField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.programme}/{self.type}/{self.region}/{self.month:%Y-%m}"
+
+
+class ActivityCube(CubeKey):
+    """Activities and reported participants per office × programme × type × region × month."""
+
+    activities = models.BigIntegerField(default=0)
+    participants = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "programme", "type", "region", "month"],
+                name="activitycube_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "month"], name="activitycube_month_idx")]
+
+
+class CategoryCube(CubeKey):
+    """Attendance per office × programme × type × region × month × category × sex."""
+
+    category = models.CharField(max_length=30)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "programme", "type", "region", "month", "category", "sex"],
+                name="categorycube_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "month"], name="categorycube_month_idx")]
+
+
+class AgeCube(CubeKey):
+    """Attendance per office × programme × type × region × month × age group × sex."""
+
+    age_group = models.CharField(max_length=10)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "programme", "type", "region", "month", "age_group", "sex"],
+                name="agecube_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "month"], name="agecube_month_idx")]
+
+
+class ProgrammeMonthKey(models.Model):
+    office = models.ForeignKey(
+        "mandates.Office", on_delete=models.CASCADE, related_name="+", db_column="office",
+        db_index=False,
+    )
+    programme = models.IntegerField()
+    month = models.DateField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.programme}/{self.month:%Y-%m}"
+
+
+class CategoryLiteCube(ProgrammeMonthKey):
+    """Attendance per office × programme × month × category × sex: the small cube that
+    answers dashboards, which filter by period and programme only."""
+
+    category = models.CharField(max_length=30)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "programme", "month", "category", "sex"],
+                name="categorylitecube_key",
+            ),
+        ]
+
+
+class AgeLiteCube(ProgrammeMonthKey):
+    """Attendance per office × programme × month × age group × sex."""
+
+    age_group = models.CharField(max_length=10)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "programme", "month", "age_group", "sex"],
+                name="agelitecube_key",
+            ),
+        ]
