@@ -1,9 +1,8 @@
 """Pages for activities and centres: parse the request, call a query or a service, render."""
 
 import copy
-import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +12,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +23,7 @@ from peacebuild.accounts.permissions import may_edit_programme, office_view
 from peacebuild.accounts.queries import user_can
 from peacebuild.accounts.roles import Can
 from peacebuild.figures import engine as figures
+from peacebuild.ui.downloads import csv_download
 
 from . import services
 from .forms import ActivityFilterForm, ActivityForm, CentreForm
@@ -83,36 +82,6 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 # CSV exports
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, for streaming csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8 (Cyrillic, Chinese)
-        for row in rows:
-            yield writer.writerow([neutralise(v) for v in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _export_filter(request: HttpRequest) -> ActivityFilter | HttpResponse:
     try:
         return ActivityFilter.from_query(request.GET)
@@ -157,7 +126,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
                    a.participants_total if a.participants_total is not None else "",
                    a.source_kind]
 
-    return _csv_response(rows(), _filename(request, "activities"))
+    return csv_download(rows(), _filename(request, "activities"), stream=True)
 
 
 @office_view()
@@ -181,7 +150,7 @@ def attendance_export(request: HttpRequest) -> HttpResponse:
                    a.type.code, a.region.code if a.region else "", c.category, c.sex,
                    c.age_group, c.count]
 
-    return _csv_response(rows(), _filename(request, "attendance"))
+    return csv_download(rows(), _filename(request, "attendance"), stream=True)
 
 
 # One activity

@@ -1,7 +1,5 @@
 """Results pages: parse the request, call a query or a service, render."""
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -18,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from peacebuild.accounts.permissions import office_view
 from peacebuild.accounts.roles import Can
-from peacebuild.activities.views import neutralise
 from peacebuild.figures import engine as figures
 from peacebuild.places.maps import ATTRIBUTION
+from peacebuild.ui.downloads import csv_download, xlsx_download
 from peacebuild.ui.forms import apply_errors
 
 from . import charts, queries, services
@@ -117,32 +115,8 @@ def download(request: HttpRequest) -> HttpResponse:
     filename = f"{office.code}-{table.name}-{dflt.period.key or dflt.period.kind}.{fmt}"
     rows = [table.headers, *table.rows]
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        for row in rows:
-            writer.writerow([neutralise("" if v is None else v) for v in row])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(_xlsx(table.title, rows), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _xlsx(title: str, rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31].replace("/", "-")
-    for row in rows:
-        # Text cells are neutralised like the CSV: a spreadsheet must not run a formula.
-        sheet.append([float(v) if hasattr(v, "as_tuple") else
-                      neutralise(v) if isinstance(v, str) else v for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        return csv_download(rows, filename)
+    return xlsx_download(rows, filename, title=table.title)
 
 
 # ---------------------------------------------------------------------------------------

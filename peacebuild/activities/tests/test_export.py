@@ -7,7 +7,7 @@ import io
 from django.urls import reverse
 from django.utils import timezone
 
-from peacebuild.activities.views import neutralise
+from peacebuild.lib.spreadsheets import neutralise
 
 
 def read_csv(response) -> list[dict[str, str]]:
