@@ -40,6 +40,8 @@ from peacebuild.activities.models import (
     Attendance,
     Centre,
     Participant,
+    ParticipantCategory,
+    Sex,
 )
 from peacebuild.activities.queries import ActivityFilter, filter_activities
 from peacebuild.mandates.models import Office
@@ -125,6 +127,16 @@ class FigureResult:
             if all(row.breakdown.get(k) == v for k, v in breakdown.items()):
                 return row.value
         return 0
+
+
+def dim_label(dim: str, key: object) -> str:
+    """A breakdown key as people read it: "f" → "women"; other keys as they are."""
+    if dim == "sex":
+        return str(Sex(key).label) if key in Sex.values else str(key)
+    if dim == "category":
+        return str(ParticipantCategory(key).label) if key in ParticipantCategory.values \
+            else str(key)
+    return str(key)
 
 
 def period_bounds(dim: str, key: str) -> tuple[dt.date, dt.date]:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from peacebuild.activities.models import ParticipantCategory, Sex
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.figures import engine as figures
 from peacebuild.lib import svg
@@ -80,15 +79,6 @@ def attendance_rows(office: Office, flt: ActivityFilter, dim: str) -> list[figur
     return sorted(rows, key=lambda f: -(f.value or 0))
 
 
-def dim_label(dim: str, key: object) -> str:
-    if dim == "sex":
-        return str(Sex(key).label) if key in Sex.values else str(key)
-    if dim == "category":
-        return str(ParticipantCategory(key).label) if key in ParticipantCategory.values \
-            else str(key)
-    return str(key)
-
-
 def region_rows(office: Office, flt: ActivityFilter, measure: str
                 ) -> list[tuple[Place, figures.Figure]]:
     """Every region of the country with its figure (zero where nothing happened)."""
@@ -121,7 +111,7 @@ def trend_svg(office: Office, flt: ActivityFilter, measure: str = "activities",
 
 def attendance_svg(office: Office, flt: ActivityFilter, dim: str) -> str:
     rows = attendance_rows(office, flt, dim)
-    bars = [svg.Bar(dim_label(dim, f.breakdown[dim]), f.value or 0, href=f.records_url,
+    bars = [svg.Bar(figures.dim_label(dim, f.breakdown[dim]), f.value or 0, href=f.records_url,
                     value_label=n(f.value),
                     colour=SEX_COLOURS.get(str(f.breakdown[dim]), "") if dim == "sex" else "")
             for f in rows]
@@ -162,7 +152,7 @@ def tables(office: Office, flt: ActivityFilter, indicator_values: list | None = 
                                ("category", _("Participants by category"), _("Category"))]:
         t = Table(dim, title, [header, _("Participants")])
         for f in attendance_rows(office, flt, dim):
-            t.rows.append([dim_label(dim, f.breakdown[dim]), f.value])
+            t.rows.append([figures.dim_label(dim, f.breakdown[dim]), f.value])
             t.links.append(["", f.records_url])
         out[dim] = t
     t = Table("regions", _("Activities and participants by region"),

@@ -145,9 +145,7 @@ class IndicatorValue:
     @property
     def labelled_rows(self) -> list[tuple[str, figures.Figure]]:
         """The rule's breakdown with readable labels ("women: 25")."""
-        from .charts import dim_label
-
-        return [(", ".join(dim_label(d, k) for d, k in f.breakdown.items()), f)
+        return [(", ".join(figures.dim_label(d, k) for d, k in f.breakdown.items()), f)
                 for f in self.rows]
 
     @property
