@@ -1,17 +1,29 @@
 """Reads about who may do what, in which office."""
 
-from django.db.models import QuerySet
+from __future__ import annotations
 
-from peacebuild.mandates.models import Office
+from typing import TYPE_CHECKING, cast
+
+from django.apps import apps
+from django.db.models import QuerySet
 
 from .models import AuditEntry, Membership, User
 from .roles import Can
 
+if TYPE_CHECKING:
+    from peacebuild.mandates.models import Office
+
+# accounts sits below every domain app, mandates included (their services and views use
+# its audit log and access helpers), so it names the office model by its label, as its
+# foreign keys do and as Django's auth names the user model, rather than importing it.
+OFFICE_MODEL = "mandates.Office"
+
 
 def offices_for_user(user: User) -> QuerySet[Office]:
+    offices = cast("QuerySet[Office]", apps.get_model(OFFICE_MODEL)._default_manager.all())
     if not user.is_authenticated:
-        return Office.objects.none()
-    return Office.objects.filter(memberships__user=user).order_by("established_on", "code")
+        return offices.none()
+    return offices.filter(memberships__user=user).order_by("established_on", "code")
 
 
 def membership_for(user: User, office: Office | None) -> Membership | None:
