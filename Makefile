@@ -31,10 +31,12 @@ runtime-deps:
 system-deps:
 	bash scripts/system-deps.sh
 
-## The whole test suite (SQLite unless DATABASE_URL says otherwise), browser tests included.
+## The whole test suite (SQLite unless DATABASE_URL says otherwise), browser tests included,
+## after ruff, stale migrations and the import layers (contracts in pyproject.toml).
 test: setup system-deps
 	$(BIN)/ruff check peacebuild conftest.py tests bench
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/pytest -q
 
 test-fast: setup
