@@ -134,7 +134,8 @@ def cubes_apply(*, before: Contribution | None, after: Contribution | None) -> N
 @transaction.atomic
 def cubes_rebuild(office_id: int | None = None) -> None:
     """Recompute the cubes from the raw rows, for one office or all: after a bulk load, a
-    restore, or a delete that bypassed the services (e.g. removing a whole office)."""
+    restore, or a write that bypassed the services (raw SQL). Deleting an office needs no
+    rebuild: its rows cascade."""
     act = connection.ops.quote_name(Activity._meta.db_table)
     att = connection.ops.quote_name(Attendance._meta.db_table)
     where = "WHERE a.office_id = %s" if office_id else ""
