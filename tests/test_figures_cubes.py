@@ -4,7 +4,11 @@ the raw rows, and the tables equal a rebuild from scratch. Runs on SQLite and Po
 (whichever DATABASE_URL names)."""
 
 import datetime as dt
+import importlib
+from types import SimpleNamespace
 
+from django.apps import apps
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -152,3 +156,35 @@ def test_deleting_an_office_by_any_door_takes_its_summary_rows_with_it(
     for cube in CUBES:
         offices = set(cube.model.objects.values_list("office", flat=True))
         assert offices == {other_office.pk}, cube.model.__name__
+
+
+def _all_cube_rows() -> dict[str, list[tuple]]:
+    return {c.model.__name__: sorted(
+        tuple(r) for r in c.model.objects.values_list(
+            *[f.attname for f in c.model._meta.fields if f.name != "id"]))
+        for c in CUBES}
+
+
+def test_the_migration_that_fills_the_moved_tables_gives_what_the_services_kept(
+        office, other_office, programme, activity_type, training_type, places) -> None:
+    other = Programme.objects.create(office=other_office, code="other", name="Other")
+    for n, (where, prog, kind, place, with_total) in enumerate([
+        (office, programme, activity_type, places["TJ-SU"], False),
+        (office, programme, training_type, None, True),
+        (office, programme, activity_type, places["TJ-SU"], True),
+        (other_office, other, training_type, places["TJ-KT"], True),
+    ]):
+        starts = START + dt.timedelta(days=40 * n)
+        cells = {Cell("party", "f", AgeGroup.UNKNOWN): 3 + n, Cell("youth", "m", AgeGroup.YOUTH): n}
+        activity_create(actor=None, office=where, programme=prog, type=kind, place=place,
+                        starts_on=starts, ends_on=starts, title="Club",
+                        participants_total=sum(cells.values()) if with_total else None,
+                        attendance={c: v for c, v in cells.items() if v})
+    kept = _all_cube_rows()
+    assert all(kept.values())
+    for cube in CUBES:
+        cube.model.objects.all().delete()
+    migration = importlib.import_module(
+        "peacebuild.figures.migrations.0002_rebuild_summary_tables_from_activities")
+    migration.rebuild(apps, SimpleNamespace(connection=connection))
+    assert _all_cube_rows() == kept
