@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from peacebuild.lib.ids import IdConverter
+
+# Record ids in every app's URLs: `<id:pk>` (registered before the apps' URL confs load).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -6,5 +6,5 @@ app_name = "partners"
 urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("new/", views.organisation_create, name="create"),
-    path("<int:pk>/edit/", views.organisation_edit, name="edit"),
+    path("<id:pk>/edit/", views.organisation_edit, name="edit"),
 ]

@@ -1,0 +1,325 @@
+"""No input gives a server error, and a refused write leaves nothing behind.
+
+Hypothesis throws arbitrary query strings at every GET page and export of the URL conf and
+arbitrary values at every field of every form those pages show, signed in as the demo's
+head of office (who may write everything). A new page is covered as soon as it is in the
+URL conf: a URL with an id in it fails `test_every_object_url_has_objects` until
+`OBJECTS` says which records of the demo office fill it.
+
+The client raises the view's own exception (raise_request_exception), so a failure shows
+the real traceback, not just "500".
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlencode
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peacebuild.accounts.models import AuditEntry, User
+from peacebuild.activities.models import Activity, Centre
+from peacebuild.demo.loader import load_demo
+from peacebuild.mandates.models import Document, MandatePeriod, Office
+from peacebuild.partners.models import Organisation
+from peacebuild.programmes.models import (
+    Actual,
+    Benchmark,
+    Indicator,
+    Outcome,
+    Output,
+    Programme,
+    Target,
+)
+from peacebuild.reporting.models import RenderJob, Report
+
+EXEMPT_NAMESPACES = {"admin"}
+EXEMPT_NAMES = {"login", "logout", "set_language"}
+
+# Which records of the office fill a URL's ids. Every URL with an id must be here.
+Finder = Callable[[Office], Any]
+OBJECTS: dict[str, Finder] = {
+    "activities:detail": lambda o: Activity.objects.filter(office=o),
+    "activities:edit": lambda o: Activity.objects.filter(office=o),
+    "activities:delete": lambda o: Activity.objects.filter(office=o),
+    "activities:centre_edit": lambda o: Centre.objects.filter(office=o),
+    "mandates:document": lambda o: Document.objects.filter(office=o),
+    "mandates:document_edit": lambda o: Document.objects.filter(office=o),
+    "mandates:period_edit": lambda o: MandatePeriod.objects.filter(office=o),
+    "partners:edit": lambda o: Organisation.objects.filter(office=o),
+    "programmes:programme": lambda o: Programme.objects.filter(office=o),
+    "programmes:outcome_create": lambda o: Programme.objects.filter(office=o),
+    "programmes:outcome_edit": lambda o: Outcome.objects.filter(programme__office=o),
+    "programmes:output_create": lambda o: Outcome.objects.filter(programme__office=o),
+    "programmes:output_edit": lambda o: Output.objects.filter(outcome__programme__office=o),
+    "programmes:indicator_create": lambda o: Output.objects.filter(
+        outcome__programme__office=o),
+    "programmes:indicator": lambda o: _indicators(o),
+    "programmes:indicator_edit": lambda o: _indicators(o),
+    "programmes:target_create": lambda o: _indicators(o),
+    "programmes:actual_create": lambda o: _indicators(o).filter(rule={}),
+    "programmes:target_delete": lambda o: Target.objects.filter(
+        indicator__output__outcome__programme__office=o),
+    "programmes:actual_delete": lambda o: Actual.objects.filter(
+        indicator__output__outcome__programme__office=o),
+    "programmes:benchmark_edit": lambda o: Benchmark.objects.filter(office=o),
+    "programmes:assessment_create": lambda o: Benchmark.objects.filter(office=o),
+    "reporting:detail": lambda o: _drafts(o),
+    "reporting:edit": lambda o: _drafts(o),
+    "reporting:section_edit": lambda o: _drafts(o),
+    "reporting:section_preview": lambda o: _drafts(o),
+    "reporting:approve": lambda o: _drafts(o),
+    "reporting:reopen": lambda o: Report.objects.filter(office=o),
+    "reporting:issue": lambda o: Report.objects.filter(office=o),
+    "reporting:render": lambda o: _drafts(o),
+    "reporting:job": lambda o: RenderJob.objects.filter(report__office=o),
+    "reporting:download": lambda o: RenderJob.objects.filter(report__office=o),
+}
+# Reached by POST only, or costly (a render runs WeasyPrint inline in tests): a few tries.
+FEW = {"reporting:render", "reporting:approve", "reporting:reopen", "activities:delete",
+       "programmes:target_delete", "programmes:actual_delete", "ui:switch_office"}
+
+
+def _indicators(office: Office) -> Any:
+    return Indicator.objects.filter(output__outcome__programme__office=office)
+
+
+def _drafts(office: Office) -> Any:
+    return Report.objects.filter(office=office, status="draft")
+
+
+def _url_names(patterns: Any = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace not in EXEMPT_NAMESPACES:
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                yield from _url_names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name and p.name not in EXEMPT_NAMES:
+            yield f"{namespace}{p.name}", p
+
+
+def _kwarg_names(pattern: URLPattern) -> list[str]:
+    return list(pattern.pattern.converters)
+
+
+URLS = dict(_url_names())
+
+# Values people (and scripts) type: superscript and other non-ASCII digits, ids past the
+# 64-bit range, impossible and far dates, NUL bytes, right-to-left overrides, markup, JSON
+# nested past any parser's depth, and the like.
+DEEP_JSON = "[" * 5000 + "]" * 5000
+ODD = [
+    "", " ", "0", "-1", "1", "²", "12²", "١٢", "𝟙", "Ⅻ", "1.5", "1e9", "NaN", "inf", "0x1f",
+    "9223372036854775807", "9223372036854775808", "99999999999999999999", "-9223372036854775809",
+    "2004-13-45", "2004-02-30", "2004-04-23", "0001-01-01", "9999-12-31", "10000-01-01",
+    "2004-13-45.1", "2004-01-01.99999999999999999999", "2004-01-01.²", ".", "2004-Q5", "2004-Q1",
+    "month:2004-13", "quarter:2004-Q4", "mandate:2003-06-01", "year:99999", "all", "range:",
+    "\x00", "a\x00b", "\u202eevil\u202c", "\u200f", "<script>alert(1)</script>", "'", '"', "%",
+    "\\", "{}", "[]", '{"measure": "activities"}', '{"measure": "activities", "filters": '
+    '{"programme": {"a": 1}}}', '{"measure": "activities", "by": [["sex"]]}', DEEP_JSON,
+    '{"filters": ' * 2000 + "{}" + "}" * 2000, "x" * 300, "dialogue", "training", "party",
+    "f", "m", "csv", "xlsx", "quarters", "indicators", "en", "zh", "ar", "xx", "pdf", "docx",
+    "html", "government", "draft", "activities", "participants",
+]
+PARAMS = ["action", "actor", "after", "as_of", "category", "date_from", "date_to", "format",
+          "kind", "lang", "map", "model", "next", "office", "page", "period", "programme", "q",
+          "table", "text", "type", "region", "partner", "sex", "participant_category"]
+
+text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+odd_value = st.one_of(
+    st.sampled_from(ODD), text, st.integers(min_value=-2**70, max_value=2**70).map(str),
+    st.dates(min_value=dt.date(1, 1, 1)).map(dt.date.isoformat),
+)
+query_strings = st.lists(
+    st.tuples(st.one_of(st.sampled_from(PARAMS), text), odd_value), max_size=6
+).map(urlencode)
+
+SETTINGS = {"deadline": None, "derandomize": True, "database": None,
+            "suppress_health_check": [HealthCheck.function_scoped_fixture,
+                                      HealthCheck.too_slow, HealthCheck.data_too_large]}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo office, loaded once for the module and rolled back after it; each test
+    runs in a savepoint inside, so what one test writes the next does not see."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        office = load_demo().office
+        report = _drafts(office).order_by("pk").first()
+        RenderJob.objects.create(report=report, office=office, language="en", format="html",
+                                 state=RenderJob.State.DONE, output=b"<p>Done</p>")
+        yield office
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def head(demo, db) -> Client:
+    client = Client()  # raise_request_exception=True: a view's exception fails the test
+    client.force_login(User.objects.get(username="head"))
+    return client
+
+
+def _kwargs(name: str, office: Office) -> dict[str, Any]:
+    pattern = URLS[name]
+    names = _kwarg_names(pattern)
+    if not names:
+        return {}
+    obj = OBJECTS[name](office).order_by("pk").first()
+    assert obj is not None, f"the demo office has no record for {name}"
+    kwargs = {"pk": obj.pk}
+    if "section_pk" in names:
+        kwargs["section_pk"] = obj.sections.order_by("pk").first().pk
+    return kwargs
+
+
+def _read(response: Any) -> bytes:
+    # Consuming a streamed export runs its generator: an error half-way raises here.
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_every_object_url_has_objects():
+    missing = {n for n, p in URLS.items() if _kwarg_names(p)} - set(OBJECTS)
+    assert not missing, f"Say in OBJECTS which records fill these URLs: {sorted(missing)}"
+
+
+def _get_names() -> list[str]:
+    return sorted(URLS)
+
+
+@pytest.mark.parametrize("name", _get_names())
+def test_no_query_string_gives_a_server_error(name, demo, head):
+    url = reverse(name, kwargs=_kwargs(name, demo))
+
+    @settings(max_examples=5 if name in FEW else 40, **SETTINGS)
+    @given(query=query_strings)
+    def check(query: str) -> None:
+        response = head.get(f"{url}?{query}")
+        _read(response)
+        assert response.status_code < 500, (url, query)
+
+    check()
+
+
+# Ids in URLs: the office's own, another office's, and ids no database column holds.
+ODD_IDS = ["0", "9223372036854775807", "9223372036854775808", "99999999999999999999",
+           "1" * 40]
+
+
+@pytest.mark.parametrize("name", sorted(OBJECTS))
+def test_no_id_in_a_url_gives_a_server_error(name, demo, head):
+    pattern = URLS[name]
+    other = Office.objects.exclude(pk=demo.pk).order_by("pk").first()
+    good = _kwargs(name, demo)
+    for raw in ODD_IDS:
+        for key in _kwarg_names(pattern):
+            path = reverse(name, kwargs=good).split("/")
+            # Replace the id in its place in the path, keeping the others.
+            path = [raw if part == str(good[key]) else part for part in path]
+            for method in ("get", "post"):
+                response = getattr(head, method)("/".join(path))
+                # Past the 64-bit range no page exists; a POST-only page may say so first.
+                allowed = {404} if int(raw) >= 2**63 else {404, 405}
+                assert response.status_code in allowed, ("/".join(path), method)
+    theirs = OBJECTS[name](other).first() if other else None
+    if theirs is not None and "section_pk" not in good:
+        response = head.get(reverse(name, kwargs={"pk": theirs.pk}))
+        assert response.status_code == 404
+
+
+# Forms: every field of every form that a page shows, posted back to the page.
+
+
+def _forms_of(response: Any) -> list[forms.BaseForm]:
+    seen: dict[int, forms.BaseForm] = {}
+    for context in response.context or []:
+        for value in context.flatten().values():
+            if isinstance(value, forms.BaseForm) and value.fields:
+                seen[id(value)] = value
+    return list(seen.values())
+
+
+def _plausible(field: forms.Field, bound: forms.BoundField) -> Any:
+    """A value the field would accept, so that odd values reach the services' checks too."""
+    initial = bound.value()
+    if initial not in (None, "", []):
+        if isinstance(initial, dt.date):
+            return initial.isoformat()
+        if isinstance(initial, list | tuple):
+            return [str(v) for v in initial]
+        if isinstance(field, forms.JSONField):
+            return field.prepare_value(initial)
+        return str(initial)
+    if isinstance(field, forms.ChoiceField):
+        choices = [c for c, _label in _flat(field.choices) if str(c) != ""]
+        return str(choices[0]) if choices else ""
+    if isinstance(field, forms.DateField):
+        return "2004-04-23"
+    if isinstance(field, forms.IntegerField | forms.DecimalField):
+        return "1"
+    if isinstance(field, forms.BooleanField):
+        return "on"
+    if isinstance(field, forms.URLField):
+        return "https://example.org/"
+    if isinstance(field, forms.JSONField):
+        return ""
+    return "Fuzz"
+
+
+def _flat(choices: Any) -> Iterator[tuple[Any, Any]]:
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            yield from _flat(label)
+        else:
+            yield getattr(value, "value", value), label
+
+
+def _counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models()
+            if not m._meta.label.startswith(("sessions.", "contenttypes.", "admin."))}
+
+
+FORM_URLS = sorted(n for n in URLS if not n.startswith("ui:switch"))
+
+
+@pytest.mark.parametrize("name", FORM_URLS)
+def test_no_form_value_gives_a_server_error_or_half_a_write(name, demo, head):
+    url = reverse(name, kwargs=_kwargs(name, demo))
+    page = head.get(url)
+    if page.status_code != 200 or not _forms_of(page):
+        pytest.skip("no form on this page")
+    baseline: dict[str, Any] = {}
+    for form in _forms_of(page):
+        for field_name, field in form.fields.items():
+            bound = form[field_name]
+            baseline[bound.html_name] = _plausible(field, bound)
+    names = sorted(baseline)
+    record = OBJECTS[name](demo).order_by("pk").first() if name in OBJECTS else None
+
+    @settings(max_examples=5 if name in FEW else 30, **SETTINGS)
+    @given(changes=st.dictionaries(st.sampled_from(names), odd_value, max_size=4))
+    def check(changes: dict[str, Any]) -> None:
+        data = {**baseline, **changes}
+        before, audit = _counts(), AuditEntry.objects.count()
+        stored = model_to_dict(record) if record is not None else None
+        response = head.post(url, data)
+        _read(response)
+        assert response.status_code < 500, (url, changes)
+        if response.status_code == 302:  # saved: whatever changed is in the audit log
+            if _counts() != before:
+                assert AuditEntry.objects.count() > audit, (url, changes)
+            return
+        assert _counts() == before, (url, changes)  # refused: nothing written
+        assert AuditEntry.objects.count() == audit, (url, changes)
+        if record is not None and type(record).objects.filter(pk=record.pk).exists():
+            record.refresh_from_db()
+            assert model_to_dict(record) == stored, (url, changes)
+
+    check()
