@@ -10,9 +10,10 @@ from django.http import QueryDict
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from peacebuild.lib.ids import parse_id
 from peacebuild.mandates.models import Office
 
-from .models import Activity, Attendance, ParticipantCategory, Sex
+from .models import Activity, ActivityType, Attendance, ParticipantCategory, Sex
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class ActivityFilter:
         for name in ("programme", "type", "region", "partner"):
             raw = (query.get(name) or "").strip()
             if raw:
-                if raw.isdigit():
-                    values[name] = int(raw)
+                if (pk := parse_id(raw)) is not None:
+                    values[name] = pk
                 else:
                     errors[name] = _("“%(value)s” is not a valid choice.") % {"value": raw}
         for name in ("date_from", "date_to"):
@@ -57,9 +58,8 @@ class ActivityFilter:
                     }
                 else:
                     values[name] = parsed
-        values["category"] = (query.get("category") or "").strip()
         values["q"] = (query.get("q") or "").strip()[:200]
-        for name, choices in (("sex", Sex.values),
+        for name, choices in (("category", ActivityType.Category.values), ("sex", Sex.values),
                               ("participant_category", ParticipantCategory.values)):
             raw = (query.get(name) or "").strip()
             if raw and raw not in choices:
@@ -127,10 +127,13 @@ def activities_page(
     qs = qs.order_by("-starts_on", "-id").select_related("type", "programme", "region", "place")
     if after:
         day_raw, _sep, pk_raw = after.partition(".")
-        day = parse_date(day_raw) if day_raw else None
-        if day is None or not pk_raw.isdigit():
+        try:
+            day = parse_date(day_raw) if day_raw else None
+        except ValueError:  # well formed but impossible: 2004-13-45
+            day = None
+        pk = parse_id(pk_raw)
+        if day is None or pk is None:
             raise ValidationError({"after": _("This page link is broken; start from page one.")})
-        pk = int(pk_raw)
         # The plain bound on starts_on lets the index range-scan from the cursor; the OR
         # alone would make some planners scan from the top.
         qs = qs.filter(starts_on__lte=day).filter(

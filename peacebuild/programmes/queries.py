@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.figures import engine as figures
+from peacebuild.lib.ids import parse_id
 from peacebuild.mandates.models import Office
 
 from . import periods, rules
@@ -84,8 +85,8 @@ def parse_dashboard_filter(office: Office, query: QueryDict, programme: Programm
     """The dashboard's filter from the query string; bad values are left out and reported."""
     problems: list[str] = []
     if programme is None and (raw := query.get("programme", "").strip()):
-        programme = Programme.objects.filter(office=office, pk=int(raw)).first() \
-            if raw.isdigit() else None
+        pk = parse_id(raw)
+        programme = Programme.objects.filter(office=office, pk=pk).first() if pk else None
         if programme is None:
             problems.append(_("There is no programme “%(value)s” in this office; showing all "
                               "programmes.") % {"value": raw})
@@ -96,10 +97,13 @@ def parse_dashboard_filter(office: Office, query: QueryDict, programme: Programm
         span = periods.office_span(office)
         if (raw_from and first is None) or (raw_to and last is None):
             problems.append(_("Write dates as YYYY-MM-DD."))
-        elif first and last and last < first:
-            problems.append(_("The end of the period is before its start."))
         else:
-            period = Period("range", "", first or span[0], last or min(span[1], dt.date.today()))
+            # One end may be left open: it is then the office's first or last day.
+            first, last = first or span[0], last or min(span[1], dt.date.today())
+            if last < first:
+                problems.append(_("The end of the period is before its start."))
+            else:
+                period = Period("range", "", first, last)
     raw = query.get("period", "").strip()
     if period is None and raw == "all":
         period = whole_life(office)

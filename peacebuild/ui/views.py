@@ -15,6 +15,7 @@ from peacebuild.accounts.permissions import office_view
 from peacebuild.accounts.queries import offices_for_user
 from peacebuild.activities.queries import ActivityFilter, activities_page, filter_activities
 from peacebuild.figures import engine as figures
+from peacebuild.lib.ids import parse_id
 from peacebuild.mandates.queries import mandate_state
 from peacebuild.mandates.timeline import timeline_svg
 
@@ -73,9 +74,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def switch_office(request: HttpRequest) -> HttpResponse:
-    chosen = request.POST.get("office", "")
-    if chosen.isdigit() and offices_for_user(request.user).filter(pk=int(chosen)).exists():
-        request.session[SESSION_KEY] = int(chosen)
+    chosen = parse_id(request.POST.get("office"))
+    if chosen is not None and offices_for_user(request.user).filter(pk=chosen).exists():
+        request.session[SESSION_KEY] = chosen
     target = request.POST.get("next") or reverse("ui:home")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("ui:home")
