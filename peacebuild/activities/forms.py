@@ -17,6 +17,7 @@ from peacebuild.mandates.models import Office
 from peacebuild.partners.models import Organisation
 from peacebuild.places.models import Place
 from peacebuild.programmes.models import Programme
+from peacebuild.ui.forms import RecordsChoiceField
 
 from .models import MAX_PARTICIPANTS, Activity, ActivityType, Centre, ParticipantCategory, Sex
 from .services import Cell
@@ -113,6 +114,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
+        field_classes = {"partners": RecordsChoiceField}
         fields = ["programme", "type", "title", "description", "starts_on", "ends_on", "place",
                   "centre", "partners", "participants_total", "outputs", "follow_up"]
         widgets = {

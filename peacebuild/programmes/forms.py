@@ -4,6 +4,8 @@ record as a whole (rules, periods, values by kind) and their messages go back on
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 from peacebuild.mandates.models import Document, Office
@@ -27,9 +29,28 @@ class OutputForm(forms.ModelForm):
         fields = ["code", "title", "order"]
 
 
+class RuleField(forms.JSONField):
+    """The rule as typed. JSON nested past the parser's depth is a form error, not a crash."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except RecursionError as error:
+            raise ValidationError(_("This rule nests values more deeply than a rule can; a "
+                                    "rule has a measure, filters by code and a list of "
+                                    "dimensions."), code="invalid") from error
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:  # shown back as typed, with the error above
+            return InvalidJSONInput(data)
+
+
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
+        field_classes = {"rule": RuleField}
         fields = ["code", "title", "unit", "kind", "direction", "baseline_value", "baseline_on",
                   "baseline_source", "rule", "order"]
         widgets = {"baseline_on": DateInput(), "rule": forms.Textarea(attrs={"rows": 3})}

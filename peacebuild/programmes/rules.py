@@ -60,11 +60,32 @@ def _bad(message: str) -> ValidationError:
     return ValidationError({"rule": [message]})
 
 
+# The deepest a rule goes: the rule, its filters, a list of dimensions.
+MAX_DEPTH = 3
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and sets of named values nest (counted without recursion, so that
+    no rule, however deep, can exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_DEPTH:
+                break
+            stack += [(v, level + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
+
+
 def compile_rule(office: Office, rule: Any) -> CompiledRule:
     """Resolve a stored rule against the office's programmes, the activity types and the
     regions; refuse unknown names and figures that cannot be computed."""
     if not isinstance(rule, dict):
         raise _bad(_("A rule is a set of named values, like {\"measure\": \"activities\"}."))
+    if _depth(rule) > MAX_DEPTH:
+        raise _bad(_("This rule nests values more deeply than a rule can; a rule has a "
+                     "measure, filters by code and a list of dimensions."))
     unknown = sorted(set(rule) - RULE_KEYS)
     if unknown:
         raise _bad(_("A rule has no part called “%(name)s”.") % {"name": unknown[0]})
@@ -80,6 +101,10 @@ def compile_rule(office: Office, rule: Any) -> CompiledRule:
         raise _bad(_("A rule cannot filter by “%(name)s”; it can filter by programme, type, "
                      "category and region (the period comes from the target).")
                    % {"name": unknown[0]})
+    for name in sorted(FILTER_KEYS & set(raw_filters)):
+        if not isinstance(raw_filters[name], str):
+            raise _bad(_("A rule names its %(filter)s by a code written in quotes.")
+                       % {"filter": name})
     values: dict[str, Any] = {}
     code = raw_filters.get("programme")
     if code:

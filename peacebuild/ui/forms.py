@@ -1,7 +1,11 @@
 """Form helpers shared by every app's pages."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from peacebuild.lib.ids import parse_id
 
 
 class DateInput(forms.DateInput):
@@ -11,6 +15,18 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """Several records chosen by id. An id no database column holds ("²", a number past
+    the 64-bit range) is refused before the query that would fail on it."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if parse_id(str(pk)) is None:
+                raise ValidationError(self.error_messages["invalid_pk_value"],
+                                      code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
