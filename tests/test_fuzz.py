@@ -21,6 +21,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.html import escape
 from django.utils.http import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -341,6 +342,10 @@ def test_no_form_value_gives_a_server_error_or_half_a_write(name, demo, writer):
                 assert AuditEntry.objects.count() > audit, (url, changes)
             return
         assert _counts() == before, (url, changes)  # refused: nothing written
+        html = response.content.decode()
+        for form in _forms_of(response):  # and the page says why
+            for message in (m for errors in form.errors.values() for m in errors):
+                assert escape(message) in html, (url, changes, message)
         assert AuditEntry.objects.count() == audit, (url, changes)
         if exists:
             record.refresh_from_db()

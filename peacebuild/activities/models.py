@@ -107,6 +107,7 @@ class Centre(Sourced):
                 condition=models.Q(closed_on__isnull=True)
                 | models.Q(closed_on__gte=models.F("opened_on")),
                 name="centre_closes_after_it_opens",
+                violation_error_message=_("A centre cannot close before it opens."),
             ),
         ]
 
@@ -186,10 +187,12 @@ class Activity(Sourced):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="activity_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
             models.CheckConstraint(
                 condition=models.Q(participants_total__lte=MAX_PARTICIPANTS),
                 name="activity_participants_plausible",
+                violation_error_message=_("That is more participants than any activity holds."),
             ),
         ]
 
@@ -220,6 +223,8 @@ class Attendance(models.Model):
             models.CheckConstraint(
                 condition=models.Q(count__gt=0, count__lte=MAX_PARTICIPANTS),
                 name="attendance_count_plausible",
+                violation_error_message=_(
+                    "A count of people is at least one and no more than any activity holds."),
             ),
         ]
 

@@ -173,6 +173,10 @@ def attendance_snapshot(activity: Activity) -> dict[str, int]:
 def centre_save(*, actor: Any, centre: Centre) -> Centre:
     """Create or update a centre (the caller has set its fields)."""
     before = snapshot(Centre.objects.get(pk=centre.pk)) if centre.pk else None
+    errors = centre.office.dates_outside_life(opened_on=centre.opened_on,
+                                              closed_on=centre.closed_on)
+    if errors:
+        raise ValidationError(errors)
     if centre.partner_id and centre.partner.office_id != centre.office_id:
         raise ValidationError({"partner": _("This organisation belongs to another office.")})
     save_audited(actor=actor, instance=centre, before=before)

@@ -96,6 +96,7 @@ class Office(Sourced):
                 condition=models.Q(closed_on__isnull=True)
                 | models.Q(closed_on__gte=models.F("established_on")),
                 name="office_closes_after_it_opens",
+                violation_error_message=_("An office cannot close before it is established."),
             ),
         ]
 
@@ -114,6 +115,16 @@ class Office(Sourced):
         margin = dt.timedelta(days=366)
         end = self.closed_on or dt.date.today()
         return self.established_on - margin, end + margin
+
+    def dates_outside_life(self, **dates: dt.date | None) -> dict[str, str]:
+        """For each named date outside `life_range()`, the message that says so (a date
+        typed as 1900 or 2900 is a slip, wherever it is typed)."""
+        first, last = self.life_range()
+        return {
+            name: _("%(date)s is far outside the life of %(office)s (%(first)s to %(last)s).")
+            % {"date": value, "office": self.code.upper(), "first": first, "last": last}
+            for name, value in dates.items() if value and not first <= value <= last
+        }
 
 
 class Document(Sourced):
@@ -163,6 +174,8 @@ class Document(Sourced):
                 | models.Q(dated_on__isnull=True)
                 | models.Q(issued_on__gte=models.F("dated_on")),
                 name="document_issued_after_dated",
+                violation_error_message=_(
+                    "A document cannot be issued before the date it bears."),
             ),
         ]
 
@@ -224,6 +237,7 @@ class MandatePeriod(Sourced):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gt=models.F("starts_on")),
                 name="period_ends_after_start",
+                violation_error_message=_("A mandate period ends after it starts."),
             ),
         ]
 

@@ -47,6 +47,8 @@ class Place(models.Model):
                 condition=models.Q(level=0, parent__isnull=True)
                 | models.Q(level__gt=0, parent__isnull=False),
                 name="place_parent_matches_level",
+                violation_error_message=_(
+                    "A country has no parent place; a region or a district has one."),
             ),
         ]
 

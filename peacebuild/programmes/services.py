@@ -53,6 +53,8 @@ def check_value(indicator: Indicator, value: Decimal | None, text: str, field: s
 @transaction.atomic
 def indicator_save(*, actor: Any, indicator: Indicator) -> Indicator:
     office = indicator.output.outcome.programme.office
+    if errors := office.dates_outside_life(baseline_on=indicator.baseline_on):
+        raise ValidationError(errors)
     if indicator.rule:
         if indicator.kind != Indicator.Kind.COUNT:
             raise ValidationError({"rule": _("Only count indicators can be computed by a rule; "
@@ -101,6 +103,8 @@ def period_value_delete(*, actor: Any, instance: Target | Actual) -> None:
 
 @transaction.atomic
 def benchmark_save(*, actor: Any, benchmark: Benchmark) -> Benchmark:
+    if errors := benchmark.office.dates_outside_life(due_on=benchmark.due_on):
+        raise ValidationError(errors)
     save_audited(actor=actor, instance=benchmark, before=_before(benchmark))
     return benchmark
 
@@ -112,5 +116,8 @@ def assessment_add(*, actor: Any, assessment: Assessment) -> Assessment:
         assessment.assessed_by = actor
     if not assessment.assessed_by_id and not assessment.assessed_by_name:
         raise ValidationError({"assessed_by_name": _("Say who assessed.")})
+    if errors := assessment.benchmark.office.dates_outside_life(
+            assessed_on=assessment.assessed_on):
+        raise ValidationError(errors)
     save_audited(actor=actor, instance=assessment, before=None)
     return assessment

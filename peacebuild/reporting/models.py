@@ -60,7 +60,8 @@ class Report(models.Model):
         ordering = ["-period_start", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
-                                   name="report_period_ends_after_start"),
+                                   name="report_period_ends_after_start",
+                                   violation_error_message=_("The period ends before it starts.")),
         ]
 
     def __str__(self) -> str:

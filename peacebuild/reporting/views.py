@@ -2,8 +2,8 @@
 live preview (htmx), approval and issue, and rendering as a background job."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,8 +36,23 @@ def get_job_for_user(request: HttpRequest, pk: int) -> RenderJob:
 
 
 def _language(request: HttpRequest, report: Report) -> str:
+    """The language version asked for (?lang=), else the report's own. An unknown code is
+    refused: falling back would show, or save over, another language's text."""
     lang = request.GET.get("lang") or request.POST.get("lang") or report.language
-    return lang if lang in LANGUAGES else report.language
+    if lang not in LANGUAGES:
+        raise UnknownLanguage(lang)
+    return lang
+
+
+class UnknownLanguage(BadRequest):
+    pass
+
+
+def _unknown_language(error: UnknownLanguage) -> HttpResponse:
+    return HttpResponseBadRequest(
+        _("Reports have no language version “%(code)s”; choose one of: %(list)s.")
+        % {"code": error.args[0], "list": ", ".join(LANGUAGES)},
+        content_type="text/plain; charset=utf-8")
 
 
 def _crumbs(report: Report | None = None, *more: tuple[str, str]) -> list[tuple[str, str]]:
@@ -95,7 +110,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @office_view()
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
-    language = _language(request, report)
+    try:
+        language = _language(request, report)
+    except UnknownLanguage as error:
+        return _unknown_language(error)
     cache = Cache(period_of(report))
     content = content_for(report, language, cache)
     membership = membership_for(request.user, request.office)
@@ -148,7 +166,10 @@ def _section(request: HttpRequest, pk: int, section_pk: int) -> tuple[Report, Se
 @office_view(Can.DRAFT_REPORTS)
 def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     report, section = _section(request, pk, section_pk)
-    language = _language(request, report)
+    try:
+        language = _language(request, report)
+    except UnknownLanguage as error:
+        return _unknown_language(error)
     form = SectionForm(request.POST or None,
                        initial={"text": (section.texts or {}).get(language, "")})
     if request.method == "POST" and form.is_valid():
@@ -183,7 +204,10 @@ def _preview(report: Report, section: Section, language: str, text: str,
 @office_view(Can.DRAFT_REPORTS)
 def section_preview(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     report, section = _section(request, pk, section_pk)
-    language = _language(request, report)
+    try:
+        language = _language(request, report)
+    except UnknownLanguage as error:
+        return _unknown_language(error)
     content = _preview(report, section, language, request.POST.get("text", ""),
                        Cache(period_of(report)))
     return render(request, "reporting/_preview.html", {"c": content, "links": True})
