@@ -34,14 +34,38 @@ from .queries import ActivityFilter, activities_page, filter_activities
 PAGE_SIZE = 50
 
 
-def _parse_filter(query: QueryDict, form: ActivityFilterForm) -> tuple[ActivityFilter, list]:
+def _check_known(office: Any, flt: ActivityFilter) -> None:
+    """Refuse filters that name nothing in the office (a programme of another office, a type
+    that does not exist) or contradict each other, keyed by the filter, as the figures
+    engine would refuse them."""
+    errors: dict[str, list[str]] = {}
+    for name in ("programme", "type", "category"):
+        if value := getattr(flt, name):
+            try:
+                figures.validate(office, figures.FigureQuery(
+                    "activities", ActivityFilter(**{name: value})))
+            except figures.FigureError as error:
+                errors[name] = error.messages
+    if not errors:
+        try:
+            figures.validate(office, figures.FigureQuery("activities", flt))
+        except figures.FigureError as error:
+            errors["category"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def _parse_filter(query: QueryDict, form: ActivityFilterForm, office: Any
+                  ) -> tuple[ActivityFilter, list]:
     """The filter from the query string. A bad value does not break the page: it is left
     out and reported as (label, message), so people see what was and was not applied."""
     query = query.copy()
     problems: list[tuple[str, str]] = []
     for _attempt in range(3):
         try:
-            return ActivityFilter.from_query(query), problems
+            flt = ActivityFilter.from_query(query)
+            _check_known(office, flt)
+            return flt, problems
         except ValidationError as error:
             for name, messages_ in error.message_dict.items():
                 label = form.fields[name].label if name in form.fields else name
@@ -54,7 +78,7 @@ def _parse_filter(query: QueryDict, form: ActivityFilterForm) -> tuple[ActivityF
 def activity_list(request: HttpRequest) -> HttpResponse:
     office = request.office  # type: ignore[attr-defined]
     filter_form = ActivityFilterForm(request.GET or None, office=office)
-    flt, problems = _parse_filter(request.GET, filter_form)
+    flt, problems = _parse_filter(request.GET, filter_form, office)
     activities = filter_activities(office, flt)
     after = request.GET.get("after") or None
     try:
@@ -84,7 +108,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 def _export_filter(request: HttpRequest) -> ActivityFilter | HttpResponse:
     try:
-        return ActivityFilter.from_query(request.GET)
+        flt = ActivityFilter.from_query(request.GET)
+        _check_known(request.office, flt)  # type: ignore[attr-defined]
+        return flt
     except ValidationError as error:
         # An export is not a page to correct filters on: refuse rather than export more
         # than was asked for.
