@@ -10,6 +10,7 @@ from django.utils import translation
 
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.lib import unformat
+from peacebuild.lib.bidi import confine
 from peacebuild.places.maps import ATTRIBUTION
 from peacebuild.programmes.charts import map_svg, trend_svg
 
@@ -90,7 +91,7 @@ def build_content(report: Report, sections: Iterable[Section], language: str,
         ],
         "title": title,
         "sections": out_sections,
-        "signature": text(language, "signed", name=signatory) if signatory else "",
+        "signature": text(language, "signed", name=confine(signatory)) if signatory else "",
         "figures": figures,
         "errors": errors,
         "annex_title": text(language, "annex.title"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from peacebuild.lib import unformat
+from peacebuild.lib.bidi import confine
 
 from .catalogue import CATALOGUE, Cache, NotComputable, Value
 
@@ -64,11 +65,11 @@ def _resolve_paragraph(text: str, language: str, cache: Cache) -> list[Segment]:
     last = 0
     for match in BRACES.finditer(text):
         if match.start() > last:
-            out.append(Segment(" ".join(text[last:match.start()].split("\n"))))
+            out.append(Segment(confine(" ".join(text[last:match.start()].split("\n")))))
         out.append(_figure(match.group(0), match.group(1), language, cache))
         last = match.end()
     if last < len(text):
-        out.append(Segment(" ".join(text[last:].split("\n"))))
+        out.append(Segment(confine(" ".join(text[last:].split("\n")))))
     return out
 
 
