@@ -158,3 +158,11 @@ def test_a_constraint_speaks_a_sentence(client_for, places):
     assert "A centre cannot close before it opens." in html
     assert "Constraint" not in html and "centre_closes_after_it_opens" not in html
     assert not Activity.objects.exists() and not Centre.objects.exists()
+
+
+@pytest.mark.parametrize("url", [LIST, reverse("partners:list"), reverse("accounts:audit"),
+                                 *EXPORTS])
+def test_a_nul_byte_in_a_query_string_is_a_400(client_for, url):
+    response = client_for("head").get(url, {"q": "a\x00b", "actor": "\x00"})
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
