@@ -60,8 +60,9 @@ def _bad(message: str) -> ValidationError:
     return ValidationError({"rule": [message]})
 
 
-# The deepest a rule goes: the rule, its filters, a list of dimensions.
-MAX_DEPTH = 3
+# A rule holds its filters and its list of dimensions: two levels of nesting. Deeper
+# values can mean nothing to a rule; they are refused before anything walks them.
+MAX_DEPTH = 2
 
 
 def _depth(value: Any) -> int:

@@ -128,6 +128,9 @@ def test_qualitative_and_yes_no(office, make_indicator, mandate):
     ({"measure": "centres_open", "centre_kind": "castle"}, "no kind of centre called"),
     ({"measure": "distinct_participants", "by": ["sex"]}, "cannot be broken down"),
     (["activities"], "A rule is a set of named values"),
+    ({"measure": "activities", "by": [["sex"]]}, "nests values more deeply than a rule can"),
+    ({"measure": "activities", "filters": {"type": ["discussion-club"]}},
+     "names its type by a code written in quotes"),
 ])
 def test_bad_rules_are_refused(office, make_indicator, activity_type, places, rule, message):
     with pytest.raises(ValidationError) as error:
