@@ -1,11 +1,17 @@
-"""Writing the audit log. Services call `snapshot` before a change and `record` after it."""
+"""Writing the audit log. Services call `before_change` (or `snapshot`) before a change and
+`record` after it; `version_of` a snapshot is what an edit form carries to notice that
+someone else saved the record meanwhile."""
 
+import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
 
@@ -23,6 +29,50 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
             data[field.name] = str(getattr(instance, field.name) or "")
     data["id"] = instance.pk
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def version_of(state: dict[str, Any]) -> str:
+    """A short fingerprint of a snapshot: equal exactly when the snapshots are equal."""
+    canonical = json.dumps(state, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+class EditConflict(ValidationError):
+    """The record changed since the form was opened: saving would overwrite someone else's
+    work. `current` is the stored snapshot, `version` its fingerprint."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__(
+            _("Someone else saved this record after you opened it. Nothing of yours was "
+              "saved yet: compare below, then save again to keep your version."),
+            code="conflict",
+        )
+        self.current = current
+        self.version = version_of(current)
+
+
+Snapshotter = Callable[[Any], dict[str, Any]]
+
+
+def before_change(instance: models.Model, *, version: str | None = None,
+                  state: Snapshotter = snapshot) -> dict[str, Any] | None:
+    """The stored row as it is before this change (None for a new row), locked until the
+    caller's transaction ends so that no other save slips in between. With `version` (what
+    the form showed), refuses with EditConflict when the stored row is no longer that.
+    `state` snapshots the row with its child rows where it has any."""
+    if instance.pk is None:
+        return None
+    stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    before = state(stored)
+    check_version(before, version)
+    return before
+
+
+def check_version(before: dict[str, Any], version: str | None) -> None:
+    """For a service that has locked and snapshotted the row itself: refuse with
+    EditConflict when the form was opened at another version."""
+    if version is not None and version != version_of(before):
+        raise EditConflict(before)
 
 
 def record(
@@ -53,9 +103,14 @@ def record_create(*, actor: Any, instance: models.Model) -> AuditEntry:
                   after=snapshot(instance))
 
 
-def record_update(*, actor: Any, instance: models.Model, before: dict[str, Any]) -> AuditEntry:
+def record_update(*, actor: Any, instance: models.Model, before: dict[str, Any]
+                  ) -> AuditEntry | None:
+    """Log a change; a save that changed nothing is not a change and logs nothing."""
+    after = snapshot(instance)
+    if after == before:
+        return None
     return record(actor=actor, action=AuditEntry.Action.UPDATE, instance=instance,
-                  before=before, after=snapshot(instance))
+                  before=before, after=after)
 
 
 def record_delete(*, actor: Any, instance: models.Model, before: dict[str, Any]) -> AuditEntry:
@@ -64,8 +119,11 @@ def record_delete(*, actor: Any, instance: models.Model, before: dict[str, Any])
 
 def save_audited(*, actor: Any, instance: models.Model, before: dict[str, Any] | None) -> None:
     """Validate, save and log a row; `before` is None for a new row. Call inside a
-    transaction together with any related writes, so a failure leaves nothing behind."""
+    transaction together with any related writes, so a failure leaves nothing behind.
+    A row whose fields equal `before` is left alone (no write, no audit entry)."""
     instance.full_clean()
+    if before is not None and snapshot(instance) == before:
+        return
     instance.save()
     if before is None:
         record_create(actor=actor, instance=instance)

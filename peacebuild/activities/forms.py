@@ -19,7 +19,15 @@ from peacebuild.places.models import Place
 from peacebuild.programmes.models import Programme
 from peacebuild.ui.forms import RecordsChoiceField
 
-from .models import MAX_PARTICIPANTS, Activity, ActivityType, Centre, ParticipantCategory, Sex
+from .models import (
+    MAX_PARTICIPANTS,
+    Activity,
+    ActivityType,
+    AgeGroup,
+    Centre,
+    ParticipantCategory,
+    Sex,
+)
 from .services import Cell
 
 DATE_INPUT = {"type": "date"}
@@ -103,14 +111,37 @@ class GridRow:
     category: str
     label: str
     cells: list[forms.BoundField]
+    age: str = AgeGroup.UNKNOWN  # the first row of a category holds the age not recorded
+    hidden: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.category if self.age == AgeGroup.UNKNOWN else f"{self.category}/{self.age}"
 
 
-def attendance_field_name(category: str, sex: str) -> str:
-    return f"att-{category}-{sex}"
+def attendance_field_name(category: str, sex: str, age_group: str = AgeGroup.UNKNOWN) -> str:
+    if age_group == AgeGroup.UNKNOWN:
+        return f"att-{category}-{sex}"
+    return f"att-{category}-{sex}-{age_group}"
+
+
+AGE_GROUPS = [a for a in AgeGroup if a != AgeGroup.UNKNOWN]
+ALL_CELLS = [(c, s, a) for c in ParticipantCategory.values for s in Sex.values
+             for a in AgeGroup.values]
 
 
 class ActivityForm(forms.ModelForm):
-    """An activity with its attendance grid (participant category × sex)."""
+    """An activity with its attendance grid: participant category × sex, and under each
+    category a row per age group. Every cell of the record is a field of its own, so an
+    edit sends back exactly the breakdown it was shown. The age rows show when the record
+    has any age breakdown or the person asks for it; empty ones are hidden otherwise."""
+
+    by_age = forms.BooleanField(
+        label=gettext_lazy("Break the attendance down by age group"), required=False,
+        widget=forms.CheckboxInput(attrs={"data-age-toggle": ""}),
+    )
+    # Fields of the page, not of the record: a conflict's comparison leaves them out.
+    not_stored = ("by_age",)
 
     class Meta:
         model = Activity
@@ -147,20 +178,15 @@ class ActivityForm(forms.ModelForm):
         fields["participants_total"].validators.append(_max_participants)
         for category in ParticipantCategory:
             for sex in Sex:
-                name = attendance_field_name(category.value, sex.value)
-                fields[name] = forms.IntegerField(
-                    required=False, min_value=0, max_value=MAX_PARTICIPANTS,
-                    label=_("%(category)s, %(sex)s") % {"category": category.label,
-                                                       "sex": sex.label},
-                    widget=forms.NumberInput(attrs={
-                        "min": 0, "inputmode": "numeric", "data-category": category.value,
-                        "data-sex": sex.value,
-                    }),
-                )
+                for age in AgeGroup:
+                    fields[attendance_field_name(category.value, sex.value, age.value)] = \
+                        _cell_field(category, sex, age)
         if self.instance.pk and not self.is_bound:
             for row in self.instance.attendance.all():
-                name = attendance_field_name(row.category, row.sex)
-                self.initial[name] = (self.initial.get(name) or 0) + row.count
+                self.initial[attendance_field_name(row.category, row.sex, row.age_group)] = \
+                    row.count
+                if row.age_group != AgeGroup.UNKNOWN:
+                    self.initial["by_age"] = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -173,23 +199,36 @@ class ActivityForm(forms.ModelForm):
 
     # The grid, for the template and the service.
 
+    def show_ages(self) -> bool:
+        return bool(self["by_age"].value())
+
     def attendance_rows(self) -> Iterator[GridRow]:
+        show = self.show_ages()
         for category in ParticipantCategory:
             yield GridRow(category.value, str(category.label), [
                 self[attendance_field_name(category.value, sex.value)] for sex in Sex
             ])
+            for age in AGE_GROUPS:
+                cells = [self[attendance_field_name(category.value, sex.value, age.value)]
+                         for sex in Sex]
+                filled = any(cell.value() not in (None, "", 0, "0") for cell in cells)
+                yield GridRow(category.value, str(age.label), cells, age=age.value,
+                              hidden=not (show or filled))
 
     def sexes(self) -> list[tuple[str, str]]:
         return [(s.value, str(s.label)) for s in Sex]
 
+    def unknown_age_label(self) -> str:
+        return str(AgeGroup.UNKNOWN.label)
+
     def attendance_has_errors(self) -> bool:
-        return any(self[attendance_field_name(c, s)].errors
-                   for c in ParticipantCategory.values for s in Sex.values)
+        return any(self[attendance_field_name(*cell)].errors for cell in ALL_CELLS)
 
     def attendance(self) -> dict[Cell, int]:
         return {
-            Cell(category, sex): self.cleaned_data.get(attendance_field_name(category, sex)) or 0
-            for category in ParticipantCategory.values for sex in Sex.values
+            Cell(category, sex, age):
+                self.cleaned_data.get(attendance_field_name(category, sex, age)) or 0
+            for category, sex, age in ALL_CELLS
         }
 
     def activity_fields(self) -> dict[str, Any]:
@@ -208,6 +247,22 @@ class ActivityForm(forms.ModelForm):
             else:
                 for message in messages:
                     self.add_error(None, message)
+
+
+def _cell_field(category: ParticipantCategory, sex: Sex, age: AgeGroup) -> forms.IntegerField:
+    if age == AgeGroup.UNKNOWN:
+        label = _("%(category)s, %(sex)s") % {"category": category.label, "sex": sex.label}
+    else:
+        label = _("%(category)s, %(sex)s, %(age)s") % {
+            "category": category.label, "sex": sex.label, "age": age.label}
+    row = category.value if age == AgeGroup.UNKNOWN else f"{category.value}/{age.value}"
+    return forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_PARTICIPANTS, label=label,
+        widget=forms.NumberInput(attrs={
+            "min": 0, "inputmode": "numeric", "data-category": category.value,
+            "data-sex": sex.value, "data-row": row,
+        }),
+    )
 
 
 def _max_participants(value: int | None) -> None:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.audit import record, record_delete, save_audited, snapshot
+from peacebuild.accounts.audit import before_change, record, record_delete, save_audited, snapshot
 from peacebuild.accounts.models import AuditEntry
 from peacebuild.figures.cubes import contribution, cubes_apply
 from peacebuild.mandates.models import Office
@@ -102,6 +102,9 @@ def _save(activity: Activity, *, actor: Any, attendance: Mapping[Cell, Any] | No
     _check_activity(activity, cells)
     activity.region = activity.place.region if activity.place_id else None
     activity.full_clean(exclude=["region"])
+    if before is not None and _as_saved(activity, cells if attendance is not None else None,
+                                        partners, before) == before:
+        return activity  # nothing changed: no write, no audit entry, the cubes untouched
     with transaction.atomic():
         stored = (
             Activity.objects.select_for_update().get(pk=activity.pk) if activity.pk else None
@@ -118,10 +121,21 @@ def _save(activity: Activity, *, actor: Any, attendance: Mapping[Cell, Any] | No
                 for c, n in cells.items()
             )
         cubes_apply(before=old, after=contribution(activity))
-        after = snapshot(activity) | {"attendance": attendance_snapshot(activity)}
+        after = activity_snapshot(activity)
         action = AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE
         record(actor=actor, action=action, instance=activity, before=before, after=after)
     return activity
+
+
+def _as_saved(activity: Activity, cells: dict[Cell, int] | None,
+              partners: Iterable[Any] | None, before: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot the activity would have once saved with these child rows."""
+    state = snapshot(activity)
+    state["attendance"] = before["attendance"] if cells is None else {
+        _cell_key(c.category, c.sex, c.age_group): n for c, n in cells.items()}
+    if partners is not None:
+        state["partners"] = sorted(getattr(p, "pk", p) for p in partners)
+    return state
 
 
 def activity_create(
@@ -144,35 +158,50 @@ def activity_update(
     activity: Activity,
     attendance: Mapping[Cell, Any] | None = None,
     partners: Iterable[Any] | None = None,
+    version: str | None = None,
     **fields: Any,
 ) -> Activity:
-    """Change an activity; `attendance`, when given, replaces the whole breakdown."""
-    before = snapshot(activity) | {"attendance": attendance_snapshot(activity)}
-    for name, value in fields.items():
-        setattr(activity, name, value)
-    return _save(activity, actor=actor, attendance=attendance, partners=partners, before=before)
+    """Change an activity; `attendance`, when given, replaces the whole breakdown. With
+    `version` (of `activity_snapshot` as the form showed it), refuses with EditConflict
+    when someone else saved the activity meanwhile."""
+    with transaction.atomic():
+        before = before_change(activity, version=version, state=activity_snapshot)
+        for name, value in fields.items():
+            setattr(activity, name, value)
+        return _save(activity, actor=actor, attendance=attendance, partners=partners,
+                     before=before)
 
 
 @transaction.atomic
 def activity_delete(*, actor: Any, activity: Activity) -> None:
     stored = Activity.objects.select_for_update().get(pk=activity.pk)
-    before = snapshot(stored) | {"attendance": attendance_snapshot(stored)}
+    before = activity_snapshot(stored)
     cubes_apply(before=contribution(stored), after=None)
     record_delete(actor=actor, instance=stored, before=before)
     stored.delete()
 
 
+def _cell_key(category: str, sex: str, age_group: str) -> str:
+    return f"{category}/{sex}/{age_group}"
+
+
 def attendance_snapshot(activity: Activity) -> dict[str, int]:
     return {
-        f"{a.category}/{a.sex}/{a.age_group}": a.count
+        _cell_key(a.category, a.sex, a.age_group): a.count
         for a in activity.attendance.all().order_by("category", "sex", "age_group")
     }
 
 
+def activity_snapshot(activity: Activity) -> dict[str, Any]:
+    """The activity with its partners and attendance: what its audit entries and its edit
+    form's version are made of."""
+    return snapshot(activity) | {"attendance": attendance_snapshot(activity)}
+
+
 @transaction.atomic
-def centre_save(*, actor: Any, centre: Centre) -> Centre:
+def centre_save(*, actor: Any, centre: Centre, version: str | None = None) -> Centre:
     """Create or update a centre (the caller has set its fields)."""
-    before = snapshot(Centre.objects.get(pk=centre.pk)) if centre.pk else None
+    before = before_change(centre, version=version)
     errors = centre.office.dates_outside_life(opened_on=centre.opened_on,
                                               closed_on=centre.closed_on)
     if errors:

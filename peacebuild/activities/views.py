@@ -24,10 +24,11 @@ from peacebuild.accounts.queries import user_can
 from peacebuild.accounts.roles import Can
 from peacebuild.figures import engine as figures
 from peacebuild.ui.downloads import csv_download
+from peacebuild.ui.formpages import form_page
 
 from . import services
 from .forms import ActivityFilterForm, ActivityForm, CentreForm
-from .models import Attendance, Centre, ParticipantCategory, Sex
+from .models import Activity, Attendance, Centre, ParticipantCategory, Sex
 from .permissions import get_activity_for_user, get_centre_for_user
 from .queries import ActivityFilter, activities_page, filter_activities
 
@@ -204,58 +205,55 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _form_page(request: HttpRequest, form: ActivityForm, activity: Any = None) -> HttpResponse:
+def _activity_page(request: HttpRequest, activity: Activity | None) -> HttpResponse:
     crumbs = [(_("Activities"), reverse("activities:list"))]
     if activity is None:
         crumbs.append((_("Record an activity"), None))
     else:
         crumbs += [(activity.title, reverse("activities:detail", args=[activity.pk])),
                    (_("Edit"), None)]
-    return render(request, "activities/activity_form.html",
-                  {"form": form, "activity": activity, "crumbs": crumbs})
 
+    def make_form(data: Any, files: Any, instance: Activity | None) -> ActivityForm:
+        # The form writes the typed values onto its instance while it validates; the
+        # service reads the record as stored itself, so the form gets a copy.
+        return ActivityForm(data, instance=copy.copy(instance), request=request)
 
-@office_view(Can.EDIT_ACTIVITIES)
-def activity_create(request: HttpRequest) -> HttpResponse:
-    form = ActivityForm(request.POST or None, request=request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_create(
+    def save(form: ActivityForm, version: str | None) -> Activity:
+        if activity is None:
+            return services.activity_create(
                 actor=request.user, office=request.office,  # type: ignore[attr-defined]
                 attendance=form.attendance(), partners=form.cleaned_data["partners"],
                 **form.activity_fields(),
             )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The activity “%(title)s” was recorded.")
-                             % {"title": activity.title})
-            return redirect("activities:detail", pk=activity.pk)
-    return _form_page(request, form)
+        return services.activity_update(
+            actor=request.user, activity=activity, attendance=form.attendance(),
+            partners=form.cleaned_data["partners"], version=version,
+            **form.activity_fields(),
+        )
+
+    def success(form: ActivityForm) -> str:
+        title = form.cleaned_data["title"]
+        if activity is None:
+            return _("The activity “%(title)s” was recorded.") % {"title": title}
+        return _("The changes to “%(title)s” were saved.") % {"title": title}
+
+    return form_page(
+        request, make_form=make_form, instance=activity, save=save,
+        done=lambda saved: reverse("activities:detail", args=[saved.pk]),
+        success=success, template="activities/activity_form.html",
+        context={"activity": activity, "crumbs": crumbs},
+        state=services.activity_snapshot,
+    )
+
+
+@office_view(Can.EDIT_ACTIVITIES)
+def activity_create(request: HttpRequest) -> HttpResponse:
+    return _activity_page(request, None)
 
 
 @office_view()
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_activity_for_user(request, pk, write=True)
-    if request.method != "POST":
-        return _form_page(request, ActivityForm(instance=activity, request=request), activity)
-    # The form writes the typed values onto its instance while it validates; the service
-    # needs the record as stored to log what changed, so the form gets a copy.
-    form = ActivityForm(request.POST, instance=copy.copy(activity),
-                        request=request)
-    if form.is_valid():
-        try:
-            services.activity_update(
-                actor=request.user, activity=activity, attendance=form.attendance(),
-                partners=form.cleaned_data["partners"], **form.activity_fields(),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The changes to “%(title)s” were saved.")
-                             % {"title": activity.title})
-            return redirect("activities:detail", pk=activity.pk)
-    return _form_page(request, form, activity)
+    return _activity_page(request, get_activity_for_user(request, pk, write=True))
 
 
 @office_view()
@@ -298,20 +296,19 @@ def _is_open(centre: Centre, day: dt.date) -> bool:
 
 def _centre_form_page(request: HttpRequest, centre: Centre) -> HttpResponse:
     office = request.office  # type: ignore[attr-defined]
-    form = CentreForm(request.POST or None, instance=centre, office=office)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.centre_save(actor=request.user, centre=form.instance)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The centre “%(name)s” was saved.")
-                             % {"name": form.instance.name})
-            return redirect("activities:centres")
     crumbs = [(_("Centres"), reverse("activities:centres")),
               (_("Edit") if centre.pk else _("Add a centre"), None)]
-    return render(request, "activities/centre_form.html",
-                  {"form": form, "centre": centre, "crumbs": crumbs})
+    return form_page(
+        request, instance=centre,
+        make_form=lambda data, files, instance: CentreForm(data, instance=instance,
+                                                           office=office),
+        save=lambda form, version: services.centre_save(
+            actor=request.user, centre=form.instance, version=version),
+        done=reverse("activities:centres"),
+        success=lambda form: _("The centre “%(name)s” was saved.") % {
+            "name": form.instance.name},
+        template="activities/centre_form.html", context={"centre": centre, "crumbs": crumbs},
+    )
 
 
 @office_view(Can.EDIT_REFERENCE)

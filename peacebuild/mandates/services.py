@@ -6,13 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.audit import record_delete, save_audited, snapshot
+from peacebuild.accounts.audit import before_change, record_delete, save_audited, snapshot
 
 from .models import Document, MandatePeriod, Office
-
-
-def _before(instance: Any) -> dict[str, Any] | None:
-    return snapshot(type(instance).objects.get(pk=instance.pk)) if instance.pk else None
 
 
 def period_check(period: MandatePeriod) -> None:
@@ -44,9 +40,10 @@ def period_check(period: MandatePeriod) -> None:
 
 
 @transaction.atomic
-def period_save(*, actor: Any, period: MandatePeriod) -> MandatePeriod:
+def period_save(*, actor: Any, period: MandatePeriod, version: str | None = None
+                ) -> MandatePeriod:
     """Create or update a mandate period; it may not overlap another of its office."""
-    before = _before(period)
+    before = before_change(period, version=version)
     period.full_clean()
     period_check(period)
     save_audited(actor=actor, instance=period, before=before)
@@ -54,8 +51,9 @@ def period_save(*, actor: Any, period: MandatePeriod) -> MandatePeriod:
 
 
 @transaction.atomic
-def document_save(*, actor: Any, document: Document) -> Document:
-    before = _before(document)
+def document_save(*, actor: Any, document: Document, version: str | None = None
+                  ) -> Document:
+    before = before_change(document, version=version)
     if document.symbol:
         document.symbol = document.symbol.strip()
     save_audited(actor=actor, instance=document, before=before)
@@ -64,7 +62,7 @@ def document_save(*, actor: Any, document: Document) -> Document:
 
 @transaction.atomic
 def office_save(*, actor: Any, office: Office) -> Office:
-    save_audited(actor=actor, instance=office, before=_before(office))
+    save_audited(actor=actor, instance=office, before=before_change(office))
     return office
 
 

@@ -1,14 +1,12 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.permissions import get_for_user, office_view
 from peacebuild.accounts.roles import Can
-from peacebuild.ui.forms import apply_errors
+from peacebuild.ui.formpages import form_page
 
 from . import services
 from .forms import DocumentForm, PeriodForm
@@ -48,19 +46,16 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _document_form(request: HttpRequest, document: Document, heading: str) -> HttpResponse:
-    form = DocumentForm(request.POST or None, request.FILES or None, instance=document)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_save(actor=request.user, document=form.instance)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The document was saved."))
-            return redirect("mandates:document", document.pk)
-    return render(request, "ui/form_page.html", {
-        "form": form, "heading": heading, "cancel_url": reverse("mandates:documents"),
-        "crumbs": [_documents_crumb(), (heading, "")],
-    })
+    return form_page(
+        request, instance=document,
+        make_form=lambda data, files, instance: DocumentForm(data, files, instance=instance),
+        save=lambda form, version: services.document_save(
+            actor=request.user, document=form.instance, version=version),
+        done=lambda saved: reverse("mandates:document", args=[saved.pk]),
+        success=_("The document was saved."),
+        context={"heading": heading, "cancel_url": reverse("mandates:documents"),
+                 "crumbs": [_documents_crumb(), (heading, "")]},
+    )
 
 
 @office_view(Can.EDIT_REFERENCE)
@@ -75,19 +70,16 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _period_form(request: HttpRequest, period: MandatePeriod, heading: str) -> HttpResponse:
-    form = PeriodForm(request.POST or None, instance=period, office=request.office)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.period_save(actor=request.user, period=form.instance)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The mandate period was saved."))
-            return redirect("ui:home")
-    return render(request, "ui/form_page.html", {
-        "form": form, "heading": heading, "cancel_url": reverse("ui:home"),
-        "crumbs": [(_("Mandate"), reverse("ui:home")), (heading, "")],
-    })
+    return form_page(
+        request, instance=period,
+        make_form=lambda data, files, instance: PeriodForm(data, instance=instance,
+                                                           office=request.office),
+        save=lambda form, version: services.period_save(
+            actor=request.user, period=form.instance, version=version),
+        done=reverse("ui:home"), success=_("The mandate period was saved."),
+        context={"heading": heading, "cancel_url": reverse("ui:home"),
+                 "crumbs": [(_("Mandate"), reverse("ui:home")), (heading, "")]},
+    )
 
 
 @office_view(Can.EDIT_MANDATE)

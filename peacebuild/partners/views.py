@@ -1,14 +1,12 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.permissions import get_for_user, office_view
 from peacebuild.accounts.roles import Can
-from peacebuild.ui.forms import apply_errors
+from peacebuild.ui.formpages import form_page
 
 from .forms import OrganisationForm
 from .models import Group, Organisation
@@ -39,19 +37,15 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 def _form(request: HttpRequest, organisation: Organisation, heading: str) -> HttpResponse:
-    form = OrganisationForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation_save(actor=request.user, organisation=form.instance)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The organisation was saved."))
-            return redirect("partners:list")
-    return render(request, "ui/form_page.html", {
-        "form": form, "heading": heading, "cancel_url": reverse("partners:list"),
-        "crumbs": [(_("Partners"), reverse("partners:list")), (heading, "")],
-    })
+    return form_page(
+        request, instance=organisation,
+        make_form=lambda data, files, instance: OrganisationForm(data, instance=instance),
+        save=lambda form, version: organisation_save(
+            actor=request.user, organisation=form.instance, version=version),
+        done=reverse("partners:list"), success=_("The organisation was saved."),
+        context={"heading": heading, "cancel_url": reverse("partners:list"),
+                 "crumbs": [(_("Partners"), reverse("partners:list")), (heading, "")]},
+    )
 
 
 @office_view(Can.EDIT_REFERENCE)

@@ -8,25 +8,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.audit import record_delete, save_audited, snapshot
+from peacebuild.accounts.audit import before_change, record_delete, save_audited, snapshot
 
 from . import periods, rules
 from .models import Actual, Assessment, Benchmark, Indicator, Outcome, Output, Target
 
 
-def _before(instance: Any) -> dict | None:
-    return snapshot(type(instance).objects.get(pk=instance.pk)) if instance.pk else None
-
-
 @transaction.atomic
-def outcome_save(*, actor: Any, outcome: Outcome) -> Outcome:
-    save_audited(actor=actor, instance=outcome, before=_before(outcome))
+def outcome_save(*, actor: Any, outcome: Outcome, version: str | None = None) -> Outcome:
+    save_audited(actor=actor, instance=outcome, before=before_change(outcome, version=version))
     return outcome
 
 
 @transaction.atomic
-def output_save(*, actor: Any, output: Output) -> Output:
-    save_audited(actor=actor, instance=output, before=_before(output))
+def output_save(*, actor: Any, output: Output, version: str | None = None) -> Output:
+    save_audited(actor=actor, instance=output, before=before_change(output, version=version))
     return output
 
 
@@ -51,7 +47,7 @@ def check_value(indicator: Indicator, value: Decimal | None, text: str, field: s
 
 
 @transaction.atomic
-def indicator_save(*, actor: Any, indicator: Indicator) -> Indicator:
+def indicator_save(*, actor: Any, indicator: Indicator, version: str | None = None) -> Indicator:
     office = indicator.output.outcome.programme.office
     if errors := office.dates_outside_life(baseline_on=indicator.baseline_on):
         raise ValidationError(errors)
@@ -62,7 +58,7 @@ def indicator_save(*, actor: Any, indicator: Indicator) -> Indicator:
         rules.compile_rule(office, indicator.rule)
     if indicator.baseline_value is not None and indicator.kind != Indicator.Kind.QUALITATIVE:
         check_value(indicator, indicator.baseline_value, "", field="baseline_value")
-    save_audited(actor=actor, instance=indicator, before=_before(indicator))
+    save_audited(actor=actor, instance=indicator, before=before_change(indicator, version=version))
     return indicator
 
 
@@ -73,15 +69,15 @@ def _check_period(instance: Target | Actual) -> None:
 
 
 @transaction.atomic
-def target_save(*, actor: Any, target: Target) -> Target:
+def target_save(*, actor: Any, target: Target, version: str | None = None) -> Target:
     _check_period(target)
     check_value(target.indicator, target.value, target.text)
-    save_audited(actor=actor, instance=target, before=_before(target))
+    save_audited(actor=actor, instance=target, before=before_change(target, version=version))
     return target
 
 
 @transaction.atomic
-def actual_save(*, actor: Any, actual: Actual) -> Actual:
+def actual_save(*, actor: Any, actual: Actual, version: str | None = None) -> Actual:
     if actual.indicator.is_computed:
         raise ValidationError(_("This indicator is computed from the records by its rule; its "
                                 "actuals cannot be entered."))
@@ -90,7 +86,7 @@ def actual_save(*, actor: Any, actual: Actual) -> Actual:
     if not actual.evidence_document_id and not actual.evidence_note.strip():
         raise ValidationError({"evidence_note": _(
             "Say where the value comes from: choose a document or write a note.")})
-    save_audited(actor=actor, instance=actual, before=_before(actual))
+    save_audited(actor=actor, instance=actual, before=before_change(actual, version=version))
     return actual
 
 
@@ -102,10 +98,10 @@ def period_value_delete(*, actor: Any, instance: Target | Actual) -> None:
 
 
 @transaction.atomic
-def benchmark_save(*, actor: Any, benchmark: Benchmark) -> Benchmark:
+def benchmark_save(*, actor: Any, benchmark: Benchmark, version: str | None = None) -> Benchmark:
     if errors := benchmark.office.dates_outside_life(due_on=benchmark.due_on):
         raise ValidationError(errors)
-    save_audited(actor=actor, instance=benchmark, before=_before(benchmark))
+    save_audited(actor=actor, instance=benchmark, before=before_change(benchmark, version=version))
     return benchmark
 
 

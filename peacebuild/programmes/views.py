@@ -4,9 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +17,7 @@ from peacebuild.accounts.roles import Can
 from peacebuild.figures import engine as figures
 from peacebuild.places.maps import ATTRIBUTION
 from peacebuild.ui.downloads import csv_download, xlsx_download
-from peacebuild.ui.forms import apply_errors
+from peacebuild.ui.formpages import FormMaker, form_page
 
 from . import charts, queries, services
 from .forms import (
@@ -150,22 +148,18 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _form_page(request: HttpRequest, form: ModelForm, *, heading: str, back: str,
-               save: Callable[[Model], Any], done: str | None = None) -> HttpResponse:
-    """Show the form; on a valid POST call the service, and on its refusal show why."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.instance)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(done or back)
-    return render(request, "ui/form_page.html", {
-        "form": form, "heading": heading, "cancel_url": back,
-        "crumbs": [(_("Results"), reverse("programmes:dashboard")),
-                   (_("Results framework"), reverse("programmes:framework")), (heading, None)],
-    })
+def _form_page(request: HttpRequest, make_form: FormMaker, instance: Model, *, heading: str,
+               back: str, save: Callable[[Model, str | None], Any], done: str | None = None
+               ) -> HttpResponse:
+    """A results-framework form page; `save(instance, version)` calls the service."""
+    return form_page(
+        request, make_form=make_form, instance=instance,
+        save=lambda form, version: save(form.instance, version),
+        done=done or back, success=_("Saved."),
+        context={"heading": heading, "cancel_url": back, "crumbs": [
+            (_("Results"), reverse("programmes:dashboard")),
+            (_("Results framework"), reverse("programmes:framework")), (heading, None)]},
+    )
 
 
 FRAMEWORK = "programmes:framework"
@@ -174,63 +168,71 @@ FRAMEWORK = "programmes:framework"
 @office_view()
 def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk, write=True)
-    form = OutcomeForm(request.POST or None, instance=Outcome(programme=programme))
-    return _form_page(request, form, heading=_("New outcome of %(programme)s") % {
-        "programme": programme.name}, back=reverse(FRAMEWORK),
-        save=lambda o: services.outcome_save(actor=request.user, outcome=o))
+    return _form_page(
+        request, lambda data, files, i: OutcomeForm(data, instance=i),
+        Outcome(programme=programme),
+        heading=_("New outcome of %(programme)s") % {"programme": programme.name},
+        back=reverse(FRAMEWORK),
+        save=lambda o, v: services.outcome_save(actor=request.user, outcome=o, version=v))
 
 
 @office_view()
 def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = get_outcome_for_user(request, pk, write=True)
-    form = OutcomeForm(request.POST or None, instance=outcome)
-    return _form_page(request, form, heading=_("Edit outcome"), back=reverse(FRAMEWORK),
-                      save=lambda o: services.outcome_save(actor=request.user, outcome=o))
+    return _form_page(
+        request, lambda data, files, i: OutcomeForm(data, instance=i), outcome,
+        heading=_("Edit outcome"), back=reverse(FRAMEWORK),
+        save=lambda o, v: services.outcome_save(actor=request.user, outcome=o, version=v))
 
 
 @office_view()
 def output_create(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = get_outcome_for_user(request, pk, write=True)
-    form = OutputForm(request.POST or None, instance=Output(outcome=outcome))
-    return _form_page(request, form, heading=_("New output of outcome %(code)s") % {
-        "code": outcome.code}, back=reverse(FRAMEWORK),
-        save=lambda o: services.output_save(actor=request.user, output=o))
+    return _form_page(
+        request, lambda data, files, i: OutputForm(data, instance=i), Output(outcome=outcome),
+        heading=_("New output of outcome %(code)s") % {"code": outcome.code},
+        back=reverse(FRAMEWORK),
+        save=lambda o, v: services.output_save(actor=request.user, output=o, version=v))
 
 
 @office_view()
 def output_edit(request: HttpRequest, pk: int) -> HttpResponse:
     output = get_output_for_user(request, pk, write=True)
-    form = OutputForm(request.POST or None, instance=output)
-    return _form_page(request, form, heading=_("Edit output"), back=reverse(FRAMEWORK),
-                      save=lambda o: services.output_save(actor=request.user, output=o))
+    return _form_page(
+        request, lambda data, files, i: OutputForm(data, instance=i), output,
+        heading=_("Edit output"), back=reverse(FRAMEWORK),
+        save=lambda o, v: services.output_save(actor=request.user, output=o, version=v))
 
 
 @office_view()
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     output = get_output_for_user(request, pk, write=True)
-    form = IndicatorForm(request.POST or None, instance=Indicator(output=output))
-    return _form_page(request, form, heading=_("New indicator of output %(code)s") % {
-        "code": output.code}, back=reverse(FRAMEWORK),
-        save=lambda i: services.indicator_save(actor=request.user, indicator=i))
+    return _form_page(
+        request, lambda data, files, i: IndicatorForm(data, instance=i),
+        Indicator(output=output),
+        heading=_("New indicator of output %(code)s") % {"code": output.code},
+        back=reverse(FRAMEWORK),
+        save=lambda i, v: services.indicator_save(actor=request.user, indicator=i, version=v))
 
 
 @office_view()
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request, pk, write=True)
-    back = reverse("programmes:indicator", args=[indicator.pk])
-    form = IndicatorForm(request.POST or None, instance=indicator)
-    return _form_page(request, form, heading=_("Edit indicator"), back=back,
-                      save=lambda i: services.indicator_save(actor=request.user, indicator=i))
+    return _form_page(
+        request, lambda data, files, i: IndicatorForm(data, instance=i), indicator,
+        heading=_("Edit indicator"), back=reverse("programmes:indicator", args=[indicator.pk]),
+        save=lambda i, v: services.indicator_save(actor=request.user, indicator=i, version=v))
 
 
 @office_view()
 def target_create(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request, pk, write=True)
-    back = reverse("programmes:indicator", args=[indicator.pk])
-    form = TargetForm(request.POST or None, instance=Target(indicator=indicator))
-    return _form_page(request, form, heading=_("New target for %(indicator)s") % {
-        "indicator": indicator}, back=back,
-        save=lambda t: services.target_save(actor=request.user, target=t))
+    return _form_page(
+        request, lambda data, files, i: TargetForm(data, instance=i),
+        Target(indicator=indicator),
+        heading=_("New target for %(indicator)s") % {"indicator": indicator},
+        back=reverse("programmes:indicator", args=[indicator.pk]),
+        save=lambda t, v: services.target_save(actor=request.user, target=t, version=v))
 
 
 @office_view()
@@ -241,11 +243,12 @@ def actual_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This indicator is computed from the records by its rule; "
                                  "there is nothing to enter."))
         return redirect(back)
-    form = ActualForm(request.POST or None, instance=Actual(indicator=indicator),
-                      office=request.office)  # type: ignore[attr-defined]
-    return _form_page(request, form, heading=_("Enter an actual for %(indicator)s") % {
-        "indicator": indicator}, back=back,
-        save=lambda a: services.actual_save(actor=request.user, actual=a))
+    office = request.office  # type: ignore[attr-defined]
+    return _form_page(
+        request, lambda data, files, i: ActualForm(data, instance=i, office=office),
+        Actual(indicator=indicator),
+        heading=_("Enter an actual for %(indicator)s") % {"indicator": indicator}, back=back,
+        save=lambda a, v: services.actual_save(actor=request.user, actual=a, version=v))
 
 
 @office_view()
@@ -269,27 +272,29 @@ def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @office_view(Can.EDIT_RESULTS)
 def benchmark_create(request: HttpRequest) -> HttpResponse:
     office = request.office  # type: ignore[attr-defined]
-    form = BenchmarkForm(request.POST or None, instance=Benchmark(office=office), office=office)
-    return _form_page(request, form, heading=_("New benchmark"), back=reverse(FRAMEWORK),
-                      save=lambda b: services.benchmark_save(actor=request.user, benchmark=b))
+    return _form_page(
+        request, lambda data, files, i: BenchmarkForm(data, instance=i, office=office),
+        Benchmark(office=office), heading=_("New benchmark"), back=reverse(FRAMEWORK),
+        save=lambda b, v: services.benchmark_save(actor=request.user, benchmark=b, version=v))
 
 
 @office_view()
 def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
     benchmark = get_benchmark_for_user(request, pk, write=Can.EDIT_RESULTS)
-    form = BenchmarkForm(request.POST or None, instance=benchmark,
-                         office=request.office)  # type: ignore[attr-defined]
-    return _form_page(request, form, heading=_("Edit benchmark"), back=reverse(FRAMEWORK),
-                      save=lambda b: services.benchmark_save(actor=request.user, benchmark=b))
+    office = request.office  # type: ignore[attr-defined]
+    return _form_page(
+        request, lambda data, files, i: BenchmarkForm(data, instance=i, office=office),
+        benchmark, heading=_("Edit benchmark"), back=reverse(FRAMEWORK),
+        save=lambda b, v: services.benchmark_save(actor=request.user, benchmark=b, version=v))
 
 
 @office_view()
 def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     benchmark = get_benchmark_for_user(request, pk, write=Can.APPROVE)
-    form = AssessmentForm(request.POST or None, instance=Assessment(benchmark=benchmark),
-                          office=request.office)  # type: ignore[attr-defined]
-    return _form_page(request, form, heading=_("Assess: %(benchmark)s") % {
-        "benchmark": benchmark.title}, back=reverse(FRAMEWORK),
-        save=lambda a: services.assessment_add(actor=request.user, assessment=a))
-
-
+    office = request.office  # type: ignore[attr-defined]
+    return _form_page(
+        request, lambda data, files, i: AssessmentForm(data, instance=i, office=office),
+        Assessment(benchmark=benchmark),
+        heading=_("Assess: %(benchmark)s") % {"benchmark": benchmark.title},
+        back=reverse(FRAMEWORK),
+        save=lambda a, v: services.assessment_add(actor=request.user, assessment=a))

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.audit import save_audited, snapshot
+from peacebuild.accounts.audit import check_version, save_audited, snapshot
 from peacebuild.accounts.queries import user_can
 from peacebuild.lib.unformat import LANGUAGES
 from peacebuild.mandates.models import Office, validate_symbol
@@ -72,12 +72,14 @@ def report_create(*, actor: Any, office: Office, kind: str, period_start: dt.dat
 
 
 @transaction.atomic
-def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
+def report_update(*, actor: Any, report: Report, version: str | None = None,
+                  **fields: Any) -> Report:
     """Change the date, signatory or period of a draft."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _check_actor(actor, report.office, EDIT_CAPABILITY)
     _check_editable(report)
     before = snapshot(report)
+    check_version(before, version)
     allowed = {"dated_on", "signatory", "signatory_names", "period_start", "period_end",
                "language"}
     for name, value in fields.items():
@@ -89,7 +91,8 @@ def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
 
 
 @transaction.atomic
-def section_update(*, actor: Any, section: Section, language: str, text: str) -> Section:
+def section_update(*, actor: Any, section: Section, language: str, text: str,
+                   version: str | None = None) -> Section:
     """Change one language's text of a draft's section."""
     if language not in LANGUAGES:
         raise ValidationError({"language": _("Unknown language.")})
@@ -98,7 +101,11 @@ def section_update(*, actor: Any, section: Section, language: str, text: str) ->
     _check_editable(report)
     section = Section.objects.get(pk=section.pk)
     before = snapshot(section)
-    section.texts = {**(section.texts or {}), language: text.replace("\r\n", "\n").strip()}
+    check_version(before, version)
+    text = text.replace("\r\n", "\n").strip()
+    if (section.texts or {}).get(language, "") == text:
+        return section  # unchanged: no write, no audit entry, no "edited" mark
+    section.texts = {**(section.texts or {}), language: text}
     section.edited = {**(section.edited or {}), language: timezone.now().isoformat()}
     save_audited(actor=actor, instance=section, before=before)
     Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())

@@ -14,7 +14,7 @@ from peacebuild.accounts.queries import membership_for
 from peacebuild.accounts.roles import Can
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.lib.unformat import LANGUAGE_NAMES, LANGUAGES
-from peacebuild.ui.forms import apply_errors
+from peacebuild.ui.formpages import form_page
 
 from . import services
 from .catalogue import Cache
@@ -70,41 +70,35 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @office_view(Can.DRAFT_REPORTS)
 def report_create(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_create(actor=request.user, office=request.office,
-                                             **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The draft was made from the standard text and the "
-                                        "records of the period."))
-            return redirect("reporting:detail", report.pk)
     heading = _("New report")
-    return render(request, "ui/form_page.html", {
-        "form": form, "heading": heading, "cancel_url": reverse("reporting:list"),
-        "crumbs": _crumbs(None, (heading, ""))})
+    return form_page(
+        request, instance=None, make_form=lambda data, files, instance: ReportForm(data),
+        save=lambda form, version: services.report_create(
+            actor=request.user, office=request.office, **form.cleaned_data),
+        done=lambda report: reverse("reporting:detail", args=[report.pk]),
+        success=_("The draft was made from the standard text and the records of the period."),
+        context={"heading": heading, "cancel_url": reverse("reporting:list"),
+                 "crumbs": _crumbs(None, (heading, ""))},
+    )
 
 
 @office_view(Can.DRAFT_REPORTS)
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The date, signatory and original language of a draft."""
     report = get_report_for_user(request, pk, write=Can.DRAFT_REPORTS)
-    form = ReportDetailsForm(request.POST or None, instance=Report.objects.get(pk=report.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_update(actor=request.user, report=report, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The report was saved."))
-            return redirect("reporting:detail", report.pk)
     heading = _("Date and signatory")
-    return render(request, "ui/form_page.html", {
-        "form": form, "heading": heading,
-        "cancel_url": reverse("reporting:detail", args=[report.pk]),
-        "crumbs": _crumbs(report, (heading, ""))})
+    return form_page(
+        request, instance=report,
+        # The form writes onto its instance while it validates: it gets its own copy.
+        make_form=lambda data, files, instance: ReportDetailsForm(
+            data, instance=Report.objects.get(pk=instance.pk)),
+        save=lambda form, version: services.report_update(
+            actor=request.user, report=report, version=version, **form.cleaned_data),
+        done=reverse("reporting:detail", args=[report.pk]), success=_("The report was saved."),
+        context={"heading": heading,
+                 "cancel_url": reverse("reporting:detail", args=[report.pk]),
+                 "crumbs": _crumbs(report, (heading, ""))},
+    )
 
 
 @office_view()
@@ -170,27 +164,30 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         language = _language(request, report)
     except UnknownLanguage as error:
         return _unknown_language(error)
-    form = SectionForm(request.POST or None,
-                       initial={"text": (section.texts or {}).get(language, "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.section_update(actor=request.user, section=section, language=language,
-                                    text=form.cleaned_data["text"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The section was saved."))
-            return redirect(f"{reverse('reporting:detail', args=[report.pk])}?lang={language}")
     cache = Cache(period_of(report))
-    text = form.data.get("text") if form.is_bound else form.initial["text"]
-    return render(request, "reporting/section_edit.html", {
-        "report": report, "section": section, "form": form, "language": language,
-        "doc_languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-        "preview": _preview(report, section, language, text or "", cache),
-        "catalogue": catalogue_for(report, language, cache),
-        "editable": report.status == Report.Status.DRAFT,
-        "crumbs": _crumbs(report, (_("Edit section"), "")),
-    })
+
+    def context(form: SectionForm) -> dict:
+        text = form.data.get("text") if form.is_bound else form.initial["text"]
+        return {
+            "report": report, "section": section, "language": language,
+            "doc_languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+            "preview": _preview(report, section, language, text or "", cache),
+            "catalogue": catalogue_for(report, language, cache),
+            "editable": report.status == Report.Status.DRAFT,
+            "crumbs": _crumbs(report, (_("Edit section"), "")),
+        }
+
+    return form_page(
+        request, instance=section,
+        make_form=lambda data, files, instance: SectionForm(
+            data, initial={"text": (instance.texts or {}).get(language, "")}),
+        save=lambda form, version: services.section_update(
+            actor=request.user, section=section, language=language,
+            text=form.cleaned_data["text"], version=version),
+        done=f"{reverse('reporting:detail', args=[report.pk])}?lang={language}",
+        success=_("The section was saved."), template="reporting/section_edit.html",
+        context=context,
+    )
 
 
 def _preview(report: Report, section: Section, language: str, text: str,
@@ -241,20 +238,17 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @office_view(Can.APPROVE)
 def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk, write=Can.APPROVE)
-    form = IssueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_issue(actor=request.user, report=report, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The report is issued; this version is frozen."))
-            return redirect("reporting:detail", report.pk)
     heading = _("Issue the report")
-    return render(request, "ui/form_page.html", {
-        "form": form, "heading": heading,
-        "cancel_url": reverse("reporting:detail", args=[report.pk]),
-        "crumbs": _crumbs(report, (heading, ""))})
+    return form_page(
+        request, instance=None, make_form=lambda data, files, instance: IssueForm(data),
+        save=lambda form, version: services.report_issue(
+            actor=request.user, report=report, **form.cleaned_data),
+        done=reverse("reporting:detail", args=[report.pk]),
+        success=_("The report is issued; this version is frozen."),
+        context={"heading": heading,
+                 "cancel_url": reverse("reporting:detail", args=[report.pk]),
+                 "crumbs": _crumbs(report, (heading, ""))},
+    )
 
 
 @require_POST

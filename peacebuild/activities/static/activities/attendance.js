@@ -23,7 +23,9 @@
       var rows = {}, columns = {}, grand = 0;
       inputs.forEach(function (input) {
         var n = count(input);
-        rows[input.dataset.category] = (rows[input.dataset.category] || 0) + n;
+        // A row is a category (age not recorded) or one of its age groups.
+        var row = input.dataset.row || input.dataset.category;
+        rows[row] = (rows[row] || 0) + n;
         columns[input.dataset.sex] = (columns[input.dataset.sex] || 0) + n;
         grand += n;
       });
@@ -55,6 +57,21 @@
       status.classList.toggle("mismatch", bad);
       if (grandOut) { grandOut.classList.toggle("mismatch", bad); }
     }
+
+    // "By age group" shows the age rows; rows that hold a count stay shown either way,
+    // so that no number that counts is out of sight.
+    var toggle = form.querySelector("[data-age-toggle]");
+    function showAges() {
+      var on = toggle ? toggle.checked : false;
+      table.querySelectorAll("[data-age-row]").forEach(function (tr) {
+        var filled = Array.prototype.some.call(tr.querySelectorAll("input"), function (input) {
+          return count(input) > 0;
+        });
+        tr.hidden = !(on || filled);
+      });
+      table.querySelectorAll("[data-age-part]").forEach(function (el) { el.hidden = !on; });
+    }
+    if (toggle) { toggle.addEventListener("change", showAges); }
 
     inputs.forEach(function (input) { input.addEventListener("input", update); });
     if (totalInput) { totalInput.addEventListener("input", update); }

@@ -1,0 +1,136 @@
+"""The one flow of every form page: show the form; on a valid POST call the service; on its
+refusal show why; when someone else saved the record since the form was opened, say so,
+show what differs and keep what was typed.
+
+The form carries the version of the record as it was opened (`EDIT_VERSION`, the
+fingerprint of its snapshot with child rows, see `accounts.audit.version_of`). The service
+compares it with the stored record under a row lock; on a mismatch it raises `EditConflict`
+and this flow re-renders the form with the person's input and the new version, so that a
+second submit is their explicit say."""
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from peacebuild.accounts.audit import EditConflict, Snapshotter, snapshot, version_of
+
+from .forms import apply_errors
+
+EDIT_VERSION = "edit_version"
+
+# make_form(data, files, instance) → the page's form, bound when data is not None.
+FormMaker = Callable[[Any, Any, Any], forms.BaseForm]
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    yours: str
+    saved: str
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    make_form: FormMaker,
+    instance: Model | None,
+    save: Callable[[forms.BaseForm, str | None], Any],
+    done: str | Callable[[Any], str],
+    success: str | Callable[[Any], str],
+    template: str = "ui/form_page.html",
+    context: dict[str, Any] | Callable[[forms.BaseForm], dict[str, Any]] | None = None,
+    state: Snapshotter = snapshot,
+) -> HttpResponse:
+    """`save(form, version)` calls the service with the version the form was opened at
+    (None on a create page, or from a client that sends none); `done` is where to go
+    after saving (or a function of what `save` returned); `state` snapshots the record
+    with its child rows, as the service does."""
+    editing = instance is not None and instance.pk is not None
+    post = request.method == "POST"
+    form = make_form(request.POST if post else None, request.FILES if post else None,
+                     instance)
+    conflict: list[Difference] | None = None
+    if editing:
+        form.fields[EDIT_VERSION] = forms.CharField(widget=forms.HiddenInput, required=False)
+        form.initial[EDIT_VERSION] = version_of(state(instance))
+    if post and form.is_valid():
+        version = form.cleaned_data.pop(EDIT_VERSION, None) or None
+        try:
+            saved = save(form, version)
+        except EditConflict as error:
+            conflict = _differences(form, make_form, instance)
+            form.data = form.data.copy()
+            form.data[EDIT_VERSION] = error.version
+        except ValidationError as error:
+            # A form that knows its own layout (the attendance grid) places the messages.
+            place = getattr(form, "add_service_errors", None)
+            if place is not None:
+                place(error)
+            else:
+                apply_errors(form, error)
+        else:
+            messages.success(request, success(form) if callable(success) else success)
+            return redirect(done(saved) if callable(done) else done)
+    extra = context(form) if callable(context) else (context or {})
+    return render(request, template, {"form": form, "conflict": conflict, **extra})
+
+
+def _differences(form: forms.BaseForm, make_form: FormMaker, instance: Any) -> list[Difference]:
+    """Field by field: what the person submitted and what is stored now, where they differ."""
+    stored = type(instance)._default_manager.get(pk=instance.pk)
+    fresh = make_form(None, None, stored)
+    rows = []
+    for name, field in form.fields.items():
+        if name in (EDIT_VERSION, *getattr(form, "not_stored", ())) or name not in fresh.fields:
+            continue
+        saved = fresh.get_initial_for_field(fresh.fields[name], name)
+        if field.has_changed(saved, form[name].data):
+            rows.append(Difference(str(field.label or name),
+                                   shown(field, form.cleaned_data.get(name)),
+                                   shown(fresh.fields[name], saved)))
+    return rows
+
+
+def _flat(choices: Iterable[Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            out |= _flat(label)
+        else:
+            out[str(value)] = str(label)
+    return out
+
+
+def shown(field: forms.Field, value: Any) -> str:
+    """A value as a person reads it: labels rather than codes, names rather than ids."""
+    if value is None or value == "" or value == [] or value == ():
+        return "—"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        objects = [v for v in value if isinstance(v, Model)] or list(
+            field.queryset.filter(pk__in=[getattr(v, "pk", v) for v in value]))
+        return ", ".join(sorted(str(o) for o in objects)) or "—"
+    if isinstance(field, forms.ModelChoiceField):
+        obj = value if isinstance(value, Model) else field.queryset.filter(pk=value).first()
+        return str(obj) if obj is not None else "—"
+    if isinstance(field, forms.MultipleChoiceField):
+        labels = _flat(field.choices)
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(field, forms.ChoiceField):
+        return _flat(field.choices).get(str(value), str(value))
+    if isinstance(field, forms.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(field, forms.FileField):
+        return str(getattr(value, "name", value))
+    return str(formats.localize(value))
