@@ -25,6 +25,13 @@ class DocumentForm(forms.ModelForm):
                   "languages", "url", "file", "source_note"]
         widgets = {"dated_on": DateInput(), "issued_on": DateInput()}
 
+    def clean_languages(self) -> list[str]:
+        # The boxes come back in the form's order; the same languages in the stored order
+        # are no change, so the record is left as it was.
+        chosen = self.cleaned_data["languages"]
+        stored = list(self.instance.languages or [])
+        return stored if sorted(chosen) == sorted(stored) else chosen
+
 
 class PeriodForm(forms.ModelForm):
     def __init__(self, *args, office: Office, **kwargs) -> None:

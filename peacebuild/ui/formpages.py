@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -57,7 +57,7 @@ def form_page(
     with its child rows, as the service does."""
     editing = instance is not None and instance.pk is not None
     post = request.method == "POST"
-    form = make_form(request.POST if post else None, request.FILES if post else None,
+    form = make_form(_lf(request.POST) if post else None, request.FILES if post else None,
                      instance)
     conflict: list[Difference] | None = None
     if editing:
@@ -83,6 +83,15 @@ def form_page(
             return redirect(done(saved) if callable(done) else done)
     extra = context(form) if callable(context) else (context or {})
     return render(request, template, {"form": form, "conflict": conflict, **extra})
+
+
+def _lf(data: QueryDict) -> QueryDict:
+    """Browsers send the line ends of a text area as CRLF; stored text has LF. Without this,
+    an edit that changes nothing would rewrite every multi-line text."""
+    data = data.copy()
+    for key, values in data.lists():
+        data.setlist(key, [v.replace("\r\n", "\n") for v in values])
+    return data
 
 
 def _differences(form: forms.BaseForm, make_form: FormMaker, instance: Any) -> list[Difference]:
