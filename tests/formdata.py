@@ -7,7 +7,10 @@ from peacebuild.ui.formpages import EDIT_VERSION
 
 def edit_form(html: str) -> lxml.html.FormElement:
     """The page's form that carries an edit version (there is exactly one)."""
-    forms = [f for f in lxml.html.fromstring(html).forms
+    page = lxml.html.fromstring(html)
+    for template in page.xpath("//template"):  # inert: a browser sends nothing of it
+        template.drop_tree()
+    forms = [f for f in page.forms
              if f.xpath(f".//input[@name='{EDIT_VERSION}']")]
     assert len(forms) == 1, f"{len(forms)} edit forms on the page"
     return forms[0]

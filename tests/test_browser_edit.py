@@ -65,9 +65,17 @@ def test_the_grid_by_age_group_adds_up_and_keeps_every_cell(page: Page, live_ser
     shot(page, "edit-plain")
     page.get_by_label("Break the attendance down by age group").check()
     expect(age_cell).to_be_visible()
+    expect(page.get_by_label("youth, women, under 18")).to_be_visible()
     age_cell.fill("2")
     expect(page.locator("[data-grand-total]")).to_have_text("5")
+    expect(page.locator('[data-row-total="youth/0-17"]')).to_have_text("2")
     expect(page.locator("[data-attendance-status]")).to_contain_text("adds up to 5")
+    page.get_by_label("Participants").fill("5")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Club")
+    assert {(a.category, a.age_group, a.count)
+            for a in Attendance.objects.filter(activity=plain)} == {
+        ("party", "unknown", 3), ("youth", "0-17", 2)}
 
 
 def test_a_late_second_editor_sees_the_difference(browser: Browser, page: Page, live_server,

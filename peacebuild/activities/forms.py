@@ -142,6 +142,7 @@ class ActivityForm(forms.ModelForm):
     )
     # Fields of the page, not of the record: a conflict's comparison leaves them out.
     not_stored = ("by_age",)
+    max_participants = MAX_PARTICIPANTS
 
     class Meta:
         model = Activity
@@ -202,18 +203,30 @@ class ActivityForm(forms.ModelForm):
     def show_ages(self) -> bool:
         return bool(self["by_age"].value())
 
+    def age_rows_rendered(self) -> bool:
+        """The age rows are on the page when asked for or when any holds a count; otherwise
+        the page stays small and its script adds them when "by age group" is ticked."""
+        if self.show_ages():
+            return True
+        source = self.data if self.is_bound else self.initial
+        return any(str(source.get(attendance_field_name(c, s, a)) or "0") != "0"
+                   for c, s, a in ALL_CELLS if a != AgeGroup.UNKNOWN)
+
     def attendance_rows(self) -> Iterator[GridRow]:
-        show = self.show_ages()
+        show, ages = self.show_ages(), self.age_rows_rendered()
         for category in ParticipantCategory:
             yield GridRow(category.value, str(category.label), [
                 self[attendance_field_name(category.value, sex.value)] for sex in Sex
             ])
-            for age in AGE_GROUPS:
+            for age in AGE_GROUPS if ages else []:
                 cells = [self[attendance_field_name(category.value, sex.value, age.value)]
                          for sex in Sex]
                 filled = any(cell.value() not in (None, "", 0, "0") for cell in cells)
                 yield GridRow(category.value, str(age.label), cells, age=age.value,
                               hidden=not (show or filled))
+
+    def age_groups(self) -> list[tuple[str, str]]:
+        return [(a.value, str(a.label)) for a in AGE_GROUPS]
 
     def sexes(self) -> list[tuple[str, str]]:
         return [(s.value, str(s.label)) for s in Sex]

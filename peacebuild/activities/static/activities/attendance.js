@@ -59,10 +59,32 @@
     }
 
     // "By age group" shows the age rows; rows that hold a count stay shown either way,
-    // so that no number that counts is out of sight.
+    // so that no number that counts is out of sight. When the page came without them,
+    // they are made from the template under each category.
     var toggle = form.querySelector("[data-age-toggle]");
+    var template = form.querySelector("template[data-age-rows]");
+    function escape(text) {
+      var el = document.createElement("span");
+      el.textContent = text;
+      return el.innerHTML;
+    }
+    function addAgeRows() {
+      table.querySelectorAll("tr[data-category-row]").forEach(function (tr) {
+        var html = template.innerHTML
+          .split("__category__").join(tr.dataset.categoryRow)
+          .split("__label__").join(escape(tr.dataset.categoryLabel));
+        tr.insertAdjacentHTML("afterend", html);
+      });
+      template.remove();
+      template = null;
+      table.querySelectorAll("tr[data-age-row] input").forEach(function (input) {
+        input.addEventListener("input", update);
+        inputs.push(input);
+      });
+    }
     function showAges() {
       var on = toggle ? toggle.checked : false;
+      if (on && template) { addAgeRows(); }
       table.querySelectorAll("[data-age-row]").forEach(function (tr) {
         var filled = Array.prototype.some.call(tr.querySelectorAll("input"), function (input) {
           return count(input) > 0;
