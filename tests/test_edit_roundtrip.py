@@ -276,8 +276,8 @@ def test_a_stale_edit_is_refused_and_keeps_what_was_typed(name, world, client_fo
     assert "Someone else changed this record while you were editing it" in page
     assert state(record) == after_first and AuditEntry.objects.count() == audits
     # What they typed is kept; the diff shows theirs and the saved value side by side.
-    assert [(d.yours, d.saved) for d in response.context["conflict"]
-            if d.yours == mine] == [(mine, value)]
+    assert [(d.yours, d.saved, d.theirs) for d in response.context["conflict"]
+            if d.yours == mine] == [(mine, value, True)]
     assert mine in submitted(page)[field][0]
     # Saving again is their explicit say: now their version is saved.
     _saved(second.post(url, submitted(page)))

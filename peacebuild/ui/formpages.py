@@ -8,6 +8,7 @@ compares it with the stored record under a row lock; on a mismatch it raises `Ed
 and this flow re-renders the form with the person's input and the new version, so that a
 second submit is their explicit say."""
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from peacebuild.accounts.audit import EditConflict, Snapshotter, snapshot, versi
 from .forms import apply_errors
 
 EDIT_VERSION = "edit_version"
+# Fingerprints of the values the form showed, field by field, so that a conflict can say
+# which differences are someone else's. Only a display aid: the version decides.
+EDIT_SHOWN = "edit_shown"
 
 # make_form(data, files, instance) → the page's form, bound when data is not None.
 FormMaker = Callable[[Any, Any, Any], forms.BaseForm]
@@ -37,6 +41,7 @@ class Difference:
     label: str
     yours: str
     saved: str
+    theirs: bool  # someone else changed it since the form was opened (else only you did)
 
 
 def form_page(
@@ -61,16 +66,21 @@ def form_page(
                      instance)
     conflict: list[Difference] | None = None
     if editing:
-        form.fields[EDIT_VERSION] = forms.CharField(widget=forms.HiddenInput, required=False)
+        form.initial[EDIT_SHOWN] = _fingerprints(form)
         form.initial[EDIT_VERSION] = version_of(state(instance))
+        for name in (EDIT_VERSION, EDIT_SHOWN):
+            form.fields[name] = forms.CharField(widget=forms.HiddenInput, required=False)
     if post and form.is_valid():
         version = form.cleaned_data.pop(EDIT_VERSION, None) or None
+        form.cleaned_data.pop(EDIT_SHOWN, None)
         try:
             saved = save(form, version)
         except EditConflict as error:
-            conflict = _differences(form, make_form, instance)
+            fresh = make_form(None, None, type(instance)._default_manager.get(pk=instance.pk))
+            conflict = _differences(form, fresh)
             form.data = form.data.copy()
             form.data[EDIT_VERSION] = error.version
+            form.data[EDIT_SHOWN] = _fingerprints(fresh)
         except ValidationError as error:
             # A form that knows its own layout (the attendance grid) places the messages.
             place = getattr(form, "add_service_errors", None)
@@ -94,19 +104,46 @@ def _lf(data: QueryDict) -> QueryDict:
     return data
 
 
-def _differences(form: forms.BaseForm, make_form: FormMaker, instance: Any) -> list[Difference]:
-    """Field by field: what the person submitted and what is stored now, where they differ."""
-    stored = type(instance)._default_manager.get(pk=instance.pk)
-    fresh = make_form(None, None, stored)
+def _stored_fields(form: forms.BaseForm) -> list[str]:
+    skip = {EDIT_VERSION, EDIT_SHOWN, *getattr(form, "not_stored", ())}
+    return [name for name in form.fields if name not in skip]
+
+
+def _fingerprint(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        value = sorted(str(v) for v in value)
+    return hashlib.sha256(str(value).encode()).hexdigest()[:8]
+
+
+def _fingerprints(form: forms.BaseForm) -> str:
+    """name:fingerprint of each field's value as shown, for the fields that show one."""
+    out = []
+    for name in _stored_fields(form):
+        field = form.fields[name]
+        value = field.prepare_value(form.get_initial_for_field(field, name))
+        if value not in (None, "", [], ()):
+            out.append(f"{name}:{_fingerprint(value)}")
+    return ",".join(out)
+
+
+def _differences(form: forms.BaseForm, fresh: forms.BaseForm) -> list[Difference]:
+    """Field by field: what the person submitted and what is stored now, where they differ,
+    and whether the stored value is still the one their form showed."""
+    shown_then = dict(item.split(":", 1) for item in
+                      str(form.data.get(EDIT_SHOWN) or "").split(",") if ":" in item)
     rows = []
-    for name, field in form.fields.items():
-        if name in (EDIT_VERSION, *getattr(form, "not_stored", ())) or name not in fresh.fields:
+    for name in _stored_fields(form):
+        if name not in fresh.fields:
             continue
+        field = form.fields[name]
         saved = fresh.get_initial_for_field(fresh.fields[name], name)
         if field.has_changed(saved, form[name].data):
+            now = field.prepare_value(saved)
+            now_print = _fingerprint(now) if now not in (None, "", [], ()) else None
             rows.append(Difference(str(field.label or name),
                                    shown(field, form.cleaned_data.get(name)),
-                                   shown(fresh.fields[name], saved)))
+                                   shown(fresh.fields[name], saved),
+                                   theirs=shown_then.get(name) != now_print))
     return rows
 
 

@@ -97,9 +97,10 @@ def test_the_second_of_two_editors_is_told_and_overwrites_nothing(client_for, by
     assert response.status_code == 200
     page = response.content.decode()
     assert "Someone else changed this record while you were editing it" in page
-    diff = {d.label: (d.yours, d.saved) for d in response.context["conflict"]}
-    assert diff == {"Title": ("Party school", "A's title"),
-                    "Description": ("B's description", "Two days.")}
+    # Field by field: B's value, the saved one, and whose change the difference is.
+    diff = {d.label: (d.yours, d.saved, d.theirs) for d in response.context["conflict"]}
+    assert diff == {"Title": ("Party school", "A's title", True),
+                    "Description": ("B's description", "Two days.", False)}
     by_age.refresh_from_db()
     assert (by_age.title, by_age.description) == ("A's title", "Two days.")
     # B's typing is kept in the form, with the version that A saved.
