@@ -295,3 +295,16 @@ def test_a_client_without_a_version_is_not_checked(world, client_for):
     Organisation.objects.filter(pk=record.pk).update(notes="Changed elsewhere")
     _saved(client.post(url, data))
     assert Organisation.objects.get(pk=record.pk).name == "Renamed"
+
+
+def test_translators_of_other_languages_do_not_conflict(world, client_for):
+    """A section's version is its text in the language being edited."""
+    record, kwargs = section(world)
+    english, russian = client_for("head"), client_for("head")
+    url, html_en = _open(english, "reporting:section_edit", kwargs)
+    url_ru = f"{url}?lang=ru"
+    html_ru = russian.get(url_ru).content.decode()
+    _saved(english.post(url, submitted(html_en, text="New English text.")))
+    _saved(russian.post(url_ru, submitted(html_ru, text="Новый русский текст.")))
+    texts = Section.objects.get(pk=record.pk).texts
+    assert (texts["en"], texts["ru"]) == ("New English text.", "Новый русский текст.")

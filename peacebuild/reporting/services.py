@@ -101,7 +101,8 @@ def section_update(*, actor: Any, section: Section, language: str, text: str,
     _check_editable(report)
     section = Section.objects.get(pk=section.pk)
     before = snapshot(section)
-    check_version(before, version)
+    # Translators may edit other languages of the section meanwhile: only this one counts.
+    check_version(section_state(section, language), version)
     text = text.replace("\r\n", "\n").strip()
     if (section.texts or {}).get(language, "") == text:
         return section  # unchanged: no write, no audit entry, no "edited" mark
@@ -110,6 +111,12 @@ def section_update(*, actor: Any, section: Section, language: str, text: str,
     save_audited(actor=actor, instance=section, before=before)
     Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
     return section
+
+
+def section_state(section: Section, language: str) -> dict[str, Any]:
+    """What an edit of one language of a section is made against: its version."""
+    return {"id": section.pk, "language": language,
+            "text": (section.texts or {}).get(language, "")}
 
 
 def _transition(actor: Any, report: Report, action: str) -> tuple[Report, dict[str, Any]]:

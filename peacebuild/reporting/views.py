@@ -186,7 +186,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             text=form.cleaned_data["text"], version=version),
         done=f"{reverse('reporting:detail', args=[report.pk])}?lang={language}",
         success=_("The section was saved."), template="reporting/section_edit.html",
-        context=context,
+        context=context, state=lambda s: services.section_state(s, language),
     )
 
 
