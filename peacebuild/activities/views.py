@@ -15,7 +15,6 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -122,7 +121,7 @@ def _export_filter(request: HttpRequest) -> ActivityFilter | HttpResponse:
 
 def _filename(request: HttpRequest, what: str) -> str:
     office = request.office  # type: ignore[attr-defined]
-    return f"{office.code}-{what}-{timezone.localdate().isoformat()}.csv"
+    return f"{office.code}-{what}-{office.today().isoformat()}.csv"
 
 
 # Column names are stable keys for the people and programs that read the files, so they
@@ -279,7 +278,7 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @office_view()
 def centre_list(request: HttpRequest) -> HttpResponse:
     office = request.office  # type: ignore[attr-defined]
-    today = timezone.localdate()
+    today = office.today()
     centres = Centre.objects.filter(office=office).select_related("place", "partner")
     return render(request, "activities/centre_list.html", {
         "centres": [(c, _is_open(c, today)) for c in centres],

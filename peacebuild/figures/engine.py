@@ -203,7 +203,7 @@ def validate(office: Office, q: FigureQuery) -> None:
 def compute(office: Office, q: FigureQuery) -> FigureResult:
     validate(office, q)
     if q.measure == "centres_open":
-        value = _centres_open(office, q.on or dt.date.today(), q.centre_kind)
+        value = _centres_open(office, q.on or office.today(), q.centre_kind)
         total = Figure("centres_open", value, office, q.filters,
                        breakdown={"kind": q.centre_kind} if q.centre_kind else {})
         return FigureResult(q, total, [], "raw")

@@ -90,7 +90,7 @@ def office_span(office: Office) -> tuple[dt.date, dt.date]:
     years = mandate_years(office)
     if years:
         return years[0].first, max(p.last for p in years)
-    return office.established_on, office.closed_on or dt.date.today() + dt.timedelta(days=3653)
+    return office.established_on, office.closed_on or office.today() + dt.timedelta(days=3653)
 
 
 def check_within_mandate(office: Office, period: Period) -> None:

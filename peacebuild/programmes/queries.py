@@ -55,7 +55,7 @@ class DashboardFilter:
 
 def whole_life(office: Office) -> Period:
     first, last = periods.office_span(office)
-    return Period("all", "", first, min(last, dt.date.today()))
+    return Period("all", "", first, min(last, office.today()))
 
 
 def period_options(office: Office) -> list[Period]:
@@ -63,7 +63,7 @@ def period_options(office: Office) -> list[Period]:
     years = periods.mandate_years(office)
     first, last = periods.office_span(office)
     calendar = [periods.resolve(office, "year", str(y))
-                for y in range(first.year, min(last, dt.date.today()).year + 1)]
+                for y in range(first.year, min(last, office.today()).year + 1)]
     return years + calendar
 
 
@@ -99,7 +99,7 @@ def parse_dashboard_filter(office: Office, query: QueryDict, programme: Programm
             problems.append(_("Write dates as YYYY-MM-DD."))
         else:
             # One end may be left open: it is then the office's first or last day.
-            first, last = first or span[0], last or min(span[1], dt.date.today())
+            first, last = first or span[0], last or min(span[1], office.today())
             if last < first:
                 problems.append(_("The end of the period is before its start."))
             else:

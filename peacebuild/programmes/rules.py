@@ -17,7 +17,6 @@ the target or the dashboard. `compile_rule` resolves the codes and asks the figu
 engine whether the figure can be computed; any problem is a ValidationError keyed "rule".
 """
 
-import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -162,7 +161,7 @@ def evaluate(office: Office, rule: CompiledRule, period: Period) -> RuleResult:
     """The rule's figure for a period, computed now by the figures engine."""
     if rule.measure == "centres_open":
         # Counted on the period's last day, or the day the office closed if earlier.
-        on = min(period.last, office.closed_on or period.last, dt.date.today())
+        on = min(period.last, office.closed_on or period.last, office.today())
         return RuleResult(figures.centres_open(office, on, rule.centre_kind), [])
     flt = replace(rule.filters, date_from=period.first, date_to=period.last)
     if rule.measure == "distinct_participants":

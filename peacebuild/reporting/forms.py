@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +40,7 @@ class SectionForm(forms.Form):
 class IssueForm(forms.Form):
     symbol = forms.CharField(label=_("Document symbol"), max_length=60,
                              help_text=_("e.g. S/2004/331"))
-    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput(),
-                                initial=dt.date.today)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
     distribution = forms.ChoiceField(label=_("Distribution"),
                                      choices=[("General", _("General"))])
 

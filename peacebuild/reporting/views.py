@@ -240,7 +240,8 @@ def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk, write=Can.APPROVE)
     heading = _("Issue the report")
     return form_page(
-        request, instance=None, make_form=lambda data, files, instance: IssueForm(data),
+        request, instance=None, make_form=lambda data, files, instance: IssueForm(
+            data, initial={"issued_on": report.office.today()}),
         save=lambda form, version: services.report_issue(
             actor=request.user, report=report, **form.cleaned_data),
         done=reverse("reporting:detail", args=[report.pk]),

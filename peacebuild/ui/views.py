@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,9 +19,8 @@ from peacebuild.mandates.queries import mandate_state
 from peacebuild.mandates.timeline import timeline_svg
 
 
-def _as_of(request: HttpRequest) -> tuple[dt.date, str]:
+def _as_of(request: HttpRequest, today: dt.date) -> tuple[dt.date, str]:
     """The day to view the office as of (?as_of=YYYY-MM-DD), and an error if it is bad."""
-    today = timezone.localdate()
     raw = request.GET.get("as_of", "").strip()
     if not raw:
         return today, ""
@@ -47,9 +45,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @office_view()
 def overview(request: HttpRequest) -> HttpResponse:
     office = request.office  # type: ignore[attr-defined]
-    as_of, as_of_error = _as_of(request)
+    today = office.today()
+    as_of, as_of_error = _as_of(request, today)
     state = mandate_state(office, as_of)
-    up_to = ActivityFilter(date_to=as_of) if as_of < timezone.localdate() else ActivityFilter()
+    up_to = ActivityFilter(date_to=as_of) if as_of < today else ActivityFilter()
     recent, _cursor = activities_page(filter_activities(office, up_to), after=None, size=5)
     context = {
         "office": office,
@@ -57,7 +56,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "as_of": as_of,
         "centres_day": min(as_of, office.closed_on or as_of),
         "as_of_error": as_of_error,
-        "viewing_past": as_of != timezone.localdate(),
+        "viewing_past": as_of != today,
         "timeline": timeline_svg(state),
         "figures": [
             figures.activity_count(office, up_to),
