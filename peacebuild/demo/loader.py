@@ -37,6 +37,7 @@ from peacebuild.accounts.models import Membership, User
 from peacebuild.accounts.roles import Role
 from peacebuild.activities.models import Activity, ActivityType, Centre
 from peacebuild.activities.services import Cell, activity_create, centre_save
+from peacebuild.demo.figures import figure_definitions
 from peacebuild.demo.reports import load_demo_reports
 from peacebuild.demo.results import load_results
 from peacebuild.mandates.models import (
@@ -833,6 +834,8 @@ def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
         load_results(office)
         say("Demo users…")
         users = loader.users()
+        say("Report figures bound to the demo's codes, and the demo's reports…")
+        figure_definitions(office)
         load_demo_reports(office)
     counts = {
         "documents": Document.objects.filter(office__in=[office, loader.unmot]).count(),

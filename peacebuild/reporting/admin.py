@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from peacebuild.accounts.admin import AuditedModelAdmin, ReadOnlyMixin
 
-from .models import IssuedVersion, Report, Section
+from .models import FigureDefinition, IssuedVersion, Report, Section
 
 
 class SectionInline(ReadOnlyMixin, admin.StackedInline):
@@ -36,3 +36,12 @@ class IssuedVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["symbol", "office", "issued_on", "original_language", "distribution"]
     readonly_fields = ["report", "office", "symbol", "issued_on", "distribution",
                        "original_language", "content", "issued_by", "created_at"]
+
+
+@admin.register(FigureDefinition)
+class FigureDefinitionAdmin(AuditedModelAdmin):
+    """The office's named figures, in its own codes: what `{name}` in a report's text counts."""
+
+    list_display = ["name", "office", "measure", "activity_type", "programme", "description"]
+    list_filter = ["office", "measure"]
+    search_fields = ["name", "description"]

@@ -1,10 +1,15 @@
 """The named figures a report's narrative may use, each a question to the figures engine
 (or a mandate fact) relative to the report's period.
 
+The mandate's facts (`{established_on}`, `{current_period_end}`…) are the same for every
+office and are defined here. Every other figure is the office's own: a `FigureDefinition`
+row in its codes (activity type, programme, text…), edited in the admin; the demo loads
+UNTOP's from its data files. No office's codes are written in this module.
+
 `{club_meetings}` in a section's text is computed here on every preview and rendering; an
 issued version keeps the values it had. A name that is not in the catalogue, or a figure
-that cannot be computed for the period (an unknown programme or activity type, no records,
-no proposed extension) is an error, never a blank or a zero.
+that cannot be computed for the period (no records, no proposed extension) is an error,
+never a blank or a zero.
 """
 
 import datetime as dt
@@ -13,12 +18,12 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from peacebuild.activities.models import ActivityType
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.figures.engine import FigureError, FigureQuery, compute
 from peacebuild.mandates.models import Office
 from peacebuild.mandates.queries import mandate_state
-from peacebuild.programmes.models import Programme
+
+from .models import FigureDefinition
 
 
 class NotComputable(Exception):
@@ -43,15 +48,28 @@ class Value:
 @dataclass(frozen=True)
 class Definition:
     name: str
-    description: object  # lazy translation
+    description: object  # lazy translation (a mandate fact) or the office's English text
     measure: str = ""  # a figures-engine measure; "" for a mandate fact
-    type_code: str = ""
-    programme_code: str = ""
+    type_id: int | None = None
+    programme_id: int | None = None
     category: str = ""  # ActivityType.Category
     q: str = ""
     attendance_category: str = ""  # participant category, for the attendance measure
     centre_kind: str = ""
     fact: str = ""  # a mandate fact: established_on, current_period_end…
+    descriptions: tuple[tuple[str, str], ...] = ()  # (language, text), the office's
+
+    @classmethod
+    def of(cls, row: FigureDefinition) -> "Definition":
+        return cls(name=row.name, description=row.description, measure=row.measure,
+                   type_id=row.activity_type_id, programme_id=row.programme_id,
+                   category=row.category, q=row.text,
+                   attendance_category=row.participant_category, centre_kind=row.centre_kind,
+                   descriptions=tuple(sorted(row.descriptions.items())))
+
+    def description_in(self, language: str) -> str:
+        """In a document's language (un code: zh, ar…); a fact follows the active language."""
+        return dict(self.descriptions).get(language) or str(self.description)
 
     @property
     def is_date(self) -> bool:
@@ -85,24 +103,9 @@ class Definition:
         return _nonzero(self, value, url, tuple(sorted(set(keys))))
 
     def filters(self, period: Period) -> ActivityFilter:
-        kw: dict[str, object] = {"date_from": period.start, "date_to": period.end,
-                                 "category": self.category, "q": self.q}
-        if self.type_code:
-            type_id = ActivityType.objects.filter(code=self.type_code).values_list(
-                "pk", flat=True).first()
-            if type_id is None:
-                raise NotComputable(str(_("There is no activity type with the code “%(code)s”.")
-                                        % {"code": self.type_code}))
-            kw["type"] = type_id
-        if self.programme_code:
-            programme_id = Programme.objects.filter(
-                office=period.office, code=self.programme_code).values_list(
-                "pk", flat=True).first()
-            if programme_id is None:
-                raise NotComputable(str(_("The office has no programme with the code "
-                                          "“%(code)s”.") % {"code": self.programme_code}))
-            kw["programme"] = programme_id
-        return ActivityFilter(**kw)  # type: ignore[arg-type]
+        return ActivityFilter(date_from=period.start, date_to=period.end,
+                              category=self.category, q=self.q, type=self.type_id,
+                              programme=self.programme_id)
 
 
 def _nonzero(definition: Definition, value: int | None, url: str,
@@ -142,7 +145,16 @@ def _d(name: str, description: object, **kw: str) -> Definition:
     return Definition(name=name, description=description, **kw)
 
 
-CATALOGUE: dict[str, Definition] = {d.name: d for d in [
+NO_DEFINITIONS = _("This office has not defined its figures yet: only the mandate's dates "
+                   "can be written in braces. An administrator defines the others (a name, a "
+                   "measure, the activity type or programme it counts) under Reporting › "
+                   "Figure definitions in the administration pages.")
+NO_DEFINITIONS_FOR = _("There is no figure called “%(name)s”: this office has not defined "
+                       "its figures yet (Reporting › Figure definitions in the "
+                       "administration pages).")
+
+# The mandate's facts: the same questions for every office.
+FACTS: dict[str, Definition] = {d.name: d for d in [
     _d("established_on", _("Date the office was established"), fact="established_on"),
     _d("period_start", _("First day of the report's period"), fact="period_start"),
     _d("period_end", _("Last day of the report's period"), fact="period_end"),
@@ -154,61 +166,14 @@ CATALOGUE: dict[str, Definition] = {d.name: d for d in [
        fact="proposed_start"),
     _d("proposed_end", _("End of the proposed extension of the mandate"),
        fact="proposed_end"),
-    _d("club_meetings", _("Political discussion club meetings held in the period"),
-       measure="activities", type_code="discussion-club"),
-    _d("club_participants", _("Participants in political discussion club meetings in the "
-                              "period (reported totals)"),
-       measure="participants", type_code="discussion-club"),
-    _d("referendum_support", _("Electoral support activities in the period"),
-       measure="activities", type_code="election-support"),
-    _d("recommendations_to_parliament", _("Sets of recommendations submitted in the period"),
-       measure="activities", type_code="recommendations"),
-    _d("trained_conflict_prevention", _("People trained in conflict prevention and resolution "
-                                        "(training courses of the democratic-institutions "
-                                        "programme) in the period"),
-       measure="participants", type_code="training", programme_code="democratic-institutions"),
-    _d("media_courses", _("Media training courses of the democratic-institutions programme "
-                          "in the period"),
-       measure="activities", type_code="media-training",
-       programme_code="democratic-institutions"),
-    _d("media_trained", _("Media representatives trained in the period (all programmes)"),
-       measure="participants", type_code="media-training"),
-    _d("election_media_trained", _("Media representatives trained in electoral procedures "
-                                   "and law in the period"),
-       measure="participants", type_code="media-training", programme_code="elections"),
-    _d("rule_of_law_activities", _("Activities of the rule-of-law programme in the period"),
-       measure="activities", programme_code="rule-of-law"),
-    _d("rule_of_law_roundtables", _("Roundtables of the rule-of-law programme in the period"),
-       measure="activities", type_code="roundtable", programme_code="rule-of-law"),
-    _d("human_rights_activities", _("Activities of the human-rights programme in the period"),
-       measure="activities", programme_code="human-rights"),
-    _d("teachers_trained", _("School teachers trained in the period (attendance, category "
-                             "teacher)"),
-       measure="attendance", attendance_category="teacher"),
-    _d("youth_participants", _("Young people taking part in the youth programme's "
-                               "activities in the period"),
-       measure="participants", programme_code="youth"),
-    _d("education_centres", _("Conflict-prevention and human-rights education centres open "
-                              "at the end of the period"),
-       measure="centres_open", centre_kind="education"),
-    _d("resource_centres", _("Resource centres open at the end of the period"),
-       measure="centres_open", centre_kind="resource"),
-    _d("documentation_centres", _("Human-rights information and documentation centres open "
-                                  "at the end of the period"),
-       measure="centres_open", centre_kind="documentation"),
-    _d("needs_assessment", _("Assessment missions in the period"),
-       measure="activities", type_code="assessment-mission"),
-    _d("poll_workers_trained", _("Poll workers trained in the period (training courses "
-                                 "whose title names poll workers)"),
-       measure="participants", type_code="training", q="poll workers"),
-    _d("commissioners_trained", _("District election commissioners trained in the period "
-                                  "(training courses whose title names them)"),
-       measure="participants", type_code="training", q="district election commissioners"),
-    _d("activities_total", _("All activities of the office in the period"),
-       measure="activities"),
-    _d("participants_total", _("All participants reported in the period"),
-       measure="participants"),
 ]}
+
+
+def catalogue(office: Office) -> dict[str, Definition]:
+    """Every figure the office's texts may name: the mandate's facts, then its definitions."""
+    own = {row.name: Definition.of(row)
+           for row in FigureDefinition.objects.filter(office=office).order_by("id")}
+    return {**FACTS, **{n: d for n, d in own.items() if n not in FACTS}}
 
 
 @dataclass
@@ -217,11 +182,24 @@ class Cache:
 
     period: Period
     values: dict[str, Value | NotComputable] = field(default_factory=dict)
+    _definitions: dict[str, Definition] | None = None
+
+    @property
+    def definitions(self) -> dict[str, Definition]:
+        if self._definitions is None:
+            self._definitions = catalogue(self.period.office)
+        return self._definitions
+
+    @property
+    def office_defines_none(self) -> bool:
+        return self.definitions.keys() == FACTS.keys()
 
     def get(self, name: str) -> Value:
         if name not in self.values:
-            definition = CATALOGUE.get(name)
-            if definition is None:
+            definition = self.definitions.get(name)
+            if definition is None and self.office_defines_none:
+                self.values[name] = NotComputable(str(NO_DEFINITIONS_FOR % {"name": name}))
+            elif definition is None:
                 self.values[name] = NotComputable(
                     str(_("There is no figure called “%(name)s”.") % {"name": name}))
             else:

@@ -14,7 +14,7 @@ from peacebuild.lib.bidi import confine
 from peacebuild.places.maps import ATTRIBUTION
 from peacebuild.programmes.charts import map_svg, trend_svg
 
-from .catalogue import CATALOGUE, Cache, Period
+from .catalogue import Cache, Period
 from .models import IssuedVersion, Report, Section
 from .narrative import errors_of, resolve
 from .texts import text
@@ -64,11 +64,12 @@ def build_content(report: Report, sections: Iterable[Section], language: str,
     figures = []
     with translation.override(DJANGO_LANGUAGE.get(language, "en")):
         for name, fig in used.items():
-            definition = CATALOGUE[name]
+            definition = cache.definitions[name]
             value = fig["value"]
             shown = (unformat.format_date(dt.date.fromisoformat(value), language)
                      if definition.is_date else unformat.format_number(int(value), language))
-            figures.append({**fig, "definition": str(definition.description), "text": shown})
+            figures.append({**fig, "definition": definition.description_in(language),
+                            "text": shown})
     with translation.override(DJANGO_LANGUAGE.get(language, language)):
         pictures = _pictures(report, language)
     signatory = report.signatory_in(language)

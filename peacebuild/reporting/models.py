@@ -4,9 +4,12 @@ figures, approved by the head of office and issued as frozen versions."""
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from peacebuild.activities.models import ActivityType, Centre, ParticipantCategory
 from peacebuild.mandates.models import Office, validate_plausible_date, validate_symbol
 
 LANGUAGE_CHOICES = [
@@ -191,3 +194,78 @@ class RenderJob(models.Model):
     @property
     def filename(self) -> str:
         return f"report-{self.report_id}-{self.language}.{self.format}"
+
+
+FIGURE_NAME_RE = r"^[a-z][a-z0-9_]*$"
+
+
+class FigureDefinition(models.Model):
+    """A named figure a report's text may use, `{club_meetings}`: one question to the figures
+    engine, defined by the office in its own codes (the demo loads UNTOP's from its data).
+    The mandate's dates (`{established_on}`, `{current_period_end}`…) need no definition."""
+
+    class Measure(models.TextChoices):
+        ACTIVITIES = "activities", _("number of activities")
+        PARTICIPANTS = "participants", _("participants (reported totals)")
+        ATTENDANCE = "attendance", _("attendance of one participant category")
+        CENTRES_OPEN = "centres_open", _("centres open at the end of the period")
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE,
+                               related_name="figure_definitions", verbose_name=_("office"))
+    name = models.CharField(
+        _("name"), max_length=60,
+        validators=[RegexValidator(FIGURE_NAME_RE, _(
+            "Write the name in small letters, digits and underscores, starting with a "
+            "letter, e.g. club_meetings."))],
+        help_text=_("What the text writes in braces, e.g. {club_meetings}."))
+    description = models.CharField(_("description"), max_length=300)
+    descriptions = models.JSONField(
+        _("description by language"), default=dict, blank=True,
+        help_text=_("The description in other languages, e.g. {\"ru\": \"…\"}; English "
+                    "otherwise."))
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    activity_type = models.ForeignKey(
+        "activities.ActivityType", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("activity type"))
+    programme = models.ForeignKey(
+        "programmes.Programme", null=True, blank=True, on_delete=models.RESTRICT,
+        related_name="+", verbose_name=_("programme"))
+    category = models.CharField(_("kind of activity"), max_length=20, blank=True,
+                                choices=ActivityType.Category.choices)
+    text = models.CharField(_("words in the title or description"), max_length=100, blank=True)
+    participant_category = models.CharField(
+        _("participant category"), max_length=30, blank=True,
+        choices=ParticipantCategory.choices,
+        help_text=_("For the attendance measure: whose attendance is counted."))
+    centre_kind = models.CharField(_("kind of centre"), max_length=20, blank=True,
+                                   choices=Centre.Kind.choices,
+                                   help_text=_("For the centres measure."))
+
+    class Meta:
+        verbose_name = _("figure definition")
+        verbose_name_plural = _("figure definitions")
+        ordering = ["office", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name"],
+                                    name="figure_definition_name_unique_in_office"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def description_in(self, language: str) -> str:
+        return self.descriptions.get(language) or self.description
+
+    def clean(self) -> None:
+        errors: dict[str, object] = {}
+        if self.measure == self.Measure.ATTENDANCE and not self.participant_category:
+            errors["participant_category"] = _("Say whose attendance is counted.")
+        if self.measure != self.Measure.ATTENDANCE and self.participant_category:
+            errors["participant_category"] = _("Only the attendance measure counts one "
+                                               "participant category.")
+        if self.measure != self.Measure.CENTRES_OPEN and self.centre_kind:
+            errors["centre_kind"] = _("Only the centres measure counts one kind of centre.")
+        if self.programme_id and self.office_id and self.programme.office_id != self.office_id:
+            errors["programme"] = _("The programme belongs to another office.")
+        if errors:
+            raise ValidationError(errors)

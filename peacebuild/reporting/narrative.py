@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from peacebuild.lib import unformat
 from peacebuild.lib.bidi import confine
 
-from .catalogue import CATALOGUE, Cache, NotComputable, Value
+from .catalogue import Cache, NotComputable, Value
 
 # Anything in braces is meant as a placeholder; a brace pair that does not parse is an
 # error rather than text, so a typo never reaches the Council.
@@ -98,9 +98,8 @@ def format_value(name: str, value: Value, modifier: str, arg: int | None,
     if modifier and modifier not in MODIFIERS:
         raise ValueError(_("“%(modifier)s” is not a way of writing a figure; use floor, round, "
                            "words, month or year.") % {"modifier": modifier})
-    if CATALOGUE[name].is_date:
+    if isinstance(value.value, dt.date):  # a mandate fact
         day = value.value
-        assert isinstance(day, dt.date)
         if modifier in ("", "date"):
             return unformat.format_date(day, language)
         if modifier == "month":

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import translation
 
 from peacebuild.lib import unformat
 from peacebuild.mandates.models import Office
 
-from .catalogue import CATALOGUE, Cache, NotComputable
+from .catalogue import Cache, NotComputable
 from .content import period_of
 from .models import Report
 
@@ -30,13 +31,16 @@ def catalogue_for(report: Report, language: str, cache: Cache | None = None
     """Every named figure, computed for the report's period: the editor's figure picker."""
     cache = cache or Cache(period_of(report))
     out = []
-    for name, definition in CATALOGUE.items():
+    ui = translation.get_language() or "en"
+    shown_in = {"zh-hans": "zh"}.get(ui, ui)  # the page's language, as a document code
+    for name, definition in cache.definitions.items():
+        described = definition.description_in(shown_in)
         try:
             value = cache.get(name)
         except NotComputable as error:
-            out.append(CatalogueEntry(name, str(definition.description), "", "", str(error)))
+            out.append(CatalogueEntry(name, described, "", "", str(error)))
             continue
         text = (unformat.format_date(value.value, language) if definition.is_date
                 else unformat.format_number(value.value, language))  # type: ignore[arg-type]
-        out.append(CatalogueEntry(name, str(definition.description), text, value.url, ""))
+        out.append(CatalogueEntry(name, described, text, value.url, ""))
     return out

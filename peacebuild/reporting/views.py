@@ -17,7 +17,7 @@ from peacebuild.lib.unformat import LANGUAGE_NAMES, LANGUAGES
 from peacebuild.ui.formpages import form_page
 
 from . import services
-from .catalogue import Cache
+from .catalogue import NO_DEFINITIONS, Cache
 from .content import build_content, period_of
 from .forms import IssueForm, RenderForm, ReportDetailsForm, ReportForm, SectionForm
 from .models import RenderJob, Report, Section
@@ -173,6 +173,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             "doc_languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             "preview": _preview(report, section, language, text or "", cache),
             "catalogue": catalogue_for(report, language, cache),
+            "no_definitions": NO_DEFINITIONS if cache.office_defines_none else "",
             "editable": report.status == Report.Status.DRAFT,
             "crumbs": _crumbs(report, (_("Edit section"), "")),
         }

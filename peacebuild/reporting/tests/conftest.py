@@ -13,6 +13,20 @@ from peacebuild.reporting import services
 from peacebuild.reporting.models import RenderJob, Report
 
 
+@pytest.fixture(autouse=True)
+def figure_definitions(request):
+    """The test office's named figures: the demo's bindings, for the codes it has (its
+    programme "dialogue", types "discussion-club" and "training"). A test that needs an
+    office without definitions deletes them."""
+    if "db" not in request.fixturenames and "office" not in request.fixturenames:
+        return []
+    from peacebuild.demo.figures import figure_definitions as load
+    office = request.getfixturevalue("office")
+    for name in ("programme", "activity_type", "training_type"):
+        request.getfixturevalue(name)
+    return load(office, skip_missing=True)
+
+
 @pytest.fixture
 def report(office, programme) -> Report:
     return services.report_create(actor=None, office=office, kind=Report.Kind.LETTER,

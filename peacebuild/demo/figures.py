@@ -1,0 +1,35 @@
+"""The demo's report bindings: the named figures of UNTOP's standard texts (`{club_meetings}`…)
+bound to its own codes, read from `data/figures.json` into the office's FigureDefinition rows."""
+
+from typing import Any
+
+from peacebuild.accounts.audit import save_audited
+from peacebuild.activities.models import ActivityType
+from peacebuild.mandates.models import Office
+from peacebuild.programmes.models import Programme
+from peacebuild.reporting.models import FigureDefinition
+
+from .files import read
+
+
+def figure_definitions(office: Office, rows: list[dict[str, Any]] | None = None, *,
+                       skip_missing: bool = False) -> list[FigureDefinition]:
+    """Create the office's figure definitions from the demo's data (or from `rows`, same
+    shape: codes for the activity type and the programme). With `skip_missing`, a row whose
+    activity type or programme the database lacks is left out (a test office)."""
+    types = {t.code: t for t in ActivityType.objects.all()}
+    programmes = {p.code: p for p in Programme.objects.filter(office=office)}
+    out = []
+    for row in rows if rows is not None else read("figures.json")["figures"]:
+        row = dict(row)
+        type_code, programme_code = row.pop("activity_type", ""), row.pop("programme", "")
+        if skip_missing and ((type_code and type_code not in types)
+                             or (programme_code and programme_code not in programmes)):
+            continue
+        definition = FigureDefinition(
+            office=office, **row,
+            activity_type=types[type_code] if type_code else None,
+            programme=programmes[programme_code] if programme_code else None)
+        save_audited(actor=None, before=None, instance=definition)
+        out.append(definition)
+    return out

@@ -1,0 +1,63 @@
+"""The report's named figures are the office's own data (FigureDefinition), not codes in the
+product: another office counts with its own codes, and an office that has defined none is
+told so in the section editor."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from peacebuild.reporting import services
+from peacebuild.reporting.catalogue import Cache, Period
+from peacebuild.reporting.models import FigureDefinition, Report
+
+
+def test_a_figure_counts_what_the_office_defined(office, make_activity, training_type):
+    make_activity(starts_on=dt.date(2003, 10, 9))  # two discussion-club meetings
+    make_activity(starts_on=dt.date(2003, 10, 16))
+    make_activity(starts_on=dt.date(2003, 10, 10), type=training_type)
+    period = Period(office, dt.date(2003, 6, 1), dt.date(2004, 5, 31), dt.date(2004, 4, 23))
+    assert Cache(period).get("club_meetings").value == 2
+    FigureDefinition.objects.filter(office=office, name="club_meetings").update(
+        activity_type=training_type)  # the office binds the name to its own type
+    assert Cache(period).get("club_meetings").value == 2
+    FigureDefinition.objects.create(office=office, name="trainings", description="Trainings",
+                                    measure="activities", activity_type=training_type)
+    assert Cache(period).get("trainings").value == 1
+
+
+def test_another_offices_definitions_are_not_this_ones(office, other_office):
+    period = Period(other_office, dt.date(2003, 6, 1), dt.date(2004, 5, 31),
+                    dt.date(2004, 4, 23))
+    assert FigureDefinition.objects.filter(office=office).exists()
+    cache = Cache(period)
+    assert set(cache.definitions) == {"established_on", "period_start", "period_end",
+                                      "current_period_start", "current_period_end",
+                                      "proposed_start", "proposed_end"}
+
+
+def test_an_office_without_definitions_is_told_in_the_section_editor(office, client_for):
+    FigureDefinition.objects.filter(office=office).delete()
+    report = services.report_create(actor=None, office=office, kind=Report.Kind.LETTER,
+                                    period_start=dt.date(2003, 6, 1),
+                                    period_end=dt.date(2004, 5, 31))
+    section = report.sections.get(key="opening")
+    url = reverse("reporting:section_edit", args=[report.pk, section.pk])
+    head = client_for("head")
+    assert head.post(url, {"text": "{club_meetings} meetings.", "lang": "en"}).status_code == 302
+    body = head.get(url, {"lang": "en"}).content.decode()
+    # The picker says why it offers only the mandate's dates, and the preview says why
+    # {club_meetings} cannot be stated: both point to where figures are defined.
+    assert "This office has not defined its figures yet: only the mandate" in body
+    assert "There is no figure called “club_meetings”: this office has not defined" in body
+    assert body.count("Figure definitions") >= 2
+
+
+def test_the_demo_binding_is_data_not_code():
+    from pathlib import Path
+
+    product = Path(__file__).resolve().parents[1]
+    for module in ("catalogue.py", "content.py", "narrative.py", "queries.py"):
+        source = (product / module).read_text(encoding="utf-8")
+        for code in ("discussion-club", "poll workers", "democratic-institutions",
+                     "election-support"):
+            assert code not in source, (module, code)
