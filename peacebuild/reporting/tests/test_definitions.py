@@ -19,7 +19,7 @@ def test_a_figure_counts_what_the_office_defined(office, make_activity, training
     assert Cache(period).get("club_meetings").value == 2
     FigureDefinition.objects.filter(office=office, name="club_meetings").update(
         activity_type=training_type)  # the office binds the name to its own type
-    assert Cache(period).get("club_meetings").value == 2
+    assert Cache(period).get("club_meetings").value == 1
     FigureDefinition.objects.create(office=office, name="trainings", description="Trainings",
                                     measure="activities", activity_type=training_type)
     assert Cache(period).get("trainings").value == 1
