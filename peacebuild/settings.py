@@ -139,7 +139,9 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = env("TIME_ZONE", "Asia/Dushanbe")
+TIME_ZONE = env("TIME_ZONE", "Asia/Dushanbe")  # a new office's; each office has its own
+# The country of a new office (ISO 3166-1 alpha-2): its regions and its map.
+OFFICE_COUNTRY = env("OFFICE_COUNTRY", "TJ")
 USE_TZ = True
 
 STATIC_URL = "/static/"

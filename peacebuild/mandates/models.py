@@ -41,6 +41,10 @@ def default_time_zone() -> str:
     return settings.TIME_ZONE
 
 
+def default_country() -> str:
+    return settings.OFFICE_COUNTRY
+
+
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
@@ -99,7 +103,7 @@ class Sourced(models.Model):
 class Office(Sourced):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    country = models.CharField(_("country (ISO 3166-1)"), max_length=2, default="TJ")
+    country = models.CharField(_("country (ISO 3166-1)"), max_length=2, default=default_country)
     seat = models.ForeignKey(
         "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("seat"),

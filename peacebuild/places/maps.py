@@ -1,6 +1,9 @@
-"""Choropleth of Tajikistan's five regions as an SVG string, drawn on the server.
+"""Choropleth of a country's regions (first-level subdivisions) as an SVG string, drawn on the
+server, for the country of the office.
 
-The boundaries are geoBoundaries' simplified ADM1 file in `places/data/` (see SOURCES.md);
+The boundaries are geoBoundaries' simplified ADM1 files in `places/data/`, one per country,
+named by its ISO 3166-1 alpha-3 code (`tjk_adm1.geojson`; see SOURCES.md). A country without
+a file has no map: `has_map()` says so and the caller shows a sentence instead.
 longitude and latitude are projected equirectangularly, scaled by the cosine of the
 middle latitude, and points closer than 1.2 pixels to the previous one are dropped, so
 the picture is a few kilobytes. Each region is a link to the records behind its number and
@@ -14,7 +17,9 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-GEOJSON = Path(__file__).parent / "data" / "tjk_adm1.geojson"
+import pycountry
+
+DATA = Path(__file__).parent / "data"
 ATTRIBUTION = ("Boundaries: geoBoundaries (www.geoboundaries.org, CC BY 4.0), "
                "data © OpenStreetMap contributors (ODbL 1.0)")
 # Light to dark blues (UN blue in the middle); regions with nothing are grey.
@@ -24,17 +29,32 @@ NONE = "#eef1f3"
 
 @dataclass(frozen=True)
 class RegionValue:
-    code: str  # ISO 3166-2, e.g. TJ-SU
+    code: str  # ISO 3166-2, e.g. KG-C
     name: str
     value: int | None
     value_label: str = ""
     href: str = ""
 
 
-@lru_cache(maxsize=1)
-def _shapes() -> dict[str, list[list[tuple[float, float]]]]:
+def boundaries_file(country: str) -> Path | None:
+    """The boundaries of the country's regions (ISO 3166-1 alpha-2 code), if Peacebuild has
+    them."""
+    found = pycountry.countries.get(alpha_2=country.upper()) if len(country) == 2 else None
+    path = DATA / f"{found.alpha_3.lower()}_adm1.geojson" if found else None
+    return path if path is not None and path.is_file() else None
+
+
+def has_map(country: str) -> bool:
+    return boundaries_file(country) is not None
+
+
+@lru_cache(maxsize=8)
+def _shapes(country: str) -> dict[str, list[list[tuple[float, float]]]]:
     """Region code → its rings of (lon, lat)."""
-    data = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    path = boundaries_file(country)
+    if path is None:
+        raise LookupError(f"no boundaries for the country {country!r}")
+    data = json.loads(path.read_text(encoding="utf-8"))
     out: dict[str, list[list[tuple[float, float]]]] = {}
     for feature in data["features"]:
         geometry = feature["geometry"]
@@ -47,9 +67,9 @@ def _shapes() -> dict[str, list[list[tuple[float, float]]]]:
 
 
 @lru_cache(maxsize=8)
-def _paths(width: int) -> tuple[int, dict[str, str]]:
+def _paths(country: str, width: int) -> tuple[int, dict[str, str]]:
     """The height of the picture and each region's SVG path at this width."""
-    shapes = _shapes()
+    shapes = _shapes(country)
     points = [p for rings in shapes.values() for ring in rings for p in ring]
     lon0, lon1 = min(p[0] for p in points), max(p[0] for p in points)
     lat0, lat1 = min(p[1] for p in points), max(p[1] for p in points)
@@ -78,15 +98,23 @@ def colour_for(value: int | None, peak: int) -> str:
     return CLASSES[index]
 
 
-def region_map_svg(values: list[RegionValue], *, title: str, width: int = 560) -> str:
-    """The five regions coloured by value; each a link with a tooltip. Regions missing from
-    `values` are drawn grey without a link. Dushanbe, small at this scale, is drawn last so
-    that it stays on top and clickable."""
-    height, paths = _paths(width)
+def _smallest(paths: dict[str, str]) -> str:
+    """The region with the shortest outline (a capital city, like Dushanbe)."""
+    return min(paths, key=lambda c: len(paths[c]))
+
+
+def region_map_svg(values: list[RegionValue], *, country: str, title: str,
+                   width: int = 560) -> str:
+    """The country's regions coloured by value; each a link with a tooltip. Regions missing
+    from `values` are drawn grey without a link. The smallest region (a capital city, small
+    at this scale) is drawn last so that it stays on top and clickable. Check `has_map`
+    first."""
+    height, paths = _paths(country, width)
     by_code = {v.code: v for v in values}
     peak = max((v.value or 0 for v in values), default=0)
     parts = []
-    for code in sorted(paths, key=lambda c: c == "TJ-DU"):
+    smallest = _smallest(paths)
+    for code in sorted(paths, key=lambda c: c == smallest):
         region = by_code.get(code)
         fill = colour_for(region.value if region else None, peak)
         shape = (f'<path d="{paths[code]}" fill="{fill}" stroke="#fff" stroke-width="1.2" '
@@ -105,6 +133,15 @@ def region_map_svg(values: list[RegionValue], *, title: str, width: int = 560) -
             f'width="{width}" height="{height}" role="img" '
             f'aria-label="{escape(title, quote=True)}"><title>{escape(title)}</title>'
             f'{"".join(parts)}</svg>')
+
+
+def message_svg(message: str, *, width: int = 560) -> str:
+    """A sentence where the map would be (no boundaries for the country), as an SVG so that
+    pages and documents place it like a map."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 40" width="{width}" '
+            f'height="40" role="img" aria-label="{escape(message, quote=True)}" '
+            f'data-map="none"><text x="2" y="24" font-size="14" fill="#4d4d4d">'
+            f'{escape(message)}</text></svg>')
 
 
 def legend(peak: int) -> list[tuple[str, str]]:

@@ -84,7 +84,7 @@ def region_rows(office: Office, flt: ActivityFilter, measure: str
     """Every region of the country with its figure (zero where nothing happened)."""
     result = figures.compute(office, figures.FigureQuery(measure, flt, by=("region",)))
     by_pk = {f.breakdown["region"]: f for f in result.rows}
-    regions = Place.objects.filter(level=Place.Level.REGION, code__startswith="TJ-") \
+    regions = Place.objects.filter(level=Place.Level.REGION, parent__code=office.country) \
         .order_by("code")
     return [(r, by_pk.get(r.pk) or figures.Figure(measure, 0, office, flt, {"region": r.pk}))
             for r in regions]
@@ -130,8 +130,11 @@ def map_svg(office: Office, flt: ActivityFilter, measure: str = "activities",
     values = [maps.RegionValue(place.code, place.localized_name, fig.value,
                                value_label=fmt(fig.value), href=fig.records_url)
               for place, fig in pairs]
-    return maps.region_map_svg(values, title=_("%(measure)s by region") % {
-        "measure": _measure_label(measure)})
+    if not maps.has_map(office.country):
+        return maps.message_svg(str(_("There is no map of this country's regions in "
+                                      "Peacebuild.")))
+    return maps.region_map_svg(values, country=office.country, title=_(
+        "%(measure)s by region") % {"measure": _measure_label(measure)})
 
 
 # ---------------------------------------------------------------------------------------

@@ -121,8 +121,8 @@ def compile_rule(office: Office, rule: Any) -> CompiledRule:
         values["type"] = pk[0]
     code = raw_filters.get("region")
     if code:
-        pk = Place.objects.filter(code=code, level=Place.Level.REGION).values_list("pk",
-                                                                                   flat=True)
+        pk = Place.objects.filter(code=code, level=Place.Level.REGION,
+                                  parent__code=office.country).values_list("pk", flat=True)
         if not pk:
             raise _bad(_("There is no region with the code “%(code)s”.") % {"code": code})
         values["region"] = pk[0]
