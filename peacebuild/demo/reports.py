@@ -1,5 +1,6 @@
-"""The demo's reports: the counterpart of S/2004/331 for June 2003 – May 2004, issued as
-the real letter was, and a draft of the next year's letter from that year's records."""
+"""The demo's reports (`data/reports.json`): the counterpart of S/2004/331 for June 2003 –
+May 2004, issued as the real letter was, and a draft of the next year's letter from that
+year's records."""
 
 import datetime as dt
 
@@ -7,25 +8,28 @@ from peacebuild.mandates.models import Office
 from peacebuild.reporting import services
 from peacebuild.reporting.models import Report
 
-SIGNATORY = "Kofi A. Annan"
-SIGNATORY_NAMES = {"ar": "كوفي عنان", "zh": "科菲·安南", "ru": "Кофи А. Аннан",
-                   "tg": "Кофи А. Аннан"}
+from .files import read
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 def load_demo_reports(office: Office) -> list[Report]:
-    seed = services.report_create(
-        actor=None, office=office, kind=Report.Kind.LETTER, period_start=dt.date(2003, 6, 1),
-        period_end=dt.date(2004, 5, 31), language="en", dated_on=dt.date(2004, 4, 23),
-        signatory=SIGNATORY, signatory_names=SIGNATORY_NAMES)
-    services.report_approve(actor=None, report=seed)
-    services.report_issue(actor=None, report=seed, symbol="S/2004/331",
-                          issued_on=dt.date(2004, 4, 29))
-    seed.refresh_from_db()
-    nxt = services.report_create(
-        actor=None, office=office, kind=Report.Kind.LETTER, period_start=dt.date(2004, 6, 1),
-        period_end=dt.date(2005, 5, 31), language="en", dated_on=dt.date(2005, 5, 20),
-        signatory=SIGNATORY, signatory_names=SIGNATORY_NAMES)
-    progress = services.report_create(
-        actor=None, office=office, kind=Report.Kind.PROGRESS,
-        period_start=dt.date(2003, 6, 1), period_end=dt.date(2004, 5, 31), language="en")
-    return [seed, nxt, progress]
+    data = read("reports.json")
+    out = []
+    for row in data["reports"]:
+        signed = ({"signatory": data["signatory"], "signatory_names": data["signatory_names"]}
+                  if row.get("signed") else {})
+        report = services.report_create(
+            actor=None, office=office, kind=row["kind"],
+            period_start=_date(row["period_start"]), period_end=_date(row["period_end"]),
+            language=row["language"], **({"dated_on": _date(row["dated_on"])}
+                                         if row.get("dated_on") else {}), **signed)
+        if row.get("issued"):
+            services.report_approve(actor=None, report=report)
+            services.report_issue(actor=None, report=report, symbol=row["issued"]["symbol"],
+                                  issued_on=_date(row["issued"]["issued_on"]))
+            report.refresh_from_db()
+        out.append(report)
+    return out
