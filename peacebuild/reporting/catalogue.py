@@ -147,10 +147,10 @@ def _d(name: str, description: object, **kw: str) -> Definition:
 
 NO_DEFINITIONS = _("This office has not defined its figures yet: only the mandate's dates "
                    "can be written in braces. An administrator defines the others (a name, a "
-                   "measure, the activity type or programme it counts) under Reporting › "
+                   "measure, the activity type or programme it counts) under Reports › "
                    "Figure definitions in the administration pages.")
 NO_DEFINITIONS_FOR = _("There is no figure called “%(name)s”: this office has not defined "
-                       "its figures yet (Reporting › Figure definitions in the "
+                       "its figures yet (Reports › Figure definitions in the "
                        "administration pages).")
 
 # The mandate's facts: the same questions for every office.
