@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from peacebuild.activities.services import activity_create
+from peacebuild.demo.figures import figure_definitions
 from peacebuild.reporting import services
 
 from .browser import sign_in
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_edit_insert_preview_approve_download(page: Page, live_server, users, office,
                                               programme, activity_type, tmp_path):
+    figure_definitions(office, skip_missing=True)  # the demo's named figures, in its codes
     for day, total in [(dt.date(2003, 10, 9), 640), (dt.date(2004, 2, 19), 678)]:
         activity_create(actor=None, office=office, attendance=None, partners=None,
                         type=activity_type, programme=programme, title="Discussion club",

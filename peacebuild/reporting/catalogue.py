@@ -182,7 +182,7 @@ class Cache:
 
     period: Period
     values: dict[str, Value | NotComputable] = field(default_factory=dict)
-    _definitions: dict[str, Definition] | None = None
+    _definitions: dict[str, Definition] | None = field(default=None, init=False, repr=False)
 
     @property
     def definitions(self) -> dict[str, Definition]:

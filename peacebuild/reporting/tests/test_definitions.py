@@ -4,8 +4,11 @@ told so in the section editor."""
 
 import datetime as dt
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from peacebuild.programmes.models import Programme
 from peacebuild.reporting import services
 from peacebuild.reporting.catalogue import Cache, Period
 from peacebuild.reporting.models import FigureDefinition, Report
@@ -61,3 +64,25 @@ def test_the_demo_binding_is_data_not_code():
         for code in ("discussion-club", "poll workers", "democratic-institutions",
                      "election-support"):
             assert code not in source, (module, code)
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"measure": "attendance"}, "participant_category"),
+    ({"measure": "activities", "participant_category": "teacher"}, "participant_category"),
+    ({"measure": "activities", "centre_kind": "education"}, "centre_kind"),
+    ({"measure": "activities", "name": "Club Meetings"}, "name"),
+])
+def test_a_definition_that_cannot_be_meant_is_refused(office, fields, field):
+    definition = FigureDefinition(office=office, **{"name": "x", "description": "X", **fields})
+    with pytest.raises(ValidationError) as error:
+        definition.full_clean()
+    assert field in error.value.message_dict
+
+
+def test_a_definition_may_not_count_another_offices_programme(office, other_office):
+    theirs = Programme.objects.create(office=other_office, code="p", name="P")
+    definition = FigureDefinition(office=office, name="x", description="X",
+                                  measure="activities", programme=theirs)
+    with pytest.raises(ValidationError) as error:
+        definition.full_clean()
+    assert "programme" in error.value.message_dict
