@@ -17,7 +17,7 @@ from peacebuild.programmes.charts import map_svg, trend_svg
 from .catalogue import Cache, Period
 from .models import IssuedVersion, Report, Section
 from .narrative import errors_of, resolve
-from .texts import text
+from .texts import strings, text
 
 # Django's interface languages, for the annex's definitions (gettext); others fall back.
 DJANGO_LANGUAGE = {"zh": "zh-hans", "ru": "ru", "tg": "tg", "en": "en"}
@@ -55,7 +55,8 @@ def build_content(report: Report, sections: Iterable[Section], language: str,
                     used[seg.figure] = {"name": seg.figure, "value": seg.value, "url": seg.url}
         heading = ""
         if report.kind != Report.Kind.LETTER and section.key not in ("opening", "closing"):
-            heading = text(language, f"heading.{section.key}") or (
+            known = f"heading.{section.key}" in strings("en")  # a standard programme's
+            heading = (text(language, f"heading.{section.key}") if known else "") or (
                 section.programme.name if section.programme_id else section.key)
         out_sections.append({
             "key": section.key, "heading": heading,

@@ -62,7 +62,14 @@ def report_create(*, actor: Any, office: Office, kind: str, period_start: dt.dat
         raise ValidationError({"period_end": _("The period ends before it starts.")})
     save_audited(actor=actor, instance=report, before=None)
     programmes = {p.code: p for p in Programme.objects.filter(office=office)}
-    for position, (key, texts) in enumerate(draft_sections(kind, Cache(period_of(report)))):
+    drafted = draft_sections(kind, Cache(period_of(report)))
+    # The standard texts know some programmes by code; the office's others get a section
+    # of their own to write in, before the closing.
+    known = {key for key, _texts in drafted}
+    closing = next((i for i, (key, _t) in enumerate(drafted) if key == "closing"), len(drafted))
+    drafted[closing:closing] = [(code, dict.fromkeys(LANGUAGES, "")) for code in programmes
+                                if code not in known]
+    for position, (key, texts) in enumerate(drafted):
         if key not in ("opening", "closing") and key not in programmes:
             continue  # the office has no such programme
         save_audited(actor=actor, before=None, instance=Section(

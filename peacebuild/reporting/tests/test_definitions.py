@@ -11,6 +11,7 @@ from django.urls import reverse
 from peacebuild.programmes.models import Programme
 from peacebuild.reporting import services
 from peacebuild.reporting.catalogue import Cache, Period
+from peacebuild.reporting.content import build_content, period_of
 from peacebuild.reporting.models import FigureDefinition, Report
 
 
@@ -86,3 +87,18 @@ def test_a_definition_may_not_count_another_offices_programme(office, other_offi
     with pytest.raises(ValidationError) as error:
         definition.full_clean()
     assert "programme" in error.value.message_dict
+
+
+def test_an_offices_own_programmes_get_sections_of_their_own(office, programme):
+    # "dialogue" is a programme the standard texts know; "mediation" is this office's own.
+    Programme.objects.create(office=office, code="mediation", name="Mediation")
+    report = services.report_create(actor=None, office=office, kind=Report.Kind.PROGRESS,
+                                    period_start=dt.date(2003, 6, 1),
+                                    period_end=dt.date(2004, 5, 31))
+    sections = list(report.sections.order_by("position").values_list("key", "programme__name"))
+    assert sections == [("opening", None), ("dialogue", "Dialogue"),
+                        ("mediation", "Mediation"), ("closing", None)]
+    content = build_content(report, list(report.sections.all()), "en", Cache(period_of(report)))
+    # The standard heading for a programme the texts know; the name for the office's own.
+    assert [s["heading"] for s in content["sections"]][1:3] == [
+        "Dialogue and national reconciliation", "Mediation"]
