@@ -246,8 +246,9 @@ class FigureDefinition(models.Model):
         verbose_name_plural = _("figure definitions")
         ordering = ["office", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "name"],
-                                    name="figure_definition_name_unique_in_office"),
+            models.UniqueConstraint(
+                fields=["office", "name"], name="figure_definition_name_unique_in_office",
+                violation_error_message=_("The office already has a figure with this name.")),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mandates', '0002_office_time_zone'),
+        ('mandates', '0003_office_time_zone'),
     ]
 
     operations = [

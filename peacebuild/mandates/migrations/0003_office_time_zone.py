@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mandates', '0001_initial'),
+        ('mandates', '0002_constraint_messages'),
     ]
 
     operations = [

@@ -9,9 +9,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('activities', '0002_activity_programme_restrict'),
-        ('mandates', '0002_office_time_zone'),
+        ('mandates', '0003_office_time_zone'),
         ('programmes', '0004_results_framework'),
-        ('reporting', '0002_section_edited_by_language'),
+        ('reporting', '0003_constraint_messages'),
     ]
 
     operations = [
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'figure definition',
                 'verbose_name_plural': 'figure definitions',
                 'ordering': ['office', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('office', 'name'), name='figure_definition_name_unique_in_office')],
+                'constraints': [models.UniqueConstraint(fields=('office', 'name'), name='figure_definition_name_unique_in_office', violation_error_message='The office already has a figure with this name.')],
             },
         ),
     ]
