@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.services import Cell, activity_create
 from peacebuild.mandates.models import MandatePeriod
 
@@ -22,7 +23,7 @@ def records(office, programme, activity_type, places):
                                  decision=MandatePeriod.Decision.APPROVED)
     for day, region, total in [("2003-10-09", "TJ-SU", 40), ("2003-11-13", "TJ-SU", 25),
                                ("2003-12-11", "TJ-KT", 30), ("2004-02-19", "TJ-DU", 12)]:
-        activity_create(actor=None, office=office, programme=programme, type=activity_type,
+        activity_create(actor=SYSTEM, office=office, programme=programme, type=activity_type,
                         title=f"Discussion club {day}", starts_on=dt.date.fromisoformat(day),
                         ends_on=dt.date.fromisoformat(day), place=places[region],
                         participants_total=total,

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.services import activity_create
 from peacebuild.demo.figures import figure_definitions
 from peacebuild.reporting import services
@@ -19,7 +20,7 @@ def test_edit_insert_preview_approve_download(page: Page, live_server, users, of
                                               programme, activity_type, tmp_path):
     figure_definitions(office, skip_missing=True)  # the demo's named figures, in its codes
     for day, total in [(dt.date(2003, 10, 9), 640), (dt.date(2004, 2, 19), 678)]:
-        activity_create(actor=None, office=office, attendance=None, partners=None,
+        activity_create(actor=SYSTEM, office=office, attendance=None, partners=None,
                         type=activity_type, programme=programme, title="Discussion club",
                         starts_on=day, ends_on=day, participants_total=total)
     report = services.report_create(actor=users["head"], office=office, kind="letter",

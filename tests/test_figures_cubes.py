@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity, ActivityType, AgeGroup, Sex
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.activities.services import Cell, activity_create, activity_delete, activity_update
@@ -104,12 +105,12 @@ class CubesMatchRawRows(TestCase):
         for op, index, f in ops:
             existing = list(Activity.objects.filter(office=self.office).order_by("id"))
             if op == "create":
-                activity_create(actor=None, office=self.office, **self._fields(f))
+                activity_create(actor=SYSTEM, office=self.office, **self._fields(f))
             elif existing and op == "update":
-                activity_update(actor=None, activity=existing[index % len(existing)],
+                activity_update(actor=SYSTEM, activity=existing[index % len(existing)],
                                 **self._fields(f))
             elif existing and op == "delete":
-                activity_delete(actor=None, activity=existing[index % len(existing)])
+                activity_delete(actor=SYSTEM, activity=existing[index % len(existing)])
 
         incremental = self._cube_rows()
         cubes_rebuild(self.office.pk)

@@ -1,10 +1,13 @@
-"""Puts the office the user is working in on the request (chosen with the office switcher)."""
+"""Puts the office the user is working in on the request (chosen with the office switcher),
+and their membership there: see `permissions.OfficeRequest`."""
 
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 
-from .queries import offices_for_user
+from .permissions import OfficeRequest
+from .queries import membership_for, offices_for_user
 
 SESSION_KEY = "office_id"
 
@@ -14,10 +17,12 @@ class CurrentOfficeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.office = None  # type: ignore[attr-defined]
+        typed = cast(OfficeRequest, request)
+        typed.office = None
         if request.user.is_authenticated:
             offices = offices_for_user(request.user)
             chosen = request.session.get(SESSION_KEY)
             office = offices.filter(pk=chosen).first() if chosen else None
-            request.office = office or offices.first()  # type: ignore[attr-defined]
+            typed.office = office or offices.first()
+        typed.membership = membership_for(request.user, typed.office)
         return self.get_response(request)

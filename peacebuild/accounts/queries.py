@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from django.apps import apps
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from .models import AuditEntry, Membership, User
-from .roles import Can
 
 if TYPE_CHECKING:
     from peacebuild.mandates.models import Office
@@ -26,7 +27,8 @@ def offices_for_user(user: User) -> QuerySet[Office]:
     return offices.filter(memberships__user=user).order_by("established_on", "code")
 
 
-def membership_for(user: User, office: Office | None) -> Membership | None:
+def membership_for(user: AbstractBaseUser | AnonymousUser, office: Office | None
+                   ) -> Membership | None:
     if office is None or not user.is_authenticated:
         return None
     cache = getattr(user, "_membership_cache", None)
@@ -40,11 +42,6 @@ def membership_for(user: User, office: Office | None) -> Membership | None:
             .first()
         )
     return cache[office.pk]
-
-
-def user_can(user: User, office: Office | None, capability: Can) -> bool:
-    membership = membership_for(user, office)
-    return membership is not None and membership.can(capability)
 
 
 def audit_entries(office: Office, *, model: str = "", action: str = "",

@@ -43,6 +43,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.VIEWER: frozenset({Can.VIEW_RECORDS}),
 }
 
+# Capabilities a programme officer holds only for the programmes assigned to them.
+PROGRAMME_SCOPED: frozenset[Can] = frozenset({Can.EDIT_ACTIVITIES})
+
 # Which role to name in a 403 page when a capability is missing.
 CAPABILITY_ROLES: dict[Can, list[str]] = {
     can: [role for role in Role if can in ROLE_CAPABILITIES[role]] for can in Can

@@ -1,17 +1,17 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .models import AuditEntry
-from .permissions import office_view
+from .permissions import MemberRequest, office_view
 from .queries import audit_entries, audit_models
 from .roles import Can
 
 
 @office_view(Can.VIEW_AUDIT)
-def audit_log(request: HttpRequest) -> HttpResponse:
-    office = request.office  # type: ignore[attr-defined]
+def audit_log(request: MemberRequest) -> HttpResponse:
+    office = request.office
     model = request.GET.get("model", "")
     action = request.GET.get("action", "")
     actor = request.GET.get("actor", "").strip()

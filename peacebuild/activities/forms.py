@@ -8,11 +8,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from peacebuild.accounts.permissions import may_edit_programme
+from peacebuild.accounts.permissions import MemberRequest, may_edit_programme
 from peacebuild.mandates.models import Office
 from peacebuild.partners.models import Organisation
 from peacebuild.places.models import Place
@@ -158,10 +157,10 @@ class ActivityForm(forms.ModelForm):
             "partners": forms.SelectMultiple(attrs={"size": 6}),
         }
 
-    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: MemberRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attendance_errors: list[str] = []  # from the service: the grid as a whole
-        office: Office = request.office  # type: ignore[attr-defined]
+        office: Office = request.office
         fields: Any = self.fields
         programmes = Programme.objects.filter(office=office)
         fields["programme"].queryset = programmes.filter(

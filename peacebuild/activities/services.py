@@ -1,5 +1,6 @@
-"""Writes for activities, attendance and centres. Each validates fully, saves atomically
-and logs to the audit trail; a failure saves nothing."""
+"""Writes for activities, attendance and centres. Each checks that its actor may make the
+change (a programme officer only for their own programmes), validates fully, saves
+atomically and logs to the audit trail; a failure saves nothing."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import before_change, record, record_delete, save_audited, snapshot
 from peacebuild.accounts.models import AuditEntry
+from peacebuild.accounts.permissions import Actor, check_actor
+from peacebuild.accounts.roles import Can
 from peacebuild.figures.cubes import contribution, cubes_apply
 from peacebuild.mandates.models import Office
 
@@ -96,8 +99,13 @@ def _check_activity(activity: Activity, attendance: dict[Cell, int]) -> None:
         raise ValidationError(errors)
 
 
-def _save(activity: Activity, *, actor: Any, attendance: Mapping[Cell, Any] | None,
+def _check_writer(actor: Actor, activity: Activity) -> None:
+    check_actor(actor, activity.office, Can.EDIT_ACTIVITIES, programme_id=activity.programme_id)
+
+
+def _save(activity: Activity, *, actor: Actor, attendance: Mapping[Cell, Any] | None,
           partners: Iterable[Any] | None, before: dict[str, Any] | None) -> Activity:
+    _check_writer(actor, activity)
     cells = _clean_attendance(attendance or {})
     _check_activity(activity, cells)
     activity.region = activity.place.region if activity.place_id else None
@@ -140,7 +148,7 @@ def _as_saved(activity: Activity, cells: dict[Cell, int] | None,
 
 def activity_create(
     *,
-    actor: Any,
+    actor: Actor,
     office: Office,
     attendance: Mapping[Cell, Any] | None = None,
     partners: Iterable[Any] | None = None,
@@ -154,7 +162,7 @@ def activity_create(
 
 def activity_update(
     *,
-    actor: Any,
+    actor: Actor,
     activity: Activity,
     attendance: Mapping[Cell, Any] | None = None,
     partners: Iterable[Any] | None = None,
@@ -164,6 +172,7 @@ def activity_update(
     """Change an activity; `attendance`, when given, replaces the whole breakdown. With
     `version` (of `activity_snapshot` as the form showed it), refuses with EditConflict
     when someone else saved the activity meanwhile."""
+    _check_writer(actor, activity)  # as stored: moving it to a programme needs both
     with transaction.atomic():
         before = before_change(activity, version=version, state=activity_snapshot)
         for name, value in fields.items():
@@ -173,8 +182,9 @@ def activity_update(
 
 
 @transaction.atomic
-def activity_delete(*, actor: Any, activity: Activity) -> None:
+def activity_delete(*, actor: Actor, activity: Activity) -> None:
     stored = Activity.objects.select_for_update().get(pk=activity.pk)
+    _check_writer(actor, stored)
     before = activity_snapshot(stored)
     cubes_apply(before=contribution(stored), after=None)
     record_delete(actor=actor, instance=stored, before=before)
@@ -199,8 +209,9 @@ def activity_snapshot(activity: Activity) -> dict[str, Any]:
 
 
 @transaction.atomic
-def centre_save(*, actor: Any, centre: Centre, version: str | None = None) -> Centre:
+def centre_save(*, actor: Actor, centre: Centre, version: str | None = None) -> Centre:
     """Create or update a centre (the caller has set its fields)."""
+    check_actor(actor, centre.office, Can.EDIT_REFERENCE)
     before = before_change(centre, version=version)
     errors = centre.office.dates_outside_life(opened_on=centre.opened_on,
                                               closed_on=centre.closed_on)

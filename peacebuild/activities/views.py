@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import (
-    HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     QueryDict,
@@ -18,8 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from peacebuild.accounts.permissions import may_edit_programme, office_view
-from peacebuild.accounts.queries import user_can
+from peacebuild.accounts.permissions import MemberRequest, office_view
 from peacebuild.accounts.roles import Can
 from peacebuild.figures import engine as figures
 from peacebuild.ui.downloads import csv_download
@@ -28,7 +26,13 @@ from peacebuild.ui.formpages import form_page
 from . import services
 from .forms import ActivityFilterForm, ActivityForm, CentreForm
 from .models import Activity, Attendance, Centre, ParticipantCategory, Sex
-from .permissions import get_activity_for_user, get_centre_for_user
+from .permissions import (
+    get_activity_for_user,
+    get_centre_for_user,
+    may_edit_activity,
+    may_edit_centres,
+    may_record_activities,
+)
 from .queries import ActivityFilter, activities_page, filter_activities
 
 PAGE_SIZE = 50
@@ -75,8 +79,8 @@ def _parse_filter(query: QueryDict, form: ActivityFilterForm, office: Any
 
 
 @office_view()
-def activity_list(request: HttpRequest) -> HttpResponse:
-    office = request.office  # type: ignore[attr-defined]
+def activity_list(request: MemberRequest) -> HttpResponse:
+    office = request.office
     filter_form = ActivityFilterForm(request.GET or None, office=office)
     flt, problems = _parse_filter(request.GET, filter_form, office)
     activities = filter_activities(office, flt)
@@ -99,17 +103,17 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         # With a sex or participant-category filter: how many such people took part.
         "attendees": figures.compute(office, figures.FigureQuery("attendance", flt)).total
         if flt.sex or flt.participant_category else None,
-        "can_record": user_can(request.user, office, Can.EDIT_ACTIVITIES),
+        "can_record": may_record_activities(request),
         "crumbs": [(_("Activities"), None)],
     })
 
 
 # CSV exports
 
-def _export_filter(request: HttpRequest) -> ActivityFilter | HttpResponse:
+def _export_filter(request: MemberRequest) -> ActivityFilter | HttpResponse:
     try:
         flt = ActivityFilter.from_query(request.GET)
-        _check_known(request.office, flt)  # type: ignore[attr-defined]
+        _check_known(request.office, flt)
         return flt
     except ValidationError as error:
         # An export is not a page to correct filters on: refuse rather than export more
@@ -119,8 +123,8 @@ def _export_filter(request: HttpRequest) -> ActivityFilter | HttpResponse:
         )
 
 
-def _filename(request: HttpRequest, what: str) -> str:
-    office = request.office  # type: ignore[attr-defined]
+def _filename(request: MemberRequest, what: str) -> str:
+    office = request.office
     return f"{office.code}-{what}-{office.today().isoformat()}.csv"
 
 
@@ -133,12 +137,12 @@ ATTENDANCE_COLUMNS = ["activity_id", "starts_on", "ends_on", "programme", "type"
 
 
 @office_view()
-def activity_export(request: HttpRequest) -> HttpResponse:
+def activity_export(request: MemberRequest) -> HttpResponse:
     flt = _export_filter(request)
     if isinstance(flt, HttpResponse):
         return flt
     activities = (
-        filter_activities(request.office, flt)  # type: ignore[attr-defined]
+        filter_activities(request.office, flt)
         .select_related("type", "programme", "region", "place", "centre", "source_document")
         .order_by("-starts_on", "-id")
     )
@@ -156,13 +160,13 @@ def activity_export(request: HttpRequest) -> HttpResponse:
 
 
 @office_view()
-def attendance_export(request: HttpRequest) -> HttpResponse:
+def attendance_export(request: MemberRequest) -> HttpResponse:
     flt = _export_filter(request)
     if isinstance(flt, HttpResponse):
         return flt
     cells = (
         Attendance.objects.filter(
-            activity__in=filter_activities(request.office, flt)  # type: ignore[attr-defined]
+            activity__in=filter_activities(request.office, flt)
         )
         .select_related("activity__programme", "activity__type", "activity__region")
         .order_by("-activity__starts_on", "-activity_id", "category", "sex", "age_group")
@@ -183,7 +187,7 @@ def attendance_export(request: HttpRequest) -> HttpResponse:
 
 
 @office_view()
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: MemberRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk)
     table = figures.attendance_table(activity)
     sexes = [(s.value, s.label) for s in Sex]
@@ -199,12 +203,12 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance_rows": rows,
         "sexes": sexes,
         "sex_totals": [table.by_sex.get(s) for s, _label in sexes],
-        "can_edit": may_edit_programme(request, activity.programme_id),
+        "can_edit": may_edit_activity(request, activity),
         "crumbs": [(_("Activities"), reverse("activities:list")), (activity.title, None)],
     })
 
 
-def _activity_page(request: HttpRequest, activity: Activity | None) -> HttpResponse:
+def _activity_page(request: MemberRequest, activity: Activity | None) -> HttpResponse:
     crumbs = [(_("Activities"), reverse("activities:list"))]
     if activity is None:
         crumbs.append((_("Record an activity"), None))
@@ -220,7 +224,7 @@ def _activity_page(request: HttpRequest, activity: Activity | None) -> HttpRespo
     def save(form: ActivityForm, version: str | None) -> Activity:
         if activity is None:
             return services.activity_create(
-                actor=request.user, office=request.office,  # type: ignore[attr-defined]
+                actor=request.user, office=request.office,
                 attendance=form.attendance(), partners=form.cleaned_data["partners"],
                 **form.activity_fields(),
             )
@@ -246,18 +250,18 @@ def _activity_page(request: HttpRequest, activity: Activity | None) -> HttpRespo
 
 
 @office_view(Can.EDIT_ACTIVITIES)
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: MemberRequest) -> HttpResponse:
     return _activity_page(request, None)
 
 
 @office_view()
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: MemberRequest, pk: int) -> HttpResponse:
     return _activity_page(request, get_activity_for_user(request, pk, write=True))
 
 
 @office_view()
 @require_http_methods(["GET", "POST"])
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_delete(request: MemberRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk, write=True)
     if request.method == "POST":
         title = activity.title
@@ -276,15 +280,15 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def centre_list(request: HttpRequest) -> HttpResponse:
-    office = request.office  # type: ignore[attr-defined]
+def centre_list(request: MemberRequest) -> HttpResponse:
+    office = request.office
     today = office.today()
     centres = Centre.objects.filter(office=office).select_related("place", "partner")
     return render(request, "activities/centre_list.html", {
         "centres": [(c, _is_open(c, today)) for c in centres],
         "open_now": figures.centres_open(office, today),
         "today": today,
-        "can_edit": user_can(request.user, office, Can.EDIT_REFERENCE),
+        "can_edit": may_edit_centres(request),
         "crumbs": [(_("Centres"), None)],
     })
 
@@ -293,8 +297,8 @@ def _is_open(centre: Centre, day: dt.date) -> bool:
     return centre.opened_on <= day and (centre.closed_on is None or centre.closed_on > day)
 
 
-def _centre_form_page(request: HttpRequest, centre: Centre) -> HttpResponse:
-    office = request.office  # type: ignore[attr-defined]
+def _centre_form_page(request: MemberRequest, centre: Centre) -> HttpResponse:
+    office = request.office
     crumbs = [(_("Centres"), reverse("activities:centres")),
               (_("Edit") if centre.pk else _("Add a centre"), None)]
     return form_page(
@@ -311,10 +315,10 @@ def _centre_form_page(request: HttpRequest, centre: Centre) -> HttpResponse:
 
 
 @office_view(Can.EDIT_REFERENCE)
-def centre_create(request: HttpRequest) -> HttpResponse:
-    return _centre_form_page(request, Centre(office=request.office))  # type: ignore[attr-defined]
+def centre_create(request: MemberRequest) -> HttpResponse:
+    return _centre_form_page(request, Centre(office=request.office))
 
 
 @office_view()
-def centre_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def centre_edit(request: MemberRequest, pk: int) -> HttpResponse:
     return _centre_form_page(request, get_centre_for_user(request, pk, write=True))

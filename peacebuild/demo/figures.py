@@ -4,6 +4,7 @@ bound to its own codes, read from `data/figures.json` into the office's FigureDe
 from typing import Any
 
 from peacebuild.accounts.audit import save_audited
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import ActivityType
 from peacebuild.mandates.models import Office
 from peacebuild.programmes.models import Programme
@@ -30,6 +31,6 @@ def figure_definitions(office: Office, rows: list[dict[str, Any]] | None = None,
             office=office, **row,
             activity_type=types[type_code] if type_code else None,
             programme=programmes[programme_code] if programme_code else None)
-        save_audited(actor=None, before=None, instance=definition)
+        save_audited(actor=SYSTEM, before=None, instance=definition)
         out.append(definition)
     return out

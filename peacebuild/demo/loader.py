@@ -44,6 +44,7 @@ from django.db import transaction
 
 from peacebuild.accounts.audit import save_audited
 from peacebuild.accounts.models import Membership, User
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.accounts.roles import Role
 from peacebuild.activities.models import Activity, ActivityType, Centre
 from peacebuild.activities.services import Cell, activity_create, centre_save
@@ -141,7 +142,7 @@ class _Loader:
     def clear(self) -> None:
         offices = Office.objects.filter(code__in=[OFFICE_CODE, PREDECESSOR_CODE])
         for office in offices.order_by("-established_on"):
-            office_delete(actor=None, office=office)
+            office_delete(actor=SYSTEM, office=office)
         # Unattached copies of the demo's documents would block their unique symbols.
         symbols = [row["symbol"] for row in read("documents.json")["documents"]]
         Document.objects.filter(symbol__in=symbols, office=None).delete()
@@ -164,7 +165,7 @@ class _Loader:
         fields = {k: v for k, v in row.items() if k not in ("source", "seat")}
         for name in ("established_on", "closed_on"):
             fields[name] = d(fields[name]) if fields.get(name) else None
-        return office_save(actor=None, office=Office(
+        return office_save(actor=SYSTEM, office=Office(
             **fields, seat=self.place(row["seat"]) if row.get("seat") else None,
             source_kind=row["source"]["kind"], source_note=row["source"]["note"], **extra))
 
@@ -177,7 +178,7 @@ class _Loader:
     def _document(self, row: dict[str, Any]) -> Document:
         source = row["source"]
         doc = source.get("doc")
-        return document_save(actor=None, document=Document(
+        return document_save(actor=SYSTEM, document=Document(
             office=self.unmot if row["office"] == PREDECESSOR_CODE else self.office,
             symbol=row["symbol"], title=row["title"], kind=row["kind"],
             dated_on=d(row["dated_on"]) if row["dated_on"] else None,
@@ -197,19 +198,19 @@ class _Loader:
             if row["source"].get("doc") == row["key"]:
                 doc = self.docs[row["key"]]
                 doc.source_document = doc
-                document_save(actor=None, document=doc)
+                document_save(actor=SYSTEM, document=doc)
         # The offices were saved before their documents existed.
         offices = read("offices.json")
         self.office.source_document = self.docs[offices["office"]["source"]["doc"]]
-        office_save(actor=None, office=self.office)
+        office_save(actor=SYSTEM, office=self.office)
         self.unmot.source_document = self.docs[offices["predecessor"]["source"]["doc"]]
-        office_save(actor=None, office=self.unmot)
+        office_save(actor=SYSTEM, office=self.unmot)
         for row in data["news"]:
             self.docs[row["key"]] = self._document(row)
 
     def periods(self) -> None:
         for row in read("mandate_periods.json")["mandate_periods"]:
-            period_save(actor=None, period=MandatePeriod(
+            period_save(actor=SYSTEM, period=MandatePeriod(
                 office=self.office, starts_on=d(row["starts_on"]), ends_on=d(row["ends_on"]),
                 decision=row["decision"],
                 proposed_on=d(row["proposed_on"]) if row["proposed_on"] else None,
@@ -219,7 +220,7 @@ class _Loader:
 
     def heads(self) -> None:
         for row in read("offices.json")["heads"]:
-            save_audited(actor=None, before=None, instance=HeadOfOffice(
+            save_audited(actor=SYSTEM, before=None, instance=HeadOfOffice(
                 office=self.office, name=row["name"], title=row["title"],
                 starts_on=d(row["starts_on"]) if row["starts_on"] else None,
                 ends_on=d(row["ends_on"]) if row["ends_on"] else None,
@@ -231,12 +232,12 @@ class _Loader:
             programme = Programme(office=self.office, code=row["code"], name=row["name"],
                                   description=row["description"],
                                   **self.source(row["source"]).fields())
-            save_audited(actor=None, before=None, instance=programme)
+            save_audited(actor=SYSTEM, before=None, instance=programme)
             self.programmes[row["code"]] = programme
 
     def organisations(self) -> None:
         for row in read("partners.json")["organisations"]:
-            self.orgs[row["key"]] = organisation_save(actor=None, organisation=Organisation(
+            self.orgs[row["key"]] = organisation_save(actor=SYSTEM, organisation=Organisation(
                 office=self.office, name=row["name"], acronym=row["acronym"], kind=row["kind"],
                 country=row["country"], **self.source(row["source"]).fields(),
             ))
@@ -246,17 +247,17 @@ class _Loader:
             group = Group(office=self.office, name=row["name"], purpose=row["purpose"],
                           chaired_by_office=row["chaired_by_office"],
                           **self.source(row["source"]).fields())
-            save_audited(actor=None, before=None, instance=group)
+            save_audited(actor=SYSTEM, before=None, instance=group)
             group.members.set([self.orgs[k] for k in row["members"]])
             for meeting in row["meetings"]:
-                save_audited(actor=None, before=None, instance=GroupMeeting(
+                save_audited(actor=SYSTEM, before=None, instance=GroupMeeting(
                     group=group, held_on=d(meeting["held_on"]), summary=meeting["summary"],
                     **self.source(meeting["source"]).fields(),
                 ))
 
     def centres(self) -> dict[str, Centre]:
         for row in read("centres.json")["centres"]:
-            self.centre_rows[row["key"]] = centre_save(actor=None, centre=Centre(
+            self.centre_rows[row["key"]] = centre_save(actor=SYSTEM, centre=Centre(
                 office=self.office, name=row["name"], kind=row["kind"],
                 place=self.place(row["place"]),
                 partner=self.orgs[row["partner"]] if row["partner"] else None,
@@ -277,7 +278,7 @@ class _Loader:
         if centre is not None:
             extra["centre"] = centre
         return activity_create(
-            actor=None, office=self.office, attendance=attendance,
+            actor=SYSTEM, office=self.office, attendance=attendance,
             partners=[self.orgs[k] for k in row["partners"]],
             type=self.types[row["type"]], programme=self.programmes[row["programme"]],
             title=row["title"], starts_on=d(row["starts_on"]), ends_on=d(row["ends_on"]),

@@ -4,6 +4,7 @@ year's records."""
 
 import datetime as dt
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.mandates.models import Office
 from peacebuild.reporting import services
 from peacebuild.reporting.models import Report
@@ -22,13 +23,13 @@ def load_demo_reports(office: Office) -> list[Report]:
         signed = ({"signatory": data["signatory"], "signatory_names": data["signatory_names"]}
                   if row.get("signed") else {})
         report = services.report_create(
-            actor=None, office=office, kind=row["kind"],
+            actor=SYSTEM, office=office, kind=row["kind"],
             period_start=_date(row["period_start"]), period_end=_date(row["period_end"]),
             language=row["language"], **({"dated_on": _date(row["dated_on"])}
                                          if row.get("dated_on") else {}), **signed)
         if row.get("issued"):
-            services.report_approve(actor=None, report=report)
-            services.report_issue(actor=None, report=report, symbol=row["issued"]["symbol"],
+            services.report_approve(actor=SYSTEM, report=report)
+            services.report_issue(actor=SYSTEM, report=report, symbol=row["issued"]["symbol"],
                                   issued_on=_date(row["issued"]["issued_on"]))
             report.refresh_from_db()
         out.append(report)

@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.mandates.models import Document, Office
 from peacebuild.programmes import services
 from peacebuild.programmes.models import (
@@ -46,19 +47,19 @@ def load_results(office: Office) -> None:
     invented = _source(data["invented_target"], docs)
     year, baseline_on = data["mandate_year"], dt.date.fromisoformat(data["baseline_on"])
     for n, row in enumerate(data["outcomes"], start=1):
-        outcome = services.outcome_save(actor=None, outcome=Outcome(
+        outcome = services.outcome_save(actor=SYSTEM, outcome=Outcome(
             programme=programmes[row["programme"]], code=str(n), title=row["outcome"], order=n,
             **from_letter))
-        output = services.output_save(actor=None, output=Output(
+        output = services.output_save(actor=SYSTEM, output=Output(
             outcome=outcome, code=f"{n}.1", title=row["output"], order=1, **from_letter))
         for order, ind in enumerate(row["indicators"]):
-            indicator = services.indicator_save(actor=None, indicator=Indicator(
+            indicator = services.indicator_save(actor=SYSTEM, indicator=Indicator(
                 output=output, code=ind["code"], title=ind["title"], unit=ind["unit"],
                 kind=ind["kind"], rule=ind["rule"], baseline_value=Decimal(ind["baseline"]),
                 baseline_on=baseline_on,
                 baseline_source="Invented by the demo (the year before S/2004/331)",
                 order=order, **from_letter))
-            services.target_save(actor=None, target=Target(
+            services.target_save(actor=SYSTEM, target=Target(
                 indicator=indicator, period_kind="mandate", period_key=year,
                 value=Decimal(ind["target"]), **invented))
     _entered_indicator(data, programmes, docs)
@@ -71,22 +72,22 @@ def _entered_indicator(data: dict[str, Any], programmes: dict[str, Programme],
     row = data["entered_indicator"]
     src = _source(row["source"], docs)
     year = data["mandate_year"]
-    outcome = services.outcome_save(actor=None, outcome=Outcome(
+    outcome = services.outcome_save(actor=SYSTEM, outcome=Outcome(
         programme=programmes[row["programme"]], code=row["outcome_code"],
         title=row["outcome"], order=int(row["outcome_code"]), **src))
-    output = services.output_save(actor=None, output=Output(
+    output = services.output_save(actor=SYSTEM, output=Output(
         outcome=outcome, code=f"{row['outcome_code']}.1", title=row["output"], order=1, **src))
     ind = row["indicator"]
-    indicator = services.indicator_save(actor=None, indicator=Indicator(
+    indicator = services.indicator_save(actor=SYSTEM, indicator=Indicator(
         output=output, code=ind["code"], title=ind["title"], kind=ind["kind"],
         baseline_value=Decimal(ind["baseline"]),
         baseline_on=dt.date.fromisoformat(data["baseline_on"]),
         baseline_source=ind["baseline_source"], **src))
-    services.target_save(actor=None, target=Target(
+    services.target_save(actor=SYSTEM, target=Target(
         indicator=indicator, period_kind="mandate", period_key=year,
         value=Decimal(ind["target"]), **_source(data["invented_target"], docs)))
     actual = row["actual"]
-    services.actual_save(actor=None, actual=Actual(
+    services.actual_save(actor=SYSTEM, actual=Actual(
         indicator=indicator, period_kind="mandate", period_key=year,
         value=Decimal(actual["value"]), evidence_document=docs[actual["evidence_document"]],
         evidence_note=actual["evidence_note"], **src))
@@ -94,13 +95,13 @@ def _entered_indicator(data: dict[str, Any], programmes: dict[str, Programme],
 
 def _benchmark(office: Office, row: dict[str, Any], programmes: dict[str, Programme],
                docs: dict[str, Document]) -> None:
-    benchmark = services.benchmark_save(actor=None, benchmark=Benchmark(
+    benchmark = services.benchmark_save(actor=SYSTEM, benchmark=Benchmark(
         office=office, programme=programmes[row["programme"]], title=row["title"],
         description=row["description"], due_on=dt.date.fromisoformat(row["due_on"]),
         **_source(row["source"], docs)))
     for assessment in row["assessments"]:
         evidence = assessment["evidence_document"]
-        services.assessment_add(actor=None, assessment=Assessment(
+        services.assessment_add(actor=SYSTEM, assessment=Assessment(
             benchmark=benchmark, assessed_on=dt.date.fromisoformat(assessment["assessed_on"]),
             status=assessment["status"], evidence_note=assessment["evidence_note"],
             evidence_document=docs[evidence] if evidence else None,

@@ -1,12 +1,14 @@
-"""Writes for offices, mandate periods and documents: validated, atomic, audited."""
+"""Writes for offices, mandate periods and documents: checked against the actor, validated,
+atomic, audited."""
 
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import before_change, record_delete, save_audited, snapshot
+from peacebuild.accounts.permissions import Actor, check_actor
+from peacebuild.accounts.roles import Can
 
 from .models import Document, MandatePeriod, Office
 
@@ -40,9 +42,10 @@ def period_check(period: MandatePeriod) -> None:
 
 
 @transaction.atomic
-def period_save(*, actor: Any, period: MandatePeriod, version: str | None = None
+def period_save(*, actor: Actor, period: MandatePeriod, version: str | None = None
                 ) -> MandatePeriod:
     """Create or update a mandate period; it may not overlap another of its office."""
+    check_actor(actor, period.office, Can.EDIT_MANDATE)
     before = before_change(period, version=version)
     period.full_clean()
     period_check(period)
@@ -51,8 +54,9 @@ def period_save(*, actor: Any, period: MandatePeriod, version: str | None = None
 
 
 @transaction.atomic
-def document_save(*, actor: Any, document: Document, version: str | None = None
+def document_save(*, actor: Actor, document: Document, version: str | None = None
                   ) -> Document:
+    check_actor(actor, document.office, Can.EDIT_REFERENCE)
     before = before_change(document, version=version)
     if document.symbol:
         document.symbol = document.symbol.strip()
@@ -61,14 +65,17 @@ def document_save(*, actor: Any, document: Document, version: str | None = None
 
 
 @transaction.atomic
-def office_save(*, actor: Any, office: Office) -> Office:
+def office_save(*, actor: Actor, office: Office) -> Office:
+    """Create or change an office. Its head changes it; only the system creates one."""
+    check_actor(actor, office if office.pk else None, Can.EDIT_MANDATE)
     save_audited(actor=actor, instance=office, before=before_change(office))
     return office
 
 
 @transaction.atomic
-def office_delete(*, actor: Any, office: Office) -> None:
+def office_delete(*, actor: Actor, office: Office) -> None:
     """Remove an office with everything recorded for it; its rows in the figures' summary
-    tables go with it (their office key cascades)."""
+    tables go with it (their office key cascades). Only the system does this."""
+    check_actor(actor, None, Can.EDIT_MANDATE)
     record_delete(actor=actor, instance=office, before=snapshot(office))
     office.delete()

@@ -1,26 +1,17 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.permissions import get_for_user, office_view
+from peacebuild.accounts.permissions import MemberRequest, office_view
 from peacebuild.accounts.roles import Can
 from peacebuild.ui.formpages import form_page
 
 from . import services
 from .forms import DocumentForm, PeriodForm
 from .models import Document, MandatePeriod
-
-
-def get_document_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Document:
-    return get_for_user(Document.objects.all(), request, pk,
-                        write_capability=Can.EDIT_REFERENCE if write else None)
-
-
-def get_period_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> MandatePeriod:
-    return get_for_user(MandatePeriod.objects.all(), request, pk,
-                        write_capability=Can.EDIT_MANDATE if write else None)
+from .permissions import get_document_for_user, get_period_for_user
 
 
 def _documents_crumb() -> tuple[str, str]:
@@ -28,7 +19,7 @@ def _documents_crumb() -> tuple[str, str]:
 
 
 @office_view()
-def document_list(request: HttpRequest) -> HttpResponse:
+def document_list(request: MemberRequest) -> HttpResponse:
     documents = Document.objects.filter(office=request.office).order_by("-dated_on", "-id")
     page = Paginator(documents, 50).get_page(request.GET.get("page"))
     return render(request, "mandates/document_list.html",
@@ -36,7 +27,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 
 @office_view()
-def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def document_detail(request: MemberRequest, pk: int) -> HttpResponse:
     document = get_document_for_user(request, pk)
     return render(request, "mandates/document_detail.html", {
         "document": document,
@@ -45,7 +36,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _document_form(request: HttpRequest, document: Document, heading: str) -> HttpResponse:
+def _document_form(request: MemberRequest, document: Document, heading: str) -> HttpResponse:
     return form_page(
         request, instance=document,
         make_form=lambda data, files, instance: DocumentForm(data, files, instance=instance),
@@ -59,17 +50,17 @@ def _document_form(request: HttpRequest, document: Document, heading: str) -> Ht
 
 
 @office_view(Can.EDIT_REFERENCE)
-def document_create(request: HttpRequest) -> HttpResponse:
+def document_create(request: MemberRequest) -> HttpResponse:
     return _document_form(request, Document(office=request.office), _("New document"))
 
 
 @office_view(Can.EDIT_REFERENCE)
-def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def document_edit(request: MemberRequest, pk: int) -> HttpResponse:
     document = get_document_for_user(request, pk, write=True)
     return _document_form(request, document, _("Edit document"))
 
 
-def _period_form(request: HttpRequest, period: MandatePeriod, heading: str) -> HttpResponse:
+def _period_form(request: MemberRequest, period: MandatePeriod, heading: str) -> HttpResponse:
     return form_page(
         request, instance=period,
         make_form=lambda data, files, instance: PeriodForm(data, instance=instance,
@@ -83,11 +74,11 @@ def _period_form(request: HttpRequest, period: MandatePeriod, heading: str) -> H
 
 
 @office_view(Can.EDIT_MANDATE)
-def period_create(request: HttpRequest) -> HttpResponse:
+def period_create(request: MemberRequest) -> HttpResponse:
     return _period_form(request, MandatePeriod(office=request.office), _("New mandate period"))
 
 
 @office_view(Can.EDIT_MANDATE)
-def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def period_edit(request: MemberRequest, pk: int) -> HttpResponse:
     period = get_period_for_user(request, pk, write=True)
     return _period_form(request, period, _("Edit mandate period"))

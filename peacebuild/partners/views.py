@@ -1,26 +1,21 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.permissions import get_for_user, office_view
+from peacebuild.accounts.permissions import MemberRequest, office_view
 from peacebuild.accounts.roles import Can
 from peacebuild.ui.formpages import form_page
 
 from .forms import OrganisationForm
 from .models import Group, Organisation
+from .permissions import get_organisation_for_user
 from .services import organisation_save
 
 
-def get_organisation_for_user(request: HttpRequest, pk: int, *, write: bool = False
-                              ) -> Organisation:
-    return get_for_user(Organisation.objects.all(), request, pk,
-                        write_capability=Can.EDIT_REFERENCE if write else None)
-
-
 @office_view()
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: MemberRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     organisations = Organisation.objects.filter(office=request.office)
     if kind in Organisation.Kind.values:
@@ -36,7 +31,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _form(request: HttpRequest, organisation: Organisation, heading: str) -> HttpResponse:
+def _form(request: MemberRequest, organisation: Organisation, heading: str) -> HttpResponse:
     return form_page(
         request, instance=organisation,
         make_form=lambda data, files, instance: OrganisationForm(data, instance=instance),
@@ -49,11 +44,11 @@ def _form(request: HttpRequest, organisation: Organisation, heading: str) -> Htt
 
 
 @office_view(Can.EDIT_REFERENCE)
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: MemberRequest) -> HttpResponse:
     return _form(request, Organisation(office=request.office), _("New partner organisation"))
 
 
 @office_view(Can.EDIT_REFERENCE)
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: MemberRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_user(request, pk, write=True)
     return _form(request, organisation, _("Edit partner organisation"))

@@ -1,27 +1,32 @@
-"""Writes of the results framework: validated, atomic, audited. A failing service raises
-ValidationError keyed by field and saves nothing."""
+"""Writes of the results framework: checked against the actor (`edit_results`, assessing
+`approve`), validated, atomic, audited. A failing service raises ValidationError keyed by
+field, or PermissionDenied, and saves nothing."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import before_change, record_delete, save_audited, snapshot
+from peacebuild.accounts.permissions import Actor, check_actor
+from peacebuild.accounts.roles import Can
+from peacebuild.mandates.models import Office
 
 from . import periods, rules
 from .models import Actual, Assessment, Benchmark, Indicator, Outcome, Output, Target
 
 
 @transaction.atomic
-def outcome_save(*, actor: Any, outcome: Outcome, version: str | None = None) -> Outcome:
+def outcome_save(*, actor: Actor, outcome: Outcome, version: str | None = None) -> Outcome:
+    check_actor(actor, outcome.programme.office, Can.EDIT_RESULTS)
     save_audited(actor=actor, instance=outcome, before=before_change(outcome, version=version))
     return outcome
 
 
 @transaction.atomic
-def output_save(*, actor: Any, output: Output, version: str | None = None) -> Output:
+def output_save(*, actor: Actor, output: Output, version: str | None = None) -> Output:
+    check_actor(actor, output.outcome.programme.office, Can.EDIT_RESULTS)
     save_audited(actor=actor, instance=output, before=before_change(output, version=version))
     return output
 
@@ -47,8 +52,10 @@ def check_value(indicator: Indicator, value: Decimal | None, text: str, field: s
 
 
 @transaction.atomic
-def indicator_save(*, actor: Any, indicator: Indicator, version: str | None = None) -> Indicator:
+def indicator_save(*, actor: Actor, indicator: Indicator, version: str | None = None
+                   ) -> Indicator:
     office = indicator.output.outcome.programme.office
+    check_actor(actor, office, Can.EDIT_RESULTS)
     if errors := office.dates_outside_life(baseline_on=indicator.baseline_on):
         raise ValidationError(errors)
     if indicator.rule:
@@ -62,14 +69,19 @@ def indicator_save(*, actor: Any, indicator: Indicator, version: str | None = No
     return indicator
 
 
+def _office(instance: Target | Actual) -> Office:
+    return instance.indicator.output.outcome.programme.office
+
+
 def _check_period(instance: Target | Actual) -> None:
-    office = instance.indicator.output.outcome.programme.office
+    office = _office(instance)
     period = periods.resolve(office, instance.period_kind, instance.period_key)
     periods.check_within_mandate(office, period)
 
 
 @transaction.atomic
-def target_save(*, actor: Any, target: Target, version: str | None = None) -> Target:
+def target_save(*, actor: Actor, target: Target, version: str | None = None) -> Target:
+    check_actor(actor, _office(target), Can.EDIT_RESULTS)
     _check_period(target)
     check_value(target.indicator, target.value, target.text)
     save_audited(actor=actor, instance=target, before=before_change(target, version=version))
@@ -77,7 +89,8 @@ def target_save(*, actor: Any, target: Target, version: str | None = None) -> Ta
 
 
 @transaction.atomic
-def actual_save(*, actor: Any, actual: Actual, version: str | None = None) -> Actual:
+def actual_save(*, actor: Actor, actual: Actual, version: str | None = None) -> Actual:
+    check_actor(actor, _office(actual), Can.EDIT_RESULTS)
     if actual.indicator.is_computed:
         raise ValidationError(_("This indicator is computed from the records by its rule; its "
                                 "actuals cannot be entered."))
@@ -91,14 +104,16 @@ def actual_save(*, actor: Any, actual: Actual, version: str | None = None) -> Ac
 
 
 @transaction.atomic
-def period_value_delete(*, actor: Any, instance: Target | Actual) -> None:
+def period_value_delete(*, actor: Actor, instance: Target | Actual) -> None:
+    check_actor(actor, _office(instance), Can.EDIT_RESULTS)
     before = snapshot(instance)
     record_delete(actor=actor, instance=instance, before=before)
     instance.delete()
 
 
 @transaction.atomic
-def benchmark_save(*, actor: Any, benchmark: Benchmark, version: str | None = None) -> Benchmark:
+def benchmark_save(*, actor: Actor, benchmark: Benchmark, version: str | None = None) -> Benchmark:
+    check_actor(actor, benchmark.office, Can.EDIT_RESULTS)
     if errors := benchmark.office.dates_outside_life(due_on=benchmark.due_on):
         raise ValidationError(errors)
     save_audited(actor=actor, instance=benchmark, before=before_change(benchmark, version=version))
@@ -106,8 +121,9 @@ def benchmark_save(*, actor: Any, benchmark: Benchmark, version: str | None = No
 
 
 @transaction.atomic
-def assessment_add(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_add(*, actor: Actor, assessment: Assessment) -> Assessment:
     """Record an assessment; the signed-in user is who assessed."""
+    check_actor(actor, assessment.benchmark.office, Can.APPROVE)
     if getattr(actor, "is_authenticated", False):
         assessment.assessed_by = actor
     if not assessment.assessed_by_id and not assessment.assessed_by_name:

@@ -5,14 +5,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peacebuild.accounts.permissions import office_view
+from peacebuild.accounts.permissions import MemberRequest, office_view
 from peacebuild.accounts.roles import Can
 from peacebuild.figures import engine as figures
 from peacebuild.places.maps import ATTRIBUTION
@@ -44,8 +44,8 @@ from .permissions import (
 # Dashboards
 
 
-def _dashboard(request: HttpRequest, programme: Programme | None) -> HttpResponse:
-    office = request.office  # type: ignore[attr-defined]
+def _dashboard(request: MemberRequest, programme: Programme | None) -> HttpResponse:
+    office = request.office
     dflt, problems = queries.parse_dashboard_filter(office, request.GET, programme)
     flt = dflt.activity_filter
     map_measure = request.GET.get("map", "activities")
@@ -87,19 +87,19 @@ def _dashboard(request: HttpRequest, programme: Programme | None) -> HttpRespons
 
 
 @office_view()
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: MemberRequest) -> HttpResponse:
     return _dashboard(request, None)
 
 
 @office_view()
-def programme_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_dashboard(request: MemberRequest, pk: int) -> HttpResponse:
     return _dashboard(request, get_programme_for_user(request, pk))
 
 
 @office_view()
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: MemberRequest) -> HttpResponse:
     """A figure table of the dashboard as CSV or XLSX: ?table=quarters&format=xlsx&…"""
-    office = request.office  # type: ignore[attr-defined]
+    office = request.office
     dflt, problems = queries.parse_dashboard_filter(office, request.GET)
     if problems:  # never export more than was asked for
         return HttpResponseBadRequest("\n".join(problems), content_type="text/plain")
@@ -122,8 +122,8 @@ def download(request: HttpRequest) -> HttpResponse:
 
 
 @office_view()
-def framework(request: HttpRequest) -> HttpResponse:
-    office = request.office  # type: ignore[attr-defined]
+def framework(request: MemberRequest) -> HttpResponse:
+    office = request.office
     return render(request, "programmes/framework.html", {
         "programmes": queries.framework(office),
         "benchmarks": queries.benchmarks(office),
@@ -133,8 +133,8 @@ def framework(request: HttpRequest) -> HttpResponse:
 
 
 @office_view()
-def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    office = request.office  # type: ignore[attr-defined]
+def indicator_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    office = request.office
     indicator = get_indicator_for_user(request, pk)
     return render(request, "programmes/indicator.html", {
         "indicator": indicator,
@@ -148,7 +148,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _form_page(request: HttpRequest, make_form: FormMaker, instance: Model, *, heading: str,
+def _form_page(request: MemberRequest, make_form: FormMaker, instance: Model, *, heading: str,
                back: str, save: Callable[[Model, str | None], Any], done: str | None = None
                ) -> HttpResponse:
     """A results-framework form page; `save(instance, version)` calls the service."""
@@ -166,7 +166,7 @@ FRAMEWORK = "programmes:framework"
 
 
 @office_view()
-def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
+def outcome_create(request: MemberRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk, write=True)
     return _form_page(
         request, lambda data, files, i: OutcomeForm(data, instance=i),
@@ -177,7 +177,7 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def outcome_edit(request: MemberRequest, pk: int) -> HttpResponse:
     outcome = get_outcome_for_user(request, pk, write=True)
     return _form_page(
         request, lambda data, files, i: OutcomeForm(data, instance=i), outcome,
@@ -186,7 +186,7 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def output_create(request: HttpRequest, pk: int) -> HttpResponse:
+def output_create(request: MemberRequest, pk: int) -> HttpResponse:
     outcome = get_outcome_for_user(request, pk, write=True)
     return _form_page(
         request, lambda data, files, i: OutputForm(data, instance=i), Output(outcome=outcome),
@@ -196,7 +196,7 @@ def output_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def output_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def output_edit(request: MemberRequest, pk: int) -> HttpResponse:
     output = get_output_for_user(request, pk, write=True)
     return _form_page(
         request, lambda data, files, i: OutputForm(data, instance=i), output,
@@ -205,7 +205,7 @@ def output_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_create(request: MemberRequest, pk: int) -> HttpResponse:
     output = get_output_for_user(request, pk, write=True)
     return _form_page(
         request, lambda data, files, i: IndicatorForm(data, instance=i),
@@ -216,7 +216,7 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_edit(request: MemberRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request, pk, write=True)
     return _form_page(
         request, lambda data, files, i: IndicatorForm(data, instance=i), indicator,
@@ -225,7 +225,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def target_create(request: HttpRequest, pk: int) -> HttpResponse:
+def target_create(request: MemberRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request, pk, write=True)
     return _form_page(
         request, lambda data, files, i: TargetForm(data, instance=i),
@@ -236,14 +236,14 @@ def target_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def actual_create(request: HttpRequest, pk: int) -> HttpResponse:
+def actual_create(request: MemberRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request, pk, write=True)
     back = reverse("programmes:indicator", args=[indicator.pk])
     if indicator.is_computed:
         messages.info(request, _("This indicator is computed from the records by its rule; "
                                  "there is nothing to enter."))
         return redirect(back)
-    office = request.office  # type: ignore[attr-defined]
+    office = request.office
     return _form_page(
         request, lambda data, files, i: ActualForm(data, instance=i, office=office),
         Actual(indicator=indicator),
@@ -253,7 +253,7 @@ def actual_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @office_view()
 @require_POST
-def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def target_delete(request: MemberRequest, pk: int) -> HttpResponse:
     target = get_target_for_user(request, pk)
     services.period_value_delete(actor=request.user, instance=target)
     messages.success(request, _("Target removed."))
@@ -262,7 +262,7 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @office_view()
 @require_POST
-def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def actual_delete(request: MemberRequest, pk: int) -> HttpResponse:
     actual = get_actual_for_user(request, pk)
     services.period_value_delete(actor=request.user, instance=actual)
     messages.success(request, _("Actual removed."))
@@ -270,8 +270,8 @@ def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view(Can.EDIT_RESULTS)
-def benchmark_create(request: HttpRequest) -> HttpResponse:
-    office = request.office  # type: ignore[attr-defined]
+def benchmark_create(request: MemberRequest) -> HttpResponse:
+    office = request.office
     return _form_page(
         request, lambda data, files, i: BenchmarkForm(data, instance=i, office=office),
         Benchmark(office=office), heading=_("New benchmark"), back=reverse(FRAMEWORK),
@@ -279,9 +279,9 @@ def benchmark_create(request: HttpRequest) -> HttpResponse:
 
 
 @office_view()
-def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def benchmark_edit(request: MemberRequest, pk: int) -> HttpResponse:
     benchmark = get_benchmark_for_user(request, pk, write=Can.EDIT_RESULTS)
-    office = request.office  # type: ignore[attr-defined]
+    office = request.office
     return _form_page(
         request, lambda data, files, i: BenchmarkForm(data, instance=i, office=office),
         benchmark, heading=_("Edit benchmark"), back=reverse(FRAMEWORK),
@@ -289,9 +289,9 @@ def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_create(request: MemberRequest, pk: int) -> HttpResponse:
     benchmark = get_benchmark_for_user(request, pk, write=Can.APPROVE)
-    office = request.office  # type: ignore[attr-defined]
+    office = request.office
     return _form_page(
         request, lambda data, files, i: AssessmentForm(data, instance=i, office=office),
         Assessment(benchmark=benchmark),

@@ -1,16 +1,18 @@
 """Writes for reports: validated, atomic, audited. An issued report never changes: every
-write checks the state first, whoever calls it (page, command, admin)."""
+write checks the state first, and that the actor may make it in the report's office, whoever
+calls it (page, command, admin)."""
 
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import check_version, save_audited, snapshot
-from peacebuild.accounts.queries import user_can
+from peacebuild.accounts.permissions import Actor, check_actor
+from peacebuild.accounts.roles import Can
 from peacebuild.lib.unformat import LANGUAGES
 from peacebuild.mandates.models import Office, validate_symbol
 from peacebuild.programmes.models import Programme
@@ -20,13 +22,6 @@ from .content import build_content, period_of
 from .models import IssuedVersion, RenderJob, Report, Section
 from .texts import draft_sections
 from .workflow import EDIT_CAPABILITY, EDITABLE, TRANSITIONS
-
-
-def _check_actor(actor: Any, office: Office, capability: Any) -> None:
-    # Pages check first (and answer 403); this guards commands and future API handlers.
-    # `actor=None` is the system itself: the demo loader and the command line.
-    if actor is not None and not user_can(actor, office, capability):
-        raise PermissionDenied(_("You may not do this in this office."))
 
 
 def _check_editable(report: Report) -> None:
@@ -48,12 +43,12 @@ def report_errors(report: Report, cache: Cache | None = None) -> list[dict[str, 
 
 
 @transaction.atomic
-def report_create(*, actor: Any, office: Office, kind: str, period_start: dt.date,
+def report_create(*, actor: Actor, office: Office, kind: str, period_start: dt.date,
                   period_end: dt.date, language: str = "en", dated_on: dt.date | None = None,
                   signatory: str = "", signatory_names: dict[str, str] | None = None
                   ) -> Report:
     """A new draft whose sections hold the standard texts that fit the period's records."""
-    _check_actor(actor, office, EDIT_CAPABILITY)
+    check_actor(actor, office, EDIT_CAPABILITY)
     report = Report(office=office, kind=kind, period_start=period_start,
                     period_end=period_end, language=language, dated_on=dated_on,
                     signatory=signatory, signatory_names=signatory_names or {})
@@ -79,11 +74,11 @@ def report_create(*, actor: Any, office: Office, kind: str, period_start: dt.dat
 
 
 @transaction.atomic
-def report_update(*, actor: Any, report: Report, version: str | None = None,
+def report_update(*, actor: Actor, report: Report, version: str | None = None,
                   **fields: Any) -> Report:
     """Change the date, signatory or period of a draft."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    _check_actor(actor, report.office, EDIT_CAPABILITY)
+    check_actor(actor, report.office, EDIT_CAPABILITY)
     _check_editable(report)
     before = snapshot(report)
     check_version(before, version)
@@ -98,13 +93,13 @@ def report_update(*, actor: Any, report: Report, version: str | None = None,
 
 
 @transaction.atomic
-def section_update(*, actor: Any, section: Section, language: str, text: str,
+def section_update(*, actor: Actor, section: Section, language: str, text: str,
                    version: str | None = None) -> Section:
     """Change one language's text of a draft's section."""
     if language not in LANGUAGES:
         raise ValidationError({"language": _("Unknown language.")})
     report = Report.objects.select_for_update().get(pk=section.report_id)
-    _check_actor(actor, report.office, EDIT_CAPABILITY)
+    check_actor(actor, report.office, EDIT_CAPABILITY)
     _check_editable(report)
     section = Section.objects.get(pk=section.pk)
     before = snapshot(section)
@@ -126,10 +121,10 @@ def section_state(section: Section, language: str) -> dict[str, Any]:
             "text": (section.texts or {}).get(language, "")}
 
 
-def _transition(actor: Any, report: Report, action: str) -> tuple[Report, dict[str, Any]]:
+def _transition(actor: Actor, report: Report, action: str) -> tuple[Report, dict[str, Any]]:
     report = Report.objects.select_for_update().get(pk=report.pk)
     step = TRANSITIONS[action]
-    _check_actor(actor, report.office, step.capability)
+    check_actor(actor, report.office, step.capability)
     if report.status != step.source:
         raise ValidationError(_("This step is not possible while the report is %(status)s.")
                               % {"status": report.get_status_display()})
@@ -137,7 +132,7 @@ def _transition(actor: Any, report: Report, action: str) -> tuple[Report, dict[s
 
 
 @transaction.atomic
-def report_approve(*, actor: Any, report: Report) -> Report:
+def report_approve(*, actor: Actor, report: Report) -> Report:
     report, before = _transition(actor, report, "approve")
     errors = report_errors(report)
     if errors:
@@ -153,7 +148,7 @@ def report_approve(*, actor: Any, report: Report) -> Report:
 
 
 @transaction.atomic
-def report_reopen(*, actor: Any, report: Report) -> Report:
+def report_reopen(*, actor: Actor, report: Report) -> Report:
     report, before = _transition(actor, report, "reopen")
     report.status = Report.Status.DRAFT
     report.approved_by, report.approved_at = None, None
@@ -162,7 +157,7 @@ def report_reopen(*, actor: Any, report: Report) -> Report:
 
 
 @transaction.atomic
-def report_issue(*, actor: Any, report: Report, symbol: str, issued_on: dt.date,
+def report_issue(*, actor: Actor, report: Report, symbol: str, issued_on: dt.date,
                  distribution: str = "General") -> IssuedVersion:
     """Freeze the approved report: its symbol, date, distribution, original language and
     the text of every language with the figures as they are today."""
@@ -199,7 +194,7 @@ def report_issue(*, actor: Any, report: Report, symbol: str, issued_on: dt.date,
     return version
 
 
-def job_create(*, actor: Any, report: Report, language: str, format: str,
+def job_create(*, actor: Actor, report: Report, language: str, format: str,
                annex: bool = True) -> RenderJob:
     """Queue a rendering; the task backend runs it (at once with the immediate backend)."""
     from .tasks import render_job  # tasks import services' neighbours; avoid a cycle
@@ -208,6 +203,7 @@ def job_create(*, actor: Any, report: Report, language: str, format: str,
         raise ValidationError({"language": _("Unknown language.")})
     if format not in RenderJob.Format.values:
         raise ValidationError({"format": _("Unknown format.")})
+    check_actor(actor, report.office, Can.VIEW_RECORDS)
     job = RenderJob.objects.create(
         report=report, office=report.office, language=language, format=format, annex=annex,
         requested_by=actor if getattr(actor, "is_authenticated", False) else None)

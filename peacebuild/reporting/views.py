@@ -3,14 +3,13 @@ live preview (htmx), approval and issue, and rendering as a background job."""
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peacebuild.accounts.permissions import get_for_user, office_view
-from peacebuild.accounts.queries import membership_for
+from peacebuild.accounts.permissions import MemberRequest, office_view
 from peacebuild.accounts.roles import Can
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.lib.unformat import LANGUAGE_NAMES, LANGUAGES
@@ -21,21 +20,17 @@ from .catalogue import NO_DEFINITIONS, Cache
 from .content import build_content, period_of
 from .forms import IssueForm, RenderForm, ReportDetailsForm, ReportForm, SectionForm
 from .models import RenderJob, Report, Section
+from .permissions import (
+    get_job_for_user,
+    get_report_for_user,
+    get_section_for_user,
+    report_actions,
+)
 from .queries import catalogue_for, reports_of
 from .render import content_for
-from .workflow import actions_for
 
 
-def get_report_for_user(request: HttpRequest, pk: int, *, write: Can | None = None) -> Report:
-    return get_for_user(Report.objects.select_related("office"), request, pk,
-                        write_capability=write)
-
-
-def get_job_for_user(request: HttpRequest, pk: int) -> RenderJob:
-    return get_for_user(RenderJob.objects.select_related("report"), request, pk)
-
-
-def _language(request: HttpRequest, report: Report) -> str:
+def _language(request: MemberRequest, report: Report) -> str:
     """The language version asked for (?lang=), else the report's own. An unknown code is
     refused: falling back would show, or save over, another language's text."""
     lang = request.GET.get("lang") or request.POST.get("lang") or report.language
@@ -63,13 +58,13 @@ def _crumbs(report: Report | None = None, *more: tuple[str, str]) -> list[tuple[
 
 
 @office_view()
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: MemberRequest) -> HttpResponse:
     return render(request, "reporting/list.html", {
         "reports": reports_of(request.office), "crumbs": [(_("Reports"), "")]})
 
 
 @office_view(Can.DRAFT_REPORTS)
-def report_create(request: HttpRequest) -> HttpResponse:
+def report_create(request: MemberRequest) -> HttpResponse:
     heading = _("New report")
     return form_page(
         request, instance=None, make_form=lambda data, files, instance: ReportForm(data),
@@ -83,7 +78,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 
 
 @office_view(Can.DRAFT_REPORTS)
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: MemberRequest, pk: int) -> HttpResponse:
     """The date, signatory and original language of a draft."""
     report = get_report_for_user(request, pk, write=Can.DRAFT_REPORTS)
     heading = _("Date and signatory")
@@ -102,7 +97,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: MemberRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     try:
         language = _language(request, report)
@@ -110,7 +105,6 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _unknown_language(error)
     cache = Cache(period_of(report))
     content = content_for(report, language, cache)
-    membership = membership_for(request.user, request.office)
     errors = services.report_errors(report, cache) \
         if report.status != Report.Status.ISSUED else []
     sections = list(report.sections.all())
@@ -120,7 +114,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "doc_languages": [(code, LANGUAGE_NAMES[code], code in stale) for code in LANGUAGES],
         "stale_here": stale.get(language, []),
         "sections": sections, "errors": errors,
-        "actions": actions_for(membership.role if membership else None, report.status),
+        "actions": report_actions(request, report),
         "render_form": RenderForm(initial={"language": language, "format": "pdf"}),
         "jobs": report.jobs.defer("output")[:5], "links": True, "annex": True,
         "chart": _chart(report),
@@ -149,16 +143,13 @@ def _chart(report: Report) -> str:
     return trend_svg(report.office, flt, "participants")
 
 
-def _section(request: HttpRequest, pk: int, section_pk: int) -> tuple[Report, Section]:
-    report = get_report_for_user(request, pk, write=Can.DRAFT_REPORTS)
-    try:
-        return report, report.sections.select_related("programme").get(pk=section_pk)
-    except Section.DoesNotExist as exc:
-        raise Http404 from exc
+def _section(request: MemberRequest, pk: int, section_pk: int) -> tuple[Report, Section]:
+    section = get_section_for_user(request, pk, section_pk, write=True)
+    return section.report, section
 
 
 @office_view(Can.DRAFT_REPORTS)
-def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+def section_edit(request: MemberRequest, pk: int, section_pk: int) -> HttpResponse:
     report, section = _section(request, pk, section_pk)
     try:
         language = _language(request, report)
@@ -200,7 +191,7 @@ def _preview(report: Report, section: Section, language: str, text: str,
 
 @require_POST
 @office_view(Can.DRAFT_REPORTS)
-def section_preview(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+def section_preview(request: MemberRequest, pk: int, section_pk: int) -> HttpResponse:
     report, section = _section(request, pk, section_pk)
     try:
         language = _language(request, report)
@@ -211,7 +202,7 @@ def section_preview(request: HttpRequest, pk: int, section_pk: int) -> HttpRespo
     return render(request, "reporting/_preview.html", {"c": content, "links": True})
 
 
-def _step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _step(request: MemberRequest, pk: int, action: str) -> HttpResponse:
     report = get_report_for_user(request, pk, write=Can.APPROVE)
     try:
         getattr(services, f"report_{action}")(actor=request.user, report=report)
@@ -226,18 +217,18 @@ def _step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_POST
 @office_view(Can.APPROVE)
-def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def report_approve(request: MemberRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "approve")
 
 
 @require_POST
 @office_view(Can.APPROVE)
-def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def report_reopen(request: MemberRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "reopen")
 
 
 @office_view(Can.APPROVE)
-def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def report_issue(request: MemberRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk, write=Can.APPROVE)
     heading = _("Issue the report")
     return form_page(
@@ -255,7 +246,7 @@ def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @office_view()
-def render_start(request: HttpRequest, pk: int) -> HttpResponse:
+def render_start(request: MemberRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     form = RenderForm(request.POST)
     if not form.is_valid():
@@ -266,13 +257,13 @@ def render_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+def job_status(request: MemberRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request, pk)
     return render(request, "reporting/_job.html", {"job": job})
 
 
 @office_view()
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: MemberRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request, pk)
     if job.state != RenderJob.State.DONE or job.output is None:
         raise Http404(_("This rendering is not ready."))

@@ -2,7 +2,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from peacebuild.accounts.queries import membership_for, offices_for_user
+from peacebuild.accounts.permissions import capabilities, membership_of
+from peacebuild.accounts.queries import offices_for_user
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -11,11 +12,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"current_office": None}
-    membership = membership_for(user, office)
+    membership = membership_of(request)
     return {
         "current_office": office,
         "user_offices": offices_for_user(user),
         "current_membership": membership,
         # {% if can.edit_activities %}: what the user may do in the current office.
-        "can": {c: True for c in membership.capabilities} if membership else {},
+        "can": capabilities(request),
     }

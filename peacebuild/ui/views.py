@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -10,16 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peacebuild.accounts.middleware import SESSION_KEY
-from peacebuild.accounts.permissions import office_view
-from peacebuild.accounts.queries import offices_for_user
+from peacebuild.accounts.permissions import MemberRequest, OfficeRequest, office_view
 from peacebuild.activities.queries import ActivityFilter, activities_page, filter_activities
 from peacebuild.figures import engine as figures
 from peacebuild.lib.ids import parse_id
+from peacebuild.mandates.permissions import get_office_for_user
 from peacebuild.mandates.queries import mandate_state
 from peacebuild.mandates.timeline import timeline_svg
 
 
-def _as_of(request: HttpRequest, today: dt.date) -> tuple[dt.date, str]:
+def _as_of(request: MemberRequest, today: dt.date) -> tuple[dt.date, str]:
     """The day to view the office as of (?as_of=YYYY-MM-DD), and an error if it is bad."""
     raw = request.GET.get("as_of", "").strip()
     if not raw:
@@ -36,15 +36,15 @@ def _as_of(request: HttpRequest, today: dt.date) -> tuple[dt.date, str]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if request.office is None:  # type: ignore[attr-defined]
+def home(request: OfficeRequest) -> HttpResponse:
+    if request.office is None:
         return render(request, "ui/no_office.html")
     return overview(request)
 
 
 @office_view()
-def overview(request: HttpRequest) -> HttpResponse:
-    office = request.office  # type: ignore[attr-defined]
+def overview(request: MemberRequest) -> HttpResponse:
+    office = request.office
     today = office.today()
     as_of, as_of_error = _as_of(request, today)
     state = mandate_state(office, as_of)
@@ -73,9 +73,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def switch_office(request: HttpRequest) -> HttpResponse:
-    chosen = parse_id(request.POST.get("office"))
-    if chosen is not None and offices_for_user(request.user).filter(pk=chosen).exists():
-        request.session[SESSION_KEY] = chosen
+    try:
+        office = get_office_for_user(request, parse_id(request.POST.get("office")))
+    except Http404:
+        pass  # not one of theirs: stay in the current office
+    else:
+        request.session[SESSION_KEY] = office.pk
     target = request.POST.get("next") or reverse("ui:home")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("ui:home")

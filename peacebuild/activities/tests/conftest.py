@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity, Centre
 from peacebuild.activities.services import Cell, activity_create
 from peacebuild.partners.models import Organisation
@@ -22,7 +23,7 @@ def make_activity(office, programme, activity_type):
         values.setdefault("ends_on", values["starts_on"])
         cells = values.pop("attendance", None)
         attendance = {Cell(c, s): n for (c, s), n in cells.items()} if cells else None
-        return activity_create(actor=None, office=values.pop("office", office),
+        return activity_create(actor=SYSTEM, office=values.pop("office", office),
                                attendance=attendance, partners=values.pop("partners", None),
                                **values)
 

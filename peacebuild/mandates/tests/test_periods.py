@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from peacebuild.accounts.models import AuditEntry
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.mandates.models import Document, MandatePeriod
 from peacebuild.mandates.queries import mandate_state
 from peacebuild.mandates.services import document_save, period_save
@@ -13,7 +14,7 @@ D = dt.date
 
 def period(office, start, end, **kw) -> MandatePeriod:
     kw.setdefault("decision", MandatePeriod.Decision.APPROVED)
-    return period_save(actor=None, period=MandatePeriod(office=office, starts_on=start,
+    return period_save(actor=SYSTEM, period=MandatePeriod(office=office, starts_on=start,
                                                         ends_on=end, **kw))
 
 
@@ -21,7 +22,7 @@ def period(office, start, end, **kw) -> MandatePeriod:
 def history(office):
     period(office, D(2000, 6, 1), D(2001, 6, 1))
     period(office, D(2001, 6, 1), D(2002, 6, 1))
-    letter = document_save(actor=None, document=Document(
+    letter = document_save(actor=SYSTEM, document=Document(
         office=office, symbol="S/2004/331", title="Letter", dated_on=D(2004, 4, 23),
         issued_on=D(2004, 4, 29)))
     period(office, D(2002, 6, 1), D(2003, 6, 1))
@@ -88,20 +89,20 @@ def test_date_far_outside_any_plausible_range_is_refused(office):
 
 @pytest.mark.parametrize("symbol", ["S/2004/331", "S/RES/1274 (1999)", "SC/6417", "A/58/1"])
 def test_valid_symbols(office, symbol):
-    document_save(actor=None, document=Document(office=office, symbol=symbol, title="x"))
+    document_save(actor=SYSTEM, document=Document(office=office, symbol=symbol, title="x"))
 
 
 @pytest.mark.parametrize("symbol", ["s/2004/331", "S 2004 331", "<script>", "S//1", "2004/331"])
 def test_malformed_symbol_is_refused(office, symbol):
     with pytest.raises(ValidationError) as err:
-        document_save(actor=None, document=Document(office=office, symbol=symbol, title="x"))
+        document_save(actor=SYSTEM, document=Document(office=office, symbol=symbol, title="x"))
     assert "symbol" in err.value.message_dict
     assert not Document.objects.exists()
 
 
 def test_issued_before_dated_is_refused(office):
     with pytest.raises(ValidationError):
-        document_save(actor=None, document=Document(
+        document_save(actor=SYSTEM, document=Document(
             office=office, title="x", dated_on=D(2004, 4, 23), issued_on=D(2004, 4, 1)))
 
 

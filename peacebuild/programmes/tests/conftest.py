@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity, Centre, Participant
 from peacebuild.activities.services import Cell, activity_create
 from peacebuild.mandates.models import MandatePeriod
@@ -31,7 +32,7 @@ def make_activity(office, programme, activity_type):
         values.setdefault("ends_on", values["starts_on"])
         cells = values.pop("attendance", None)
         attendance = {Cell(c, s): n for (c, s), n in cells.items()} if cells else None
-        return activity_create(actor=None, office=office, attendance=attendance, **values)
+        return activity_create(actor=SYSTEM, office=office, attendance=attendance, **values)
 
     return make
 
@@ -71,9 +72,9 @@ def records(make_activity, places, training_type, other_programme, office):
 
 @pytest.fixture
 def output(programme) -> Output:
-    outcome = services.outcome_save(actor=None, outcome=Outcome(
+    outcome = services.outcome_save(actor=SYSTEM, outcome=Outcome(
         programme=programme, code="1", title="Dialogue sustained"))
-    return services.output_save(actor=None, output=Output(outcome=outcome, code="1.1",
+    return services.output_save(actor=SYSTEM, output=Output(outcome=outcome, code="1.1",
                                                           title="Clubs held"))
 
 
@@ -85,7 +86,7 @@ def make_indicator(output):
              **fields: Any) -> Indicator:
         fields.setdefault("code", f"1.1.{next(counter)}")
         fields.setdefault("title", "Meetings held")
-        return services.indicator_save(actor=None, indicator=Indicator(
+        return services.indicator_save(actor=SYSTEM, indicator=Indicator(
             output=output, kind=kind, rule=rule or {}, **fields))
 
     return make
@@ -97,12 +98,12 @@ CLUBS = {"measure": "activities", "filters": {"type": "discussion-club", "progra
 @pytest.fixture
 def clubs_indicator(make_indicator, mandate, activity_type):
     indicator = make_indicator(CLUBS)
-    services.target_save(actor=None, target=Target(indicator=indicator, period_kind="mandate",
+    services.target_save(actor=SYSTEM, target=Target(indicator=indicator, period_kind="mandate",
                                                    period_key="2003-06-01", value=Decimal(4)))
     return indicator
 
 
 @pytest.fixture
 def benchmark(office) -> Benchmark:
-    return services.benchmark_save(actor=None, benchmark=Benchmark(
+    return services.benchmark_save(actor=SYSTEM, benchmark=Benchmark(
         office=office, title="Free and non-violent elections in 2005"))

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.programmes import periods, queries, rules, services
 from peacebuild.programmes.models import Actual, Indicator, Target
 
@@ -81,10 +82,10 @@ def test_computed_actuals_are_not_stored_and_follow_the_records(office, records,
 def test_entered_actual_with_evidence(office, make_indicator, mandate):
     indicator = make_indicator(kind=Indicator.Kind.PERCENTAGE, title="Share of women")
     with pytest.raises(ValidationError) as error:
-        services.actual_save(actor=None, actual=Actual(
+        services.actual_save(actor=SYSTEM, actual=Actual(
             indicator=indicator, period_kind="year", period_key="2004", value=Decimal(30)))
     assert "evidence_note" in error.value.message_dict
-    services.actual_save(actor=None, actual=Actual(
+    services.actual_save(actor=SYSTEM, actual=Actual(
         indicator=indicator, period_kind="year", period_key="2004", value=Decimal("30.5"),
         evidence_note="Attendance sheets"))
     iv = value(office, indicator, "year", "2004")
@@ -94,14 +95,14 @@ def test_entered_actual_with_evidence(office, make_indicator, mandate):
 
 def test_qualitative_and_yes_no(office, make_indicator, mandate):
     story = make_indicator(kind=Indicator.Kind.QUALITATIVE, title="Tone of debate")
-    services.actual_save(actor=None, actual=Actual(
+    services.actual_save(actor=SYSTEM, actual=Actual(
         indicator=story, period_kind="quarter", period_key="2004-Q1", text="Calmer",
         evidence_note="Minutes"))
     assert value(office, story, "quarter", "2004-Q1").text == "Calmer"
     flag = make_indicator(kind=Indicator.Kind.YES_NO, title="Law adopted")
-    services.target_save(actor=None, target=Target(indicator=flag, period_kind="year",
+    services.target_save(actor=SYSTEM, target=Target(indicator=flag, period_kind="year",
                                                    period_key="2004", value=Decimal(1)))
-    services.actual_save(actor=None, actual=Actual(
+    services.actual_save(actor=SYSTEM, actual=Actual(
         indicator=flag, period_kind="year", period_key="2004", value=Decimal(0),
         evidence_note="Not yet"))
     assert value(office, flag, "year", "2004").status == "below"
@@ -164,7 +165,7 @@ def test_compiled_rule_names_database_ids(office, activity_type, programme):
 def test_bad_target_values(make_indicator, mandate, kind, value, text, field):
     indicator = make_indicator(kind=kind)
     with pytest.raises(ValidationError) as error:
-        services.target_save(actor=None, target=Target(
+        services.target_save(actor=SYSTEM, target=Target(
             indicator=indicator, period_kind="year", period_key="2004", value=value, text=text))
     assert field in error.value.message_dict
     assert not Target.objects.exists()
@@ -182,7 +183,7 @@ def test_targets_outside_the_mandate_or_badly_named(make_indicator, mandate, kin
                                                     message):
     indicator = make_indicator()
     with pytest.raises(ValidationError) as error:
-        services.target_save(actor=None, target=Target(
+        services.target_save(actor=SYSTEM, target=Target(
             indicator=indicator, period_kind=kind, period_key=key, value=Decimal(3)))
     assert message in " ".join(error.value.messages)
     assert not Target.objects.exists()
@@ -197,7 +198,7 @@ def test_percentage_baseline_above_100_refused(make_indicator):
 
 def test_actuals_of_a_computed_indicator_cannot_be_entered(clubs_indicator):
     with pytest.raises(ValidationError, match="computed from the records"):
-        services.actual_save(actor=None, actual=Actual(
+        services.actual_save(actor=SYSTEM, actual=Actual(
             indicator=clubs_indicator, period_kind="year", period_key="2004",
             value=Decimal(5), evidence_note="typed"))
     assert not Actual.objects.exists()

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.programmes import services
 from peacebuild.programmes.models import Actual, Indicator, Output, Target
 
@@ -85,9 +86,9 @@ POST_DATA = {
 @pytest.fixture
 def objects(output, make_indicator, mandate, benchmark, programme):
     entered = make_indicator(kind=Indicator.Kind.PERCENTAGE, title="Share of women")
-    target = services.target_save(actor=None, target=Target(
+    target = services.target_save(actor=SYSTEM, target=Target(
         indicator=entered, period_kind="year", period_key="2003", value=30))
-    actual = services.actual_save(actor=None, actual=Actual(
+    actual = services.actual_save(actor=SYSTEM, actual=Actual(
         indicator=entered, period_kind="year", period_key="2004", value=30,
         evidence_note="Attendance sheets"))
     return {"programme": programme, "outcome": output.outcome, "output": output,

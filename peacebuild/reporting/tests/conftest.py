@@ -7,6 +7,7 @@ import re
 import pytest
 from django.db import transaction
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.tests.conftest import make_activity  # noqa: F401
 from peacebuild.lib.unformat import LANGUAGES
 from peacebuild.reporting import services
@@ -29,7 +30,7 @@ def figure_definitions(request):
 
 @pytest.fixture
 def report(office, programme) -> Report:
-    return services.report_create(actor=None, office=office, kind=Report.Kind.LETTER,
+    return services.report_create(actor=SYSTEM, office=office, kind=Report.Kind.LETTER,
                                   period_start=dt.date(2003, 6, 1),
                                   period_end=dt.date(2004, 5, 31), dated_on=dt.date(2004, 4, 23))
 

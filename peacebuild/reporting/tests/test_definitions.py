@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.programmes.models import Programme
 from peacebuild.reporting import services
 from peacebuild.reporting.catalogue import Cache, Period
@@ -41,7 +42,7 @@ def test_another_offices_definitions_are_not_this_ones(office, other_office):
 
 def test_an_office_without_definitions_is_told_in_the_section_editor(office, client_for):
     FigureDefinition.objects.filter(office=office).delete()
-    report = services.report_create(actor=None, office=office, kind=Report.Kind.LETTER,
+    report = services.report_create(actor=SYSTEM, office=office, kind=Report.Kind.LETTER,
                                     period_start=dt.date(2003, 6, 1),
                                     period_end=dt.date(2004, 5, 31))
     section = report.sections.get(key="opening")
@@ -92,7 +93,7 @@ def test_a_definition_may_not_count_another_offices_programme(office, other_offi
 def test_an_offices_own_programmes_get_sections_of_their_own(office, programme):
     # "dialogue" is a programme the standard texts know; "mediation" is this office's own.
     Programme.objects.create(office=office, code="mediation", name="Mediation")
-    report = services.report_create(actor=None, office=office, kind=Report.Kind.PROGRESS,
+    report = services.report_create(actor=SYSTEM, office=office, kind=Report.Kind.PROGRESS,
                                     period_start=dt.date(2003, 6, 1),
                                     period_end=dt.date(2004, 5, 31))
     sections = list(report.sections.order_by("position").values_list("key", "programme__name"))

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from docx import Document as Docx
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.reporting import services
 from peacebuild.reporting.catalogue import Cache, Period
 from peacebuild.reporting.narrative import placeholders, resolve
@@ -66,7 +67,7 @@ def test_several_months_is_an_error(office, activity_type, make_activity, cache)
 
 def test_script_is_text_everywhere(report):
     section = report.sections.get(key="opening")
-    services.section_update(actor=None, section=section, language="en",
+    services.section_update(actor=SYSTEM, section=section, language="en",
                             text='<script>alert("x")</script> & <b>bold</b>')
     content = content_for(report, "en")
     html = render_html(content)

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin.sites import site
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.reporting import services
 from peacebuild.reporting.models import IssuedVersion, Report
 from peacebuild.reporting.render import content_for
@@ -107,15 +108,15 @@ def test_issued_is_immutable_through_services_and_admin(report, users, rf):
 
 
 def test_symbol_is_unique_among_issued(office, users, report):
-    services.report_approve(actor=None, report=report)
-    services.report_issue(actor=None, report=report, symbol="S/2004/331",
+    services.report_approve(actor=SYSTEM, report=report)
+    services.report_issue(actor=SYSTEM, report=report, symbol="S/2004/331",
                           issued_on=dt.date(2004, 4, 29))
-    other = services.report_create(actor=None, office=office, kind="progress",
+    other = services.report_create(actor=SYSTEM, office=office, kind="progress",
                                    period_start=dt.date(2004, 6, 1),
                                    period_end=dt.date(2005, 5, 31))
-    services.report_approve(actor=None, report=other)
+    services.report_approve(actor=SYSTEM, report=other)
     with pytest.raises(ValidationError):
-        services.report_issue(actor=None, report=other, symbol="S/2004/331",
+        services.report_issue(actor=SYSTEM, report=other, symbol="S/2004/331",
                               issued_on=dt.date(2005, 6, 1))
 
 

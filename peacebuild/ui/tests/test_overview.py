@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.services import Cell, activity_create
 from peacebuild.mandates.models import Document, MandatePeriod
 from peacebuild.mandates.services import period_save
@@ -15,9 +16,9 @@ def mandate(office):
     letter = Document.objects.create(office=office, symbol="S/2004/331", title="Letter",
                                      dated_on=D(2004, 4, 23))
     for start, end in [(D(2002, 6, 1), D(2003, 6, 1)), (D(2003, 6, 1), D(2004, 6, 1))]:
-        period_save(actor=None, period=MandatePeriod(
+        period_save(actor=SYSTEM, period=MandatePeriod(
             office=office, starts_on=start, ends_on=end, decision="approved"))
-    period_save(actor=None, period=MandatePeriod(
+    period_save(actor=SYSTEM, period=MandatePeriod(
         office=office, starts_on=D(2004, 6, 1), ends_on=D(2005, 6, 1), decision="approved",
         proposed_on=D(2004, 4, 23), document=letter))
 
