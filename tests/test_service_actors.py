@@ -1,0 +1,278 @@
+"""Every write service checks its actor, whatever door called it (page, API, command,
+import): an actor without the capability in the record's office is refused with
+PermissionDenied and nothing is written; the system passes `SYSTEM`, and a missing actor
+(`None`) is refused too. A new service fails `test_every_write_service_is_covered` until
+its case is written down here."""
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+
+import peacebuild
+from peacebuild.accounts.permissions import SYSTEM, check_actor
+from peacebuild.accounts.roles import Can
+from peacebuild.activities import services as activities
+from peacebuild.activities.models import Activity, Centre
+from peacebuild.mandates import services as mandates
+from peacebuild.mandates.models import Document, MandatePeriod, Office
+from peacebuild.partners import services as partners
+from peacebuild.partners.models import Organisation
+from peacebuild.programmes import services as programmes
+from peacebuild.programmes.models import (
+    Actual,
+    Assessment,
+    Benchmark,
+    Indicator,
+    Outcome,
+    Output,
+    Target,
+)
+from peacebuild.reporting import services as reporting
+from peacebuild.reporting.models import Report
+
+# Users who may do nothing in the office: a viewer, a human-rights officer (no write but
+# casework, later), the head of another office, and no actor at all.
+NOBODY = ["viewer", "human_rights", "outsider", None]
+
+
+class World:
+    """One office with a record of every kind, made by the system."""
+
+    def __init__(self, office: Office, programme: Any, other_programme: Any,
+                 activity_type: Any, places: dict) -> None:
+        self.office, self.programme, self.other_programme = office, programme, other_programme
+        self.activity_type, self.place = activity_type, places["TJ-SU"]
+        MandatePeriod.objects.create(office=office, starts_on=dt.date(2003, 6, 1),
+                                     ends_on=dt.date(2004, 6, 1))
+        self.activity = self.make_activity(programme)
+        self.other_activity = self.make_activity(other_programme)
+        outcome = programmes.outcome_save(actor=SYSTEM, outcome=Outcome(
+            programme=programme, code="1", title="Dialogue sustained"))
+        self.output = programmes.output_save(actor=SYSTEM, output=Output(
+            outcome=outcome, code="1.1", title="Clubs held"))
+        self.indicator = programmes.indicator_save(actor=SYSTEM, indicator=Indicator(
+            output=self.output, code="1.1.1", title="Share of women",
+            kind=Indicator.Kind.PERCENTAGE, rule={}))
+        self.target = programmes.target_save(actor=SYSTEM, target=Target(
+            indicator=self.indicator, period_kind="year", period_key="2003", value=30))
+        self.benchmark = programmes.benchmark_save(actor=SYSTEM, benchmark=Benchmark(
+            office=office, title="Free and non-violent elections in 2005"))
+        self.report = reporting.report_create(
+            actor=SYSTEM, office=office, kind=Report.Kind.LETTER,
+            period_start=dt.date(2003, 6, 1), period_end=dt.date(2004, 5, 31),
+            dated_on=dt.date(2004, 4, 23))
+
+    def make_activity(self, programme: Any) -> Activity:
+        return activities.activity_create(
+            actor=SYSTEM, office=self.office, programme=programme, type=self.activity_type,
+            title="Discussion club", starts_on=dt.date(2004, 3, 1),
+            ends_on=dt.date(2004, 3, 1), participants_total=150)
+
+    def prepare(self, case: str) -> None:
+        """What a case needs beyond the world, made before the database is compared."""
+        if case in ("reporting.report_reopen", "reporting.report_issue"):
+            Report.objects.filter(pk=self.report.pk).update(status=Report.Status.APPROVED)
+
+
+Call = Callable[[World, Any], Any]
+Case = tuple[Call, str, list[str | None]]
+
+# service → (the call, who may make it, who may not)
+CASES: dict[str, Case] = {
+    "activities.activity_create": (
+        lambda w, a: activities.activity_create(
+            actor=a, office=w.office, programme=w.programme, type=w.activity_type,
+            title="Roundtable", starts_on=dt.date(2004, 4, 1), ends_on=dt.date(2004, 4, 1)),
+        "programme", [*NOBODY, "head", "monitoring"]),
+    "activities.activity_update": (
+        lambda w, a: activities.activity_update(actor=a, activity=w.activity, title="Changed"),
+        "programme", [*NOBODY, "head", "monitoring"]),
+    "activities.activity_delete": (
+        lambda w, a: activities.activity_delete(actor=a, activity=w.activity),
+        "programme", [*NOBODY, "head", "monitoring"]),
+    "activities.centre_save": (
+        lambda w, a: activities.centre_save(actor=a, centre=Centre(
+            office=w.office, name="Resource centre", kind=Centre.Kind.RESOURCE,
+            place=w.place, opened_on=dt.date(2004, 5, 1))),
+        "head", [*NOBODY, "monitoring"]),
+    "mandates.period_save": (
+        lambda w, a: mandates.period_save(actor=a, period=MandatePeriod(
+            office=w.office, starts_on=dt.date(2004, 6, 1), ends_on=dt.date(2005, 6, 1))),
+        "head", [*NOBODY, "programme", "monitoring"]),
+    "mandates.document_save": (
+        lambda w, a: mandates.document_save(actor=a, document=Document(
+            office=w.office, title="Letter", symbol="S/2004/331")),
+        "programme", [*NOBODY, "monitoring"]),
+    "mandates.office_save": (
+        lambda w, a: mandates.office_save(actor=a, office=_renamed(w.office)),
+        "head", [*NOBODY, "programme", "monitoring"]),
+    "mandates.office_delete": (
+        lambda w, a: mandates.office_delete(actor=a, office=w.office),
+        "SYSTEM", [*NOBODY, "head", "programme", "monitoring"]),
+    "partners.organisation_save": (
+        lambda w, a: partners.organisation_save(actor=a, organisation=Organisation(
+            office=w.office, name="Ministry of Justice", kind="government")),
+        "head", [*NOBODY, "monitoring"]),
+    "programmes.outcome_save": (
+        lambda w, a: programmes.outcome_save(actor=a, outcome=Outcome(
+            programme=w.programme, code="2", title="Rights respected")),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.output_save": (
+        lambda w, a: programmes.output_save(actor=a, output=Output(
+            outcome=w.output.outcome, code="1.2", title="Trainings held")),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.indicator_save": (
+        lambda w, a: programmes.indicator_save(actor=a, indicator=Indicator(
+            output=w.output, code="1.1.2", title="Meetings", kind=Indicator.Kind.COUNT,
+            rule={})),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.target_save": (
+        lambda w, a: programmes.target_save(actor=a, target=Target(
+            indicator=w.indicator, period_kind="year", period_key="2004", value=40)),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.actual_save": (
+        lambda w, a: programmes.actual_save(actor=a, actual=Actual(
+            indicator=w.indicator, period_kind="year", period_key="2004",
+            value=Decimal(35), evidence_note="Survey")),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.period_value_delete": (
+        lambda w, a: programmes.period_value_delete(actor=a, instance=w.target),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.benchmark_save": (
+        lambda w, a: programmes.benchmark_save(actor=a, benchmark=Benchmark(
+            office=w.office, title="Return of refugees")),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.assessment_add": (
+        lambda w, a: programmes.assessment_add(actor=a, assessment=Assessment(
+            benchmark=w.benchmark, assessed_on=dt.date(2004, 4, 23), status="on_track",
+            evidence_note="Commissions include the opposition", assessed_by_name="Head")),
+        "head", [*NOBODY, "programme", "monitoring"]),
+    "reporting.report_create": (
+        lambda w, a: reporting.report_create(
+            actor=a, office=w.office, kind=Report.Kind.PROGRESS,
+            period_start=dt.date(2004, 6, 1), period_end=dt.date(2005, 5, 31)),
+        "monitoring", [*NOBODY]),
+    "reporting.report_update": (
+        lambda w, a: reporting.report_update(actor=a, report=w.report, signatory="K. Annan"),
+        "programme", [*NOBODY]),
+    "reporting.section_update": (
+        lambda w, a: reporting.section_update(actor=a, section=w.report.sections.first(),
+                                              language="en", text="Changed."),
+        "programme", [*NOBODY]),
+    "reporting.report_approve": (
+        lambda w, a: reporting.report_approve(actor=a, report=w.report),
+        "head", [*NOBODY, "programme", "monitoring"]),
+    "reporting.report_reopen": (
+        lambda w, a: reporting.report_reopen(actor=a, report=w.report),
+        "head", [*NOBODY, "programme", "monitoring"]),
+    "reporting.report_issue": (
+        lambda w, a: reporting.report_issue(actor=a, report=w.report, symbol="S/2004/331",
+                                            issued_on=dt.date(2004, 4, 29)),
+        "head", [*NOBODY, "programme", "monitoring"]),
+    "reporting.job_create": (
+        lambda w, a: reporting.job_create(actor=a, report=w.report, language="en",
+                                          format="html"),
+        "viewer", ["outsider", None]),  # every member may render
+}
+
+
+def _renamed(office: Office) -> Office:
+    office.name = "Renamed office"
+    return office
+
+
+@pytest.fixture
+def world(office, programme, other_programme, activity_type, places, users) -> World:
+    return World(office, programme, other_programme, activity_type, places)
+
+
+def _database() -> dict[str, list[tuple]]:
+    """Every row of every Peacebuild table (the test database is small)."""
+    return {
+        model._meta.label: sorted(map(repr, model.objects.values_list()))
+        for model in apps.get_models() if model.__module__.startswith("peacebuild.")
+    }
+
+
+def _actor(users: dict, name: str | None) -> Any:
+    return SYSTEM if name == "SYSTEM" else None if name is None else users[name]
+
+
+@pytest.mark.parametrize(("case", "who"),
+                         [(c, r) for c, (_f, _a, refused) in CASES.items() for r in refused])
+def test_refused_and_nothing_written(case, who, world, users):
+    world.prepare(case)
+    before = _database()
+    with pytest.raises(PermissionDenied):
+        CASES[case][0](world, _actor(users, who))
+    assert _database() == before
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_allowed_actor_gets_through(case, world, users):
+    """The other side of the check: the role that may do it is not refused."""
+    call, allowed, _refused = CASES[case]
+    world.prepare(case)
+    before = _database()
+    call(world, _actor(users, allowed))
+    assert _database() != before
+
+
+def test_programme_officer_only_for_their_programmes(world, users):
+    officer = users["programme"]  # assigned to `programme`, not to `other_programme`
+    before = _database()
+    with pytest.raises(PermissionDenied):
+        activities.activity_update(actor=officer, activity=world.other_activity, title="X")
+    with pytest.raises(PermissionDenied):
+        activities.activity_delete(actor=officer, activity=world.other_activity)
+    with pytest.raises(PermissionDenied):
+        activities.activity_create(
+            actor=officer, office=world.office, programme=world.other_programme,
+            type=world.activity_type, title="X", starts_on=dt.date(2004, 4, 1),
+            ends_on=dt.date(2004, 4, 1))
+    with pytest.raises(PermissionDenied):  # moving one's own activity to another programme
+        activities.activity_update(actor=officer, activity=world.activity,
+                                   programme=world.other_programme)
+    assert _database() == before
+
+
+def test_only_the_system_creates_an_office(users, office):
+    new = Office(code="new", name="New office", established_on=dt.date(2005, 1, 1))
+    with pytest.raises(PermissionDenied):
+        mandates.office_save(actor=users["head"], office=new)
+    assert not Office.objects.filter(code="new").exists()
+    mandates.office_save(actor=SYSTEM, office=new)
+    assert Office.objects.filter(code="new").exists()
+
+
+def test_a_missing_actor_is_refused_even_for_reading_capabilities(office):
+    with pytest.raises(PermissionDenied):
+        check_actor(None, office, Can.VIEW_RECORDS)
+    check_actor(SYSTEM, office, Can.APPROVE)  # the system may do anything
+
+
+def _write_services() -> set[str]:
+    """Every function of an app's services module that takes an actor."""
+    found = set()
+    for app in pkgutil.iter_modules(peacebuild.__path__):
+        try:
+            module = importlib.import_module(f"peacebuild.{app.name}.services")
+        except ModuleNotFoundError:
+            continue
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_") and (
+                    "actor" in inspect.signature(function).parameters):
+                found.add(f"{app.name}.{name}")
+    return found
+
+
+def test_every_write_service_is_covered():
+    assert _write_services() == set(CASES)
