@@ -16,19 +16,19 @@ Every door into a record goes through here: pages, and tomorrow API handlers and
 """
 
 from collections.abc import Callable
-from functools import reduce, wraps
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership
+from .models import Membership, User
 from .queries import membership_for
 from .roles import CAPABILITY_ROLES, PROGRAMME_SCOPED, Can, Role
 
@@ -66,8 +66,13 @@ class SystemActor:
 
 SYSTEM: Final = SystemActor()
 
-User = AbstractBaseUser | AnonymousUser
-Actor = User | SystemActor
+AnyUser = AbstractBaseUser | AnonymousUser
+Actor = AnyUser | SystemActor
+
+
+def user_of(actor: Actor | None) -> "User | None":
+    """The signed-in user behind an actor, for "made by" fields; None for the system."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 class RoleRequired(PermissionDenied):
@@ -96,7 +101,7 @@ def allows(membership: Membership | None, capability: Can,
     return any(p.pk == programme_id for p in membership.programmes.all())
 
 
-def _user_and_office(who: "HttpRequest | User") -> tuple[User, "Office | None"]:
+def _user_and_office(who: "HttpRequest | AnyUser") -> tuple[AnyUser, "Office | None"]:
     if isinstance(who, HttpRequest):
         return who.user, getattr(who, "office", None)
     return who, None
@@ -155,10 +160,13 @@ def office_view(capability: Can = Can.VIEW_RECORDS) -> Callable[..., Any]:
 
 def office_of(obj: Model, office_path: str) -> "Office":
     """The office a record belongs to, following its office path ("report__office")."""
-    return reduce(getattr, office_path.split("__"), obj)  # type: ignore[arg-type]
+    target: Any = obj
+    for name in office_path.split("__"):
+        target = getattr(target, name)
+    return cast("Office", target)
 
 
-def get_for_user(queryset: QuerySet[M], who: HttpRequest | User, pk: Any, *,
+def get_for_user(queryset: QuerySet[M], who: HttpRequest | AnyUser, pk: Any, *,
                  office_path: str = "office", write: Can | None = None) -> M:
     """The record with this pk that the user may see; 404 if hidden, 403 if read-only.
 
@@ -178,7 +186,7 @@ def get_for_user(queryset: QuerySet[M], who: HttpRequest | User, pk: Any, *,
         where = {f"{office_path}__memberships__user": user}
     try:
         obj = queryset.get(pk=pk, **where)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc
     membership = membership_for(user, office or office_of(obj, office_path))
     if not allows(membership, Can.VIEW_RECORDS):
@@ -196,7 +204,7 @@ def check_actor(actor: Actor | None, office: "Office | None", capability: Can, *
     """Refuse a write the actor may not make in the record's office, whoever calls the
     service (page, API, command, import). Pages check first and answer 404/403; this is the
     second line. For a programme-scoped capability pass the record's programme."""
-    if actor is SYSTEM:
+    if isinstance(actor, SystemActor):
         return
     if actor is None:
         # A programming error, not a user's: no page ever passes None.

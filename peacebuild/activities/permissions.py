@@ -12,14 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.permissions import User, allows, get_for_user, may
+from peacebuild.accounts.permissions import AnyUser, allows, get_for_user, may
 from peacebuild.accounts.queries import membership_for
 from peacebuild.accounts.roles import Can
 
 from .models import Activity, Centre
 
 
-def get_activity_for_user(request_or_user: HttpRequest | User, pk: Any, *,
+def get_activity_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
                           write: bool = False) -> Activity:
     activity = get_for_user(
         Activity.objects.select_related("office", "programme", "type", "place", "region",
@@ -36,7 +36,7 @@ def get_activity_for_user(request_or_user: HttpRequest | User, pk: Any, *,
     return activity
 
 
-def get_centre_for_user(request_or_user: HttpRequest | User, pk: Any, *,
+def get_centre_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
                         write: bool = False) -> Centre:
     return get_for_user(
         Centre.objects.select_related("office", "place", "partner", "programme"),

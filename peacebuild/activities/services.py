@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import before_change, record, record_delete, save_audited, snapshot
 from peacebuild.accounts.models import AuditEntry
-from peacebuild.accounts.permissions import Actor, check_actor
+from peacebuild.accounts.permissions import Actor, check_actor, user_of
 from peacebuild.accounts.roles import Can
 from peacebuild.figures.cubes import contribution, cubes_apply
 from peacebuild.mandates.models import Office
@@ -155,7 +155,7 @@ def activity_create(
     **fields: Any,
 ) -> Activity:
     """Record an activity with its attendance breakdown (cells → counts)."""
-    activity = Activity(office=office, created_by=actor if getattr(actor, "pk", None) else None,
+    activity = Activity(office=office, created_by=user_of(actor),
                         **fields)
     return _save(activity, actor=actor, attendance=attendance, partners=partners, before=None)
 

@@ -9,14 +9,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from peacebuild.accounts.permissions import User, get_for_user
+from peacebuild.accounts.permissions import AnyUser, get_for_user
 from peacebuild.accounts.queries import offices_for_user
 from peacebuild.accounts.roles import Can
 
 from .models import Document, MandatePeriod, Office
 
 
-def get_office_for_user(request_or_user: HttpRequest | User, pk: Any) -> Office:
+def get_office_for_user(request_or_user: HttpRequest | AnyUser, pk: Any) -> Office:
     """One of the offices the user is a member of (to work in); any other is a 404."""
     user = request_or_user.user if isinstance(request_or_user, HttpRequest) else request_or_user
     try:
@@ -25,13 +25,13 @@ def get_office_for_user(request_or_user: HttpRequest | User, pk: Any) -> Office:
         raise Http404 from exc
 
 
-def get_document_for_user(request_or_user: HttpRequest | User, pk: Any, *,
+def get_document_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
                           write: bool = False) -> Document:
     return get_for_user(Document.objects.all(), request_or_user, pk,
                         write=Can.EDIT_REFERENCE if write else None)
 
 
-def get_period_for_user(request_or_user: HttpRequest | User, pk: Any, *,
+def get_period_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
                         write: bool = False) -> MandatePeriod:
     return get_for_user(MandatePeriod.objects.all(), request_or_user, pk,
                         write=Can.EDIT_MANDATE if write else None)

@@ -14,12 +14,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from peacebuild.accounts.permissions import User, get_for_user
+from peacebuild.accounts.permissions import AnyUser, get_for_user
 from peacebuild.accounts.roles import Can
 
 from .models import Actual, Benchmark, Indicator, Outcome, Output, Programme, Target
 
-Who = HttpRequest | User
+Who = HttpRequest | AnyUser
 
 INDICATOR_OFFICE = "output__outcome__programme__office"
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import before_change, record_delete, save_audited, snapshot
-from peacebuild.accounts.permissions import Actor, check_actor
+from peacebuild.accounts.permissions import Actor, check_actor, user_of
 from peacebuild.accounts.roles import Can
 from peacebuild.mandates.models import Office
 
@@ -124,8 +124,8 @@ def benchmark_save(*, actor: Actor, benchmark: Benchmark, version: str | None = 
 def assessment_add(*, actor: Actor, assessment: Assessment) -> Assessment:
     """Record an assessment; the signed-in user is who assessed."""
     check_actor(actor, assessment.benchmark.office, Can.APPROVE)
-    if getattr(actor, "is_authenticated", False):
-        assessment.assessed_by = actor
+    if user_of(actor) is not None:
+        assessment.assessed_by = user_of(actor)
     if not assessment.assessed_by_id and not assessment.assessed_by_name:
         raise ValidationError({"assessed_by_name": _("Say who assessed.")})
     if errors := assessment.benchmark.office.dates_outside_life(

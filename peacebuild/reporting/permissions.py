@@ -11,20 +11,20 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from peacebuild.accounts.permissions import User, get_for_user, may
+from peacebuild.accounts.permissions import AnyUser, get_for_user, may
 from peacebuild.accounts.roles import Can
 
 from .models import RenderJob, Report, Section
 from .workflow import allowed_actions
 
 
-def get_report_for_user(request_or_user: HttpRequest | User, pk: Any, *,
+def get_report_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
                         write: Can | None = None) -> Report:
     return get_for_user(Report.objects.select_related("office"), request_or_user, pk,
                         write=write)
 
 
-def get_section_for_user(request_or_user: HttpRequest | User, report_pk: Any, pk: Any, *,
+def get_section_for_user(request_or_user: HttpRequest | AnyUser, report_pk: Any, pk: Any, *,
                          write: bool = False) -> Section:
     try:
         sections = Section.objects.filter(report_id=report_pk)
@@ -35,7 +35,7 @@ def get_section_for_user(request_or_user: HttpRequest | User, report_pk: Any, pk
                         write=Can.DRAFT_REPORTS if write else None)
 
 
-def get_job_for_user(request_or_user: HttpRequest | User, pk: Any) -> RenderJob:
+def get_job_for_user(request_or_user: HttpRequest | AnyUser, pk: Any) -> RenderJob:
     return get_for_user(RenderJob.objects.select_related("report"), request_or_user, pk)
 
 

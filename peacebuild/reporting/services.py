@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import check_version, save_audited, snapshot
-from peacebuild.accounts.permissions import Actor, check_actor
+from peacebuild.accounts.permissions import Actor, check_actor, user_of
 from peacebuild.accounts.roles import Can
 from peacebuild.lib.unformat import LANGUAGES
 from peacebuild.mandates.models import Office, validate_symbol
@@ -141,7 +141,7 @@ def report_approve(*, actor: Actor, report: Report) -> Report:
                                 "the %(language)s text: %(error)s Correct them before "
                                 "approving.") % {"count": len(errors), **first})
     report.status = Report.Status.APPROVED
-    report.approved_by = actor if getattr(actor, "is_authenticated", False) else None
+    report.approved_by = user_of(actor)
     report.approved_at = timezone.now()
     save_audited(actor=actor, instance=report, before=before)
     return report
@@ -183,8 +183,7 @@ def report_issue(*, actor: Actor, report: Report, symbol: str, issued_on: dt.dat
     version = IssuedVersion(report=report, office=report.office, symbol=symbol,
                             issued_on=issued_on, distribution=distribution or "General",
                             original_language=report.language, content={},
-                            issued_by=actor if getattr(actor, "is_authenticated", False)
-                            else None)
+                            issued_by=user_of(actor))
     sections = list(report.sections.select_related("programme"))
     version.content = {lang: build_content(report, sections, lang, cache, issued=version)
                        for lang in LANGUAGES}
@@ -206,6 +205,6 @@ def job_create(*, actor: Actor, report: Report, language: str, format: str,
     check_actor(actor, report.office, Can.VIEW_RECORDS)
     job = RenderJob.objects.create(
         report=report, office=report.office, language=language, format=format, annex=annex,
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+        requested_by=user_of(actor))
     render_job.enqueue(job.pk)
     return job
