@@ -45,11 +45,6 @@ class Membership(models.Model):
     def can(self, capability: Can) -> bool:
         return capability in ROLE_CAPABILITIES[self.role]
 
-    @property
-    def capabilities(self) -> set[str]:
-        """For templates: `{% if "edit_reference" in current_membership.capabilities %}`."""
-        return {str(c) for c in ROLE_CAPABILITIES[self.role]}
-
 
 class Team(models.Model):
     """A group of human-rights officers; cases are visible to their team (casework issue)."""
