@@ -63,6 +63,8 @@ def test_matrix(name, role, client_for, objects):
     url = reverse(name, kwargs={"pk": objects[kind].pk} if kind else None)
     response = getattr(client_for(role), method)(url)
     assert response.status_code == expected[role], (name, role)
+    if response.status_code == 403:  # a read-only user is told which role would do
+        assert "This needs one of these roles" in response.content.decode(), (name, role)
     if response.status_code == 302 and role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
 

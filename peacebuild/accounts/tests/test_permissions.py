@@ -16,3 +16,5 @@ MATRIX = {
 def test_permission_matrix(name, method, role, client_for):
     response = getattr(client_for(role), method.lower())(reverse(f"accounts:{name}"))
     assert response.status_code == MATRIX[(name, method)][role]
+    if response.status_code == 403:  # a read-only user is told which role would do
+        assert "This needs one of these roles" in response.content.decode()

@@ -70,6 +70,8 @@ def test_permission_matrix(name, method, role, client_for, make_activity, centre
         getattr(response, "context", None) and response.context.get("form")
         and response.context["form"].errors
     )
+    if response.status_code == 403:  # a read-only user is told which role would do
+        assert "This needs one of these roles" in response.content.decode()
     if role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
 

@@ -109,6 +109,8 @@ def test_permission_matrix(name, method, role, client_for, objects):
     assert response.status_code == expected, (
         name, method, role, response.context and response.context.get("form")
         and response.context["form"].errors)
+    if response.status_code == 403:  # a read-only user is told which role would do
+        assert "This needs one of these roles" in response.content.decode()
     if role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
 

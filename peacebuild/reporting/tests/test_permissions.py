@@ -59,6 +59,8 @@ def test_permission_matrix(name, method, role, client_for, report, job):
     url = _url(name, report, job)
     response = client.post(url, POSTS.get(name, {})) if method == "POST" else client.get(url)
     assert response.status_code == MATRIX[(name, method)][role], (name, method, role)
+    if response.status_code == 403:  # a read-only user is told which role would do
+        assert "This needs one of these roles" in response.content.decode()
     if role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
 
