@@ -150,7 +150,7 @@ def test_deleting_an_office_by_any_door_takes_its_summary_rows_with_it(
     other = Programme.objects.create(office=other_office, code="other", name="Other")
     cell = {Cell("party", "f", AgeGroup.UNKNOWN): 4}
     for where, prog in ((office, programme), (other_office, other)):
-        activity_create(actor=None, office=where, programme=prog, type=activity_type,
+        activity_create(actor=SYSTEM, office=where, programme=prog, type=activity_type,
                         starts_on=START, ends_on=START, title="Club", participants_total=4,
                         attendance=cell)
     office.delete()
@@ -177,7 +177,7 @@ def test_the_migration_that_fills_the_moved_tables_gives_what_the_services_kept(
     ]):
         starts = START + dt.timedelta(days=40 * n)
         cells = {Cell("party", "f", AgeGroup.UNKNOWN): 3 + n, Cell("youth", "m", AgeGroup.YOUTH): n}
-        activity_create(actor=None, office=where, programme=prog, type=kind, place=place,
+        activity_create(actor=SYSTEM, office=where, programme=prog, type=kind, place=place,
                         starts_on=starts, ends_on=starts, title="Club",
                         participants_total=sum(cells.values()) if with_total else None,
                         attendance={c: v for c, v in cells.items() if v})
