@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.services import activity_create
 from peacebuild.lib.bidi import confine
 from peacebuild.reporting import services as report_services
@@ -26,7 +27,7 @@ def test_confine_closes_what_the_text_opens():
 
 @pytest.fixture
 def activity(office, programme, activity_type):
-    return activity_create(actor=None, office=office, programme=programme, type=activity_type,
+    return activity_create(actor=SYSTEM, office=office, programme=programme, type=activity_type,
                            title=EVIL, starts_on=dt.date(2003, 10, 9),
                            ends_on=dt.date(2003, 10, 9))
 
@@ -48,7 +49,7 @@ def test_pages_isolate_user_text(client_for, activity):
 
 def test_report_text_and_signatory_close_their_overrides(office, users, client_for, programme):
     report = report_services.report_create(
-        actor=None, office=office, kind=Report.Kind.LETTER, period_start=dt.date(2003, 6, 1),
+        actor=SYSTEM, office=office, kind=Report.Kind.LETTER, period_start=dt.date(2003, 6, 1),
         period_end=dt.date(2004, 5, 31), dated_on=dt.date(2004, 4, 23),
         signatory=f"{EVIL} Name")
     segments = [s.text for p in resolve(f"Held {EVIL} meetings.\n\nNext.", "en", None)
