@@ -7,6 +7,7 @@ import os
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Attendance
 from peacebuild.activities.services import Cell, activity_create
 
@@ -25,7 +26,7 @@ def shot(page: Page, name: str) -> None:
 @pytest.fixture
 def by_age(office, programme, activity_type, places, users):
     return activity_create(
-        actor=None, office=office, programme=programme, type=activity_type,
+        actor=SYSTEM, office=office, programme=programme, type=activity_type,
         title="Party school", description="Two days.", starts_on=dt.date(2005, 3, 1),
         ends_on=dt.date(2005, 3, 2), participants_total=10, place=places["TJ-SU"],
         attendance={Cell("party", "f", "18-29"): 4, Cell("party", "f", "30-59"): 6},
@@ -56,7 +57,7 @@ def test_the_grid_by_age_group_adds_up_and_keeps_every_cell(page: Page, live_ser
         ("18-29", 4), ("30-59", 6)}
 
     plain = activity_create(
-        actor=None, office=by_age.office, programme=by_age.programme, type=by_age.type,
+        actor=SYSTEM, office=by_age.office, programme=by_age.programme, type=by_age.type,
         title="Club", starts_on=dt.date(2005, 4, 1), ends_on=dt.date(2005, 4, 1),
         participants_total=3, attendance={Cell("party", "m"): 3})
     page.goto(f"{base}/activities/{plain.pk}/edit/")

@@ -20,6 +20,7 @@ from django.db import models
 from django.urls import get_resolver, reverse
 
 from peacebuild.accounts.models import AuditEntry
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity, Centre
 from peacebuild.activities.services import Cell, activity_create
 from peacebuild.mandates.models import Document, MandatePeriod
@@ -78,7 +79,7 @@ def _centre(w: World) -> Centre:
 
 def activity(w: World) -> tuple[Activity, dict]:
     record = activity_create(
-        actor=None, office=w.office, programme=w.programme, type=w.activity_type,
+        actor=SYSTEM, office=w.office, programme=w.programme, type=w.activity_type,
         title="Roundtable on local elections", description=LINES,
         starts_on=dt.date(2005, 4, 2), ends_on=dt.date(2005, 4, 3),
         place=w.places["TJ-SU"], centre=_centre(w), participants_total=13,
@@ -130,7 +131,7 @@ def output(w: World) -> tuple[Output, dict]:
 
 def indicator(w: World) -> tuple[Indicator, dict]:
     parent, _ = output(w)
-    record = results.indicator_save(actor=None, indicator=Indicator(
+    record = results.indicator_save(actor=SYSTEM, indicator=Indicator(
         output=parent, code="1.1.1", title="Club meetings held", unit="meetings",
         kind=Indicator.Kind.COUNT, direction=Indicator.Direction.DECREASE,
         baseline_value=Decimal("12.00"), baseline_on=dt.date(2003, 6, 1),

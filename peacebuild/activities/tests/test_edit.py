@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from peacebuild.accounts.audit import EditConflict, version_of
 from peacebuild.accounts.models import AuditEntry
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity, Attendance
 from peacebuild.activities.services import Cell, activity_create, activity_snapshot, activity_update
 from tests.formdata import submitted
@@ -23,7 +24,7 @@ def cells(activity: Activity) -> dict[tuple[str, str, str], int]:
 @pytest.fixture
 def by_age(office, programme, activity_type) -> Activity:
     return activity_create(
-        actor=None, office=office, programme=programme, type=activity_type,
+        actor=SYSTEM, office=office, programme=programme, type=activity_type,
         title="Party school", description="Two days.", starts_on=dt.date(2005, 3, 1),
         ends_on=dt.date(2005, 3, 2), participants_total=10,
         attendance={Cell("party", "f", "18-29"): 4, Cell("party", "f", "30-59"): 6},
@@ -81,7 +82,7 @@ def test_age_groups_can_be_entered_and_must_add_up(client_for, make_activity):
 
 def test_an_unchanged_save_touches_nothing(client_for, by_age):
     stamp, audits = Activity.objects.get(pk=by_age.pk).updated_at, AuditEntry.objects.count()
-    activity_update(actor=None, activity=by_age, title=by_age.title,
+    activity_update(actor=SYSTEM, activity=by_age, title=by_age.title,
                     attendance={Cell("party", "f", "18-29"): 4, Cell("party", "f", "30-59"): 6})
     assert Activity.objects.get(pk=by_age.pk).updated_at == stamp
     assert AuditEntry.objects.count() == audits
@@ -113,7 +114,7 @@ def test_the_second_of_two_editors_is_told_and_overwrites_nothing(client_for, by
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="row locks across connections need PostgreSQL")
 def test_of_six_parallel_edits_exactly_one_is_saved(office, programme, activity_type):
-    activity = activity_create(actor=None, office=office, programme=programme,
+    activity = activity_create(actor=SYSTEM, office=office, programme=programme,
                                type=activity_type, title="Club", starts_on=dt.date(2005, 3, 1),
                                ends_on=dt.date(2005, 3, 1))
     version = version_of(activity_snapshot(activity))
@@ -123,7 +124,7 @@ def test_of_six_parallel_edits_exactly_one_is_saved(office, programme, activity_
         mine = Activity.objects.get(pk=activity.pk)
         start.wait()
         try:
-            activity_update(actor=None, activity=mine, version=version, title=f"Edit {n}")
+            activity_update(actor=SYSTEM, activity=mine, version=version, title=f"Edit {n}")
             outcomes.append("saved")
         except EditConflict:
             outcomes.append("conflict")
