@@ -29,10 +29,23 @@ def test_admin_change_is_audited_with_before_and_after(admin_client, office):
 
 def test_admin_delete_is_audited(admin_client, office):
     org = Organisation.objects.create(office=office, name="Gone", kind="ngo")
-    admin_client.post(reverse("admin:partners_organisation_delete", args=[org.pk]),
-                      {"post": "yes"})
+    response = admin_client.post(reverse("admin:partners_organisation_delete", args=[org.pk]),
+                                 {"post": "yes"})
+    assert response.status_code == 302
+    assert not Organisation.objects.filter(pk=org.pk).exists()
     assert AuditEntry.objects.filter(model="partners.Organisation", action="delete",
                                      object_id=str(org.pk)).exists()
+
+
+def test_admin_bulk_delete_removes_and_audits_each_row(admin_client, office):
+    orgs = [Organisation.objects.create(office=office, name=n, kind="ngo") for n in "AB"]
+    response = admin_client.post(reverse("admin:partners_organisation_changelist"), {
+        "action": "delete_selected", "post": "yes",
+        "_selected_action": [str(o.pk) for o in orgs]})
+    assert response.status_code == 302
+    assert not Organisation.objects.exists()
+    deleted = AuditEntry.objects.filter(model="partners.Organisation", action="delete")
+    assert sorted(deleted.values_list("object_id", flat=True)) == sorted(str(o.pk) for o in orgs)
 
 
 def test_activities_cannot_be_changed_in_the_admin(admin_client):

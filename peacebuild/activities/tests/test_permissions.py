@@ -85,9 +85,10 @@ def test_matrix_covers_every_activities_url():
 def test_forbidden_write_changes_nothing(client_for, make_activity, programme, activity_type,
                                          places):
     activity = make_activity()
-    client_for("viewer").post(reverse("activities:edit", args=[activity.pk]),
-                              activity_post(programme, activity_type, places["TJ-KT"]))
-    client_for("outsider").post(reverse("activities:delete", args=[activity.pk]))
+    edit = client_for("viewer").post(reverse("activities:edit", args=[activity.pk]),
+                                     activity_post(programme, activity_type, places["TJ-KT"]))
+    delete = client_for("outsider").post(reverse("activities:delete", args=[activity.pk]))
+    assert (edit.status_code, delete.status_code) == (403, 404)
     activity.refresh_from_db()
     assert activity.title == "Discussion club"
     assert Activity.objects.count() == 1

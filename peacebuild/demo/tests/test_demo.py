@@ -166,10 +166,12 @@ def test_loading_twice_gives_the_same(untop):
 def test_demo_users(untop):
     from django.contrib.auth import authenticate
 
-    for username in ["head", "programme", "monitoring", "humanrights", "viewer", "admin"]:
+    roles = {"head": "head", "programme": "programme", "monitoring": "monitoring",
+             "humanrights": "human_rights", "viewer": "viewer", "admin": "head"}
+    for username, role in roles.items():
         user = authenticate(username=username, password=PASSWORD)
         assert user is not None, username
-        assert user.memberships.get(office=untop)
+        assert user.memberships.get(office=untop).role == role, username
     admin = authenticate(username="admin", password=PASSWORD)
     assert admin.is_staff and admin.is_superuser
     programme = authenticate(username="programme", password=PASSWORD)

@@ -67,7 +67,9 @@ def test_overlapping_period_is_refused_and_nothing_saved(office, history):
 
 
 def test_periods_of_other_offices_do_not_clash(office, other_office, history):
-    period(other_office, D(2003, 1, 1), D(2003, 12, 31))
+    saved = period(other_office, D(2003, 1, 1), D(2003, 12, 31))
+    assert list(MandatePeriod.objects.filter(office=other_office)) == [saved]
+    assert mandate_state(other_office, D(2003, 7, 1)).current == saved
 
 
 def test_end_before_start_is_refused(office):
@@ -83,13 +85,16 @@ def test_period_before_the_office_existed_is_refused(office):
 
 
 def test_date_far_outside_any_plausible_range_is_refused(office):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         period(office, D(2000, 6, 1), D(2999, 1, 1))
+    assert list(err.value.message_dict) == ["ends_on"]
+    assert not MandatePeriod.objects.exists()
 
 
 @pytest.mark.parametrize("symbol", ["S/2004/331", "S/RES/1274 (1999)", "SC/6417", "A/58/1"])
 def test_valid_symbols(office, symbol):
     document_save(actor=SYSTEM, document=Document(office=office, symbol=symbol, title="x"))
+    assert Document.objects.get(office=office).symbol == symbol
 
 
 @pytest.mark.parametrize("symbol", ["s/2004/331", "S 2004 331", "<script>", "S//1", "2004/331"])
@@ -101,9 +106,11 @@ def test_malformed_symbol_is_refused(office, symbol):
 
 
 def test_issued_before_dated_is_refused(office):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         document_save(actor=SYSTEM, document=Document(
             office=office, title="x", dated_on=D(2004, 4, 23), issued_on=D(2004, 4, 1)))
+    assert err.value.message_dict == {"issued_on": ["A document cannot be issued before its date."]}
+    assert not Document.objects.exists()
 
 
 def test_writes_are_audited_with_before_and_after(office, users):

@@ -210,4 +210,5 @@ def test_every_write_is_audited(clubs_indicator):
     models = set(AuditEntry.objects.values_list("model", flat=True))
     assert {"programmes.Outcome", "programmes.Output", "programmes.Indicator",
             "programmes.Target"} <= models
-    assert AuditEntry.objects.filter(model="programmes.Target").first().office_id
+    office_id = clubs_indicator.output.outcome.programme.office_id
+    assert AuditEntry.objects.filter(model="programmes.Target").get().office_id == office_id

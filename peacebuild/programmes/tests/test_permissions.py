@@ -123,13 +123,17 @@ def test_matrix_covers_every_results_url():
 
 def test_forbidden_writes_change_nothing(client_for, objects):
     before = Output.objects.get().title
-    client_for("viewer").post(reverse("programmes:output_edit", args=[objects["output"].pk]),
-                              POST_DATA["output_edit"] | {"title": "Changed"})
-    client_for("outsider").post(reverse("programmes:target_delete",
-                                        args=[objects["target"].pk]))
-    client_for("monitoring").post(reverse("programmes:assessment_create",
-                                          args=[objects["benchmark"].pk]),
-                                  POST_DATA["assessment_create"])
+    responses = [
+        client_for("viewer").post(reverse("programmes:output_edit",
+                                          args=[objects["output"].pk]),
+                                  POST_DATA["output_edit"] | {"title": "Changed"}),
+        client_for("outsider").post(reverse("programmes:target_delete",
+                                            args=[objects["target"].pk])),
+        client_for("monitoring").post(reverse("programmes:assessment_create",
+                                              args=[objects["benchmark"].pk]),
+                                      POST_DATA["assessment_create"]),
+    ]
+    assert [r.status_code for r in responses] == [403, 404, 403]
     assert Output.objects.get().title == before
     assert Target.objects.count() == 1
     assert not objects["benchmark"].assessments.exists()

@@ -74,9 +74,11 @@ def test_matrix_covers_every_reporting_url():
 def test_forbidden_writes_change_nothing(client_for, report):
     section = report.sections.first()
     before = dict(section.texts)
-    client_for("viewer").post(reverse("reporting:section_edit", args=[report.pk, section.pk]),
-                              {"text": "Hacked", "lang": "en"})
-    client_for("outsider").post(reverse("reporting:approve", args=[report.pk]))
+    edit = client_for("viewer").post(
+        reverse("reporting:section_edit", args=[report.pk, section.pk]),
+        {"text": "Hacked", "lang": "en"})
+    approve = client_for("outsider").post(reverse("reporting:approve", args=[report.pk]))
+    assert (edit.status_code, approve.status_code) == (403, 404)
     section.refresh_from_db()
     report.refresh_from_db()
     assert section.texts == before and report.status == "draft"
