@@ -6,10 +6,15 @@
 
 import datetime as dt
 import os
+import re
 import shutil
+from collections import Counter
+from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from peacebuild.accounts.models import Membership, User
 from peacebuild.accounts.roles import Role
@@ -95,6 +100,36 @@ def client_for(users):
         return client
 
     return make
+
+
+def _shape(sql: str) -> str:
+    return re.sub(r"\b\d+\b", "?", sql)
+
+
+@pytest.fixture
+def assert_queries_constant(db) -> Callable[..., int]:
+    """assert_queries_constant(client, url, grow): the page costs no more queries after
+    `grow(2 * n)` more records than after `grow(n)`; returns the count. Each count is
+    taken on a second request, so session and content-type caches are warm."""
+
+    def count(client: Client, url: str, data: dict[str, str] | None) -> list[str]:
+        assert client.get(url, data).status_code == 200
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, data).status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    def check(client: Client, url: str, grow: Callable[[int], object], *,
+              data: dict[str, str] | None = None, n: int = 2) -> int:
+        grow(n)
+        few = count(client, url, data)
+        grow(2 * n)
+        many = count(client, url, data)
+        grown = Counter(_shape(q) for q in many) - Counter(_shape(q) for q in few)
+        extra = "\n".join(f"{n} × {q[:300]}" for q, n in grown.most_common(5))
+        assert len(many) <= len(few), f"{len(few)} → {len(many)} queries; the extra:\n{extra}"
+        return len(many)
+
+    return check
 
 
 @pytest.fixture(autouse=True)

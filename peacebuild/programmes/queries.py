@@ -179,14 +179,16 @@ class IndicatorValue:
 
 
 def indicator_value(office: Office, indicator: Indicator, period: Period,
-                    targets: dict | None = None, actuals: dict | None = None) -> IndicatorValue:
+                    targets: dict | None = None, actuals: dict | None = None,
+                    codes: rules.Codes | None = None) -> IndicatorValue:
     key = (period.kind, period.key)
     if targets is None:
         targets = {(t.period_kind, t.period_key): t for t in indicator.targets.all()}
     out = IndicatorValue(indicator, period, target=targets.get(key))
     if indicator.is_computed:
         try:
-            result = rules.evaluate(office, rules.compile_rule(office, indicator.rule), period)
+            compiled = rules.compile_rule(office, indicator.rule, codes)
+            result = rules.evaluate(office, compiled, period)
         except ValidationError as error:  # a rule broken since it was saved (a type renamed)
             out.error = " ".join(error.messages)
             return out
@@ -222,23 +224,30 @@ def indicators_of(office: Office, programme: Programme | None = None) -> list[In
 
 def indicator_values(office: Office, period: Period, programme: Programme | None = None
                      ) -> list[IndicatorValue]:
+    indicators = indicators_of(office, programme)
+    codes = rules.Codes.of(office) if any(i.is_computed for i in indicators) else None
     return [indicator_value(office, i, period,
                             {(t.period_kind, t.period_key): t for t in i.targets.all()},
-                            {(a.period_kind, a.period_key): a for a in i.actuals.all()})
-            for i in indicators_of(office, programme)]
+                            {(a.period_kind, a.period_key): a for a in i.actuals.all()},
+                            codes)
+            for i in indicators]
 
 
 def indicator_history(office: Office, indicator: Indicator) -> list[IndicatorValue]:
     """Every period the indicator has a target or an entered actual for, in order."""
-    keys = {(t.period_kind, t.period_key) for t in indicator.targets.all()}
-    keys |= {(a.period_kind, a.period_key) for a in indicator.actuals.all()}
+    targets = {(t.period_kind, t.period_key): t for t in indicator.targets.all()}
+    actuals = {(a.period_kind, a.period_key): a for a in indicator.actuals.all()}
+    codes = rules.Codes.of(office) if indicator.is_computed else None
+    mandate_years = {p.key: p for p in periods.mandate_years(office)}
     out = []
-    for kind, key in sorted(keys, key=lambda k: (k[0] != "mandate", k[1])):
+    for kind, key in sorted(targets.keys() | actuals.keys(),
+                            key=lambda k: (k[0] != "mandate", k[1])):
         try:
-            period = periods.resolve(office, kind, key)
-        except ValidationError:
+            period = mandate_years[key] if kind == "mandate" else periods.resolve(office, kind,
+                                                                                  key)
+        except (KeyError, ValidationError):
             continue  # a mandate period since withdrawn
-        out.append(indicator_value(office, indicator, period))
+        out.append(indicator_value(office, indicator, period, targets, actuals, codes))
     return out
 
 

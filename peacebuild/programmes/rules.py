@@ -55,6 +55,25 @@ class RuleResult:
     rows: list[figures.Figure]
 
 
+@dataclass(frozen=True)
+class Codes:
+    """The codes a rule may name, looked up once for a page that shows many indicators
+    (three queries per page rather than up to five per indicator)."""
+
+    programmes: dict[str, int]
+    types: dict[str, int]
+    regions: dict[str, int]
+
+    @classmethod
+    def of(cls, office: Office) -> "Codes":
+        return cls(
+            dict(Programme.objects.filter(office=office).values_list("code", "pk")),
+            dict(ActivityType.objects.values_list("code", "pk")),
+            dict(Place.objects.filter(level=Place.Level.REGION, parent__code=office.country)
+                 .values_list("code", "pk")),
+        )
+
+
 def _bad(message: str) -> ValidationError:
     return ValidationError({"rule": [message]})
 
@@ -78,9 +97,19 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def compile_rule(office: Office, rule: Any) -> CompiledRule:
+def _lookup(codes: dict[str, int] | None, query: Any, code: Any) -> int | None:
+    if codes is not None:
+        return codes.get(code) if isinstance(code, str) else None
+    pks = query.values_list("pk", flat=True)
+    return pks[0] if pks else None
+
+
+def compile_rule(office: Office, rule: Any, codes: Codes | None = None) -> CompiledRule:
     """Resolve a stored rule against the office's programmes, the activity types and the
-    regions; refuse unknown names and figures that cannot be computed."""
+    regions; refuse unknown names and figures that cannot be computed.
+
+    With `codes` (a page showing saved rules) the codes are resolved from them, and the
+    engine's own check is left to `evaluate`, which runs it when it computes."""
     if not isinstance(rule, dict):
         raise _bad(_("A rule is a set of named values, like {\"measure\": \"activities\"}."))
     if _depth(rule) > MAX_DEPTH:
@@ -108,24 +137,26 @@ def compile_rule(office: Office, rule: Any) -> CompiledRule:
     values: dict[str, Any] = {}
     code = raw_filters.get("programme")
     if code:
-        pk = Programme.objects.filter(office=office, code=code).values_list("pk", flat=True)
-        if not pk:
+        pk = _lookup(codes and codes.programmes,
+                     Programme.objects.filter(office=office, code=code), code)
+        if pk is None:
             raise _bad(_("This office has no programme with the code “%(code)s”.")
                        % {"code": code})
-        values["programme"] = pk[0]
+        values["programme"] = pk
     code = raw_filters.get("type")
     if code:
-        pk = ActivityType.objects.filter(code=code).values_list("pk", flat=True)
-        if not pk:
+        pk = _lookup(codes and codes.types, ActivityType.objects.filter(code=code), code)
+        if pk is None:
             raise _bad(_("There is no activity type with the code “%(code)s”.") % {"code": code})
-        values["type"] = pk[0]
+        values["type"] = pk
     code = raw_filters.get("region")
     if code:
-        pk = Place.objects.filter(code=code, level=Place.Level.REGION,
-                                  parent__code=office.country).values_list("pk", flat=True)
-        if not pk:
+        pk = _lookup(codes and codes.regions,
+                     Place.objects.filter(code=code, level=Place.Level.REGION,
+                                          parent__code=office.country), code)
+        if pk is None:
             raise _bad(_("There is no region with the code “%(code)s”.") % {"code": code})
-        values["region"] = pk[0]
+        values["region"] = pk
     if raw_filters.get("category"):
         values["category"] = str(raw_filters["category"])
     by = rule.get("by") or []
@@ -144,6 +175,8 @@ def compile_rule(office: Office, rule: Any) -> CompiledRule:
     if measure == "distinct_participants" and by:
         raise _bad(_("Distinct participants cannot be broken down."))
     compiled = CompiledRule(measure, ActivityFilter(**values), tuple(by), centre_kind)
+    if codes is not None:
+        return compiled
     if measure not in ("centres_open", "distinct_participants"):
         try:
             validate(office, figures.FigureQuery(measure, compiled.filters, compiled.by))
