@@ -1,0 +1,25 @@
+"""The audit log costs the same number of queries however many entries, by however many
+people, it holds."""
+
+import itertools
+
+from django.urls import reverse
+
+from peacebuild.accounts.models import User
+from peacebuild.partners.models import Organisation
+from peacebuild.partners.services import organisation_save
+
+
+def test_audit_log_does_not_grow(client_for, office, users, assert_queries_constant):
+    serial = itertools.count()
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            i = next(serial)
+            actor = User.objects.create_user(f"writer{i}")
+            organisation = organisation_save(actor=actor, organisation=Organisation(
+                office=office, name=f"NGO {i}", kind="ngo"))
+            organisation.notes = "Met twice"
+            organisation_save(actor=actor, organisation=organisation)
+
+    assert_queries_constant(client_for("head"), reverse("accounts:audit"), grow)
