@@ -37,7 +37,7 @@ test: setup system-deps
 	$(BIN)/ruff check peacebuild conftest.py tests bench
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-logo
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --cov=peacebuild --cov-report=term:skip-covered --cov-fail-under=94
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not browser" -x
