@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -27,8 +29,8 @@ class MandatePeriodForm(forms.ModelForm):
         fields = ["office", "starts_on", "ends_on", "decision", "proposed_on", "decided_on",
                   "document", "decided_by", "source_kind", "source_document", "source_note"]
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if not self.errors:
             candidate = MandatePeriod(
                 pk=self.instance.pk,

@@ -54,7 +54,7 @@ def timeline_svg(state: MandateState) -> str:
                 status=entry.status,
                 label=f"{p.starts_on:%Y}–{p.ends_on:%Y}",
                 dates=f"{p.starts_on:%Y-%m-%d} – {p.ends_on:%Y-%m-%d}",
-                symbol=p.document.symbol if p.document_id and p.document.symbol else "",
+                symbol=p.document.symbol if p.document is not None else "",
                 title=p.decided_by or (str(p.document) if p.document_id else ""),
             )
         )

@@ -27,8 +27,8 @@ class IndicatorAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class AssessmentInline(ReadOnlyMixin, admin.TabularInline):
     model = Assessment
     extra = 0
-    fields = ["assessed_on", "status", "evidence_note", "assessed_by", "assessed_by_name"]
-    readonly_fields = fields
+    fields = readonly_fields = ("assessed_on", "status", "evidence_note", "assessed_by",
+                                "assessed_by_name")
 
 
 @admin.register(Benchmark)

@@ -69,6 +69,13 @@ def _documents(office: Office) -> Any:
     return Document.objects.filter(office=office).order_by("-dated_on", "title")
 
 
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field for a foreign key, whose choices the form narrows to the office."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
@@ -86,7 +93,7 @@ class ActualForm(forms.ModelForm):
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evidence_document"].queryset = _documents(office)
+        _choices(self, "evidence_document").queryset = _documents(office)
 
 
 class BenchmarkForm(forms.ModelForm):
@@ -97,7 +104,7 @@ class BenchmarkForm(forms.ModelForm):
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.filter(office=office)
+        _choices(self, "programme").queryset = Programme.objects.filter(office=office)
 
 
 class AssessmentForm(forms.ModelForm):
@@ -108,4 +115,4 @@ class AssessmentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evidence_document"].queryset = _documents(office)
+        _choices(self, "evidence_document").queryset = _documents(office)
