@@ -9,6 +9,10 @@ from peacebuild.accounts.models import User
 from peacebuild.partners.models import Organisation
 from peacebuild.partners.services import organisation_save
 
+# The pages this file keeps to a constant number of queries (tests/test_query_counts.py
+# checks that every list page is in one such set).
+PAGES = {"accounts:audit"}
+
 
 def test_audit_log_does_not_grow(client_for, office, users, assert_queries_constant):
     serial = itertools.count()

@@ -10,6 +10,10 @@ from peacebuild.activities.models import Centre
 from peacebuild.partners.models import Organisation
 from peacebuild.places.models import Place
 
+# The pages this file keeps to a constant number of queries (tests/test_query_counts.py
+# checks that every list page is in one such set).
+PAGES = {"activities:list", "activities:centres"}  # the list's test: test_list.py
+
 
 def test_centre_list_does_not_grow(client_for, office, users, places,
                                    assert_queries_constant):

@@ -8,6 +8,10 @@ from django.urls import reverse
 
 from peacebuild.mandates.models import Document, MandatePeriod
 
+# The pages this file keeps to a constant number of queries (tests/test_query_counts.py
+# checks that every list page is in one such set).
+PAGES = {"mandates:documents"}
+
 
 def test_document_list_does_not_grow(client_for, office, users, assert_queries_constant):
     serial = itertools.count()

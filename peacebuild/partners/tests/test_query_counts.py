@@ -7,6 +7,10 @@ from django.urls import reverse
 
 from peacebuild.partners.models import Group, Organisation
 
+# The pages this file keeps to a constant number of queries (tests/test_query_counts.py
+# checks that every list page is in one such set).
+PAGES = {"partners:list"}
+
 
 def test_partner_list_does_not_grow(client_for, office, users, assert_queries_constant):
     serial = itertools.count()

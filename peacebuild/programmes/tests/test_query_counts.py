@@ -15,6 +15,11 @@ from peacebuild.activities.models import Centre
 from peacebuild.programmes import services
 from peacebuild.programmes.models import Actual, Assessment, Benchmark, Indicator, Target
 
+# The pages this file keeps to a constant number of queries (tests/test_query_counts.py
+# checks that every list page is in one such set).
+PAGES = {"programmes:dashboard", "programmes:programme", "programmes:framework",
+         "programmes:indicator"}
+
 SEED_YEAR = {"period": "mandate:2003-06-01"}
 REGIONS = ("TJ-SU", "TJ-KT", "TJ-DU")
 

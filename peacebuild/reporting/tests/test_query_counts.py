@@ -9,6 +9,10 @@ from django.urls import reverse
 from peacebuild.reporting import services
 from peacebuild.reporting.models import IssuedVersion, RenderJob, Report
 
+# The pages this file keeps to a constant number of queries (tests/test_query_counts.py
+# checks that every list page is in one such set).
+PAGES = {"reporting:list", "reporting:detail"}
+
 
 def test_report_list_does_not_grow(client_for, office, users, assert_queries_constant):
     serial = itertools.count()

@@ -11,6 +11,10 @@ from peacebuild.accounts.roles import Role
 from peacebuild.activities.services import Cell, activity_create
 from peacebuild.mandates.models import Document, MandatePeriod
 
+# The pages this file keeps to a constant number of queries (tests/test_query_counts.py
+# checks that every list page is in one such set).
+PAGES = {"ui:home"}
+
 
 def test_overview_does_not_grow(client_for, office, users, programme, activity_type, places,
                                 assert_queries_constant):

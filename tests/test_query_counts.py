@@ -1,0 +1,52 @@
+"""Every page that lists records has a query-count test. A new URL fails here until its
+app's `tests/test_query_counts.py` names it in `PAGES` (and tests it), or it is one of the
+kinds of page below that show a single record or none."""
+
+import importlib
+import pkgutil
+import re
+
+from django.urls import get_resolver
+from django.urls.resolvers import URLPattern, URLResolver
+
+import peacebuild
+
+# Forms, actions, files and one-record pages: their cost does not grow with the office.
+NOT_A_LIST = re.compile(
+    r"(^|:)(\w+_)?(create|edit|delete|approve|reopen|issue|render|preview)$"
+    r"|:(export\w*|download|job|switch_office|detail|document)$"
+)
+# Exceptions to the rule above: these pages show many records.
+LISTS_ALL_THE_SAME = {"reporting:detail"}
+EXEMPT = {"login", "logout", "set_language"}
+
+
+def _names(patterns, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue
+            names |= _names(p.url_patterns,
+                            f"{namespace}{p.namespace}:" if p.namespace else namespace)
+        elif isinstance(p, URLPattern) and p.name and p.name not in EXEMPT:
+            names.add(f"{namespace}{p.name}")
+    return names
+
+
+def _tested() -> set[str]:
+    pages: set[str] = set()
+    for app in pkgutil.iter_modules(peacebuild.__path__):
+        try:
+            module = importlib.import_module(f"peacebuild.{app.name}.tests.test_query_counts")
+        except ModuleNotFoundError:
+            continue
+        pages |= module.PAGES
+    return pages
+
+
+def test_every_list_page_has_a_query_count_test():
+    lists = {n for n in _names(get_resolver().url_patterns)
+             if not NOT_A_LIST.search(n) or n in LISTS_ALL_THE_SAME}
+    assert lists - _tested() == set(), "list pages without a query-count test"
+    assert _tested() - lists == set(), "PAGES names a page that is not a list"
