@@ -19,6 +19,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
@@ -28,6 +29,16 @@ from peacebuild.activities.models import Activity, ActivityType, Attendance
 from .models import ActivityCube, AgeCube, AgeLiteCube, CategoryCube, CategoryLiteCube
 
 ACTIVITY_KEYS = ("programme", "type", "region", "month")
+
+
+class CubeFilter(Protocol):
+    """What the cubes read of a figure's filter (`activities.queries.ActivityFilter`, which
+    this module may not import)."""
+
+    @property
+    def date_from(self) -> dt.date | None: ...
+    @property
+    def date_to(self) -> dt.date | None: ...
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,8 @@ def contribution(activity: Activity, cells: Iterable[Attendance] | None = None
     )
 
 
-def _deltas(cube: Cube, c: Contribution, sign: int, out: Counter) -> None:
+def _deltas(cube: Cube, c: Contribution, sign: int, out: Counter[tuple[Any, ...]]
+            ) -> None:
     base = (c.office, *(c.keys[k] for k in cube.keys))
     if not cube.cell_keys:
         out[(*base, "activities")] += sign
@@ -94,10 +106,10 @@ def _deltas(cube: Cube, c: Contribution, sign: int, out: Counter) -> None:
         out[(*base, *(cell[k] for k in cube.cell_keys), "people")] += sign * count
 
 
-def _upsert(cube: Cube, deltas: Counter) -> None:
+def _upsert(cube: Cube, deltas: Counter[tuple[Any, ...]]) -> None:
     """Add the deltas to the cube's rows, creating them as needed; drop empty rows.
     INSERT … ON CONFLICT DO UPDATE works the same on SQLite (3.24+) and PostgreSQL."""
-    rows: dict[tuple, dict[str, int]] = {}
+    rows: dict[tuple[Any, ...], dict[str, int]] = {}
     for (*key, value), delta in deltas.items():
         rows.setdefault(tuple(key), dict.fromkeys(cube.values, 0))[value] += delta
     rows = {k: v for k, v in rows.items() if any(v.values())}
@@ -124,7 +136,7 @@ def cubes_apply(*, before: Contribution | None, after: Contribution | None) -> N
     """Replace an activity's old contribution (None for a new activity) with its new one
     (None for a deleted activity). Call inside the transaction that writes the activity."""
     for cube in CUBES:
-        deltas: Counter = Counter()
+        deltas: Counter[tuple[Any, ...]] = Counter()
         for sign, c in ((-1, before), (1, after)):
             if c is not None:
                 _deltas(cube, c, sign, deltas)
@@ -185,7 +197,7 @@ def month_range(date_from: dt.date | None, date_to: dt.date | None
     return (date_from, date_to.replace(day=1) if date_to else None)
 
 
-def cube_for(*, measure: str, filters: object, by: Iterable[str]) -> Cube | None:
+def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | None:
     """The smallest cube that can answer, or None (then the raw rows answer)."""
     f = filters
     if getattr(f, "partner", None) or getattr(f, "q", "") or month_range(
@@ -212,11 +224,11 @@ def cube_for(*, measure: str, filters: object, by: Iterable[str]) -> Cube | None
     return min(fits, key=lambda c: c.size_rank) if fits else None
 
 
-def cube_rows(office_id: int, cube: Cube, filters: object) -> QuerySet:
+def cube_rows(office_id: int, cube: Cube, filters: CubeFilter) -> QuerySet[Any]:
     """The cube's rows for the office under the filter (the cube was chosen to have every
     key the filter needs)."""
-    f = filters
-    rows = cube.model.objects.filter(office=office_id)
+    f: Any = filters  # the other fields are read with getattr, as cube_for does
+    rows = cube.model._default_manager.filter(office=office_id)
     if getattr(f, "programme", None):
         rows = rows.filter(programme=f.programme)
     if getattr(f, "type", None):

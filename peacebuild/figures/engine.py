@@ -25,6 +25,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -95,7 +96,8 @@ class Figure:
         flt = self.filters
         for dim, key in self.breakdown.items():
             if dim in ("programme", "type", "region") and key:
-                flt = replace(flt, **{dim: int(key)})
+                keyed: dict[str, Any] = {dim: int(str(key))}
+                flt = replace(flt, **keyed)
             elif dim == "sex":
                 flt = replace(flt, sex=str(key))
             elif dim == "category":
@@ -132,9 +134,9 @@ class FigureResult:
 def dim_label(dim: str, key: object) -> str:
     """A breakdown key as people read it: "f" → "women"; other keys as they are."""
     if dim == "sex":
-        return str(Sex(key).label) if key in Sex.values else str(key)
+        return str(Sex(str(key)).label) if key in Sex.values else str(key)
     if dim == "category":
-        return str(ParticipantCategory(key).label) if key in ParticipantCategory.values \
+        return str(ParticipantCategory(str(key)).label) if key in ParticipantCategory.values \
             else str(key)
     return str(key)
 
@@ -145,10 +147,10 @@ def period_bounds(dim: str, key: str) -> tuple[dt.date, dt.date]:
         y, m = (int(p) for p in key.split("-"))
         return dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
     if dim == "quarter":
-        y, q = key.split("-Q")
-        first_month = 3 * (int(q) - 1) + 1
-        last = dt.date(int(y), first_month + 2, calendar.monthrange(int(y), first_month + 2)[1])
-        return dt.date(int(y), first_month, 1), last
+        year, quarter = (int(p) for p in key.split("-Q"))
+        first_month = 3 * (quarter - 1) + 1
+        last = dt.date(year, first_month + 2, calendar.monthrange(year, first_month + 2)[1])
+        return dt.date(year, first_month, 1), last
     return dt.date(int(key), 1, 1), dt.date(int(key), 12, 31)
 
 
@@ -220,11 +222,12 @@ def compute(office: Office, q: FigureQuery) -> FigureResult:
                         f"cube:{cube.model._meta.db_table}" if cube else "raw")
 
 
-def _sort_key(key: tuple) -> tuple:
+def _sort_key(key: tuple[object, ...]) -> tuple[tuple[int, object], ...]:
     return tuple((0, v) if isinstance(v, int) else (1, str(v)) for v in key)
 
 
-def _figure(office: Office, q: FigureQuery, breakdown: dict, value: int) -> Figure:
+def _figure(office: Office, q: FigureQuery, breakdown: dict[str, object], value: int
+            ) -> Figure:
     suppressed = bool(q.min_cell) and 0 < value < q.min_cell
     return Figure(q.measure, None if suppressed else value, office, q.filters, breakdown,
                   suppressed)
@@ -234,14 +237,14 @@ def _figure(office: Office, q: FigureQuery, breakdown: dict, value: int) -> Figu
 # Summary tables
 
 
-def _from_cube(office: Office, q: FigureQuery, cube: Cube) -> dict[tuple, int]:
+def _from_cube(office: Office, q: FigureQuery, cube: Cube) -> dict[tuple[object, ...], int]:
     rows = cube_rows(office.pk, cube, q.filters)
     value = "people" if cube.cell_keys else q.measure
     return _group(rows, q.by, value, month_field="month")
 
 
-def _group(rows: QuerySet, by: Iterable[str], value: str | Count, *, month_field: str,
-           fields: dict[str, str] | None = None) -> dict[tuple, int]:
+def _group(rows: QuerySet[Any], by: Iterable[str], value: str | Count, *, month_field: str,
+           fields: dict[str, str] | None = None) -> dict[tuple[object, ...], int]:
     """Sum `value` (a column, or an aggregate such as Count) over `rows` grouped by the
     breakdown; months folded into quarters or years in Python (at most a few hundred)."""
     fields = fields or {}
@@ -250,7 +253,7 @@ def _group(rows: QuerySet, by: Iterable[str], value: str | Count, *, month_field
     columns = [fields.get(d, d) if d not in TIME_DIMENSIONS else month_field for d in by]
     if not columns:
         return {(): rows.aggregate(n=Coalesce(total, 0))["n"]}
-    out: dict[tuple, int] = defaultdict(int)
+    out: dict[tuple[object, ...], int] = defaultdict(int)
     for row in rows.values(*columns).annotate(n=total).order_by():
         key = tuple(
             _time_key(d, _as_date(row[c])) if d in TIME_DIMENSIONS else _plain(row[c])
@@ -272,7 +275,7 @@ def _plain(value: object) -> object:
 # Raw rows: partner and free-text filters, or dates that cut a month
 
 
-def _from_raw(office: Office, q: FigureQuery) -> dict[tuple, int]:
+def _from_raw(office: Office, q: FigureQuery) -> dict[tuple[object, ...], int]:
     activities = filter_activities(office, q.filters)
     if q.measure in ("activities", "participants"):
         if q.filters.partner:  # the partner join may repeat rows; count each activity once
