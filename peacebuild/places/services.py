@@ -33,6 +33,7 @@ REGION_NAMES: dict[str, dict[str, str]] = {
 def places_load_tajikistan() -> int:
     """Create or update Tajikistan, its regions and districts. Returns the number of places."""
     country_data = pycountry.countries.get(alpha_2=COUNTRY_CODE)
+    assert country_data is not None, COUNTRY_CODE  # a code of ISO 3166-1
     country, _ = Place.objects.update_or_create(
         code=COUNTRY_CODE,
         defaults={
