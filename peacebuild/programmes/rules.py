@@ -137,7 +137,7 @@ def compile_rule(office: Office, rule: Any, codes: Codes | None = None) -> Compi
     values: dict[str, Any] = {}
     code = raw_filters.get("programme")
     if code:
-        pk = _lookup(codes and codes.programmes,
+        pk = _lookup(codes.programmes if codes else None,
                      Programme.objects.filter(office=office, code=code), code)
         if pk is None:
             raise _bad(_("This office has no programme with the code “%(code)s”.")
@@ -145,13 +145,13 @@ def compile_rule(office: Office, rule: Any, codes: Codes | None = None) -> Compi
         values["programme"] = pk
     code = raw_filters.get("type")
     if code:
-        pk = _lookup(codes and codes.types, ActivityType.objects.filter(code=code), code)
+        pk = _lookup(codes.types if codes else None, ActivityType.objects.filter(code=code), code)
         if pk is None:
             raise _bad(_("There is no activity type with the code “%(code)s”.") % {"code": code})
         values["type"] = pk
     code = raw_filters.get("region")
     if code:
-        pk = _lookup(codes and codes.regions,
+        pk = _lookup(codes.regions if codes else None,
                      Place.objects.filter(code=code, level=Place.Level.REGION,
                                           parent__code=office.country), code)
         if pk is None:
