@@ -24,9 +24,9 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
             data[field.name] = sorted(
                 getattr(obj, "pk", obj) for obj in data[field.name]
             )
-    for field in instance._meta.concrete_fields:
-        if isinstance(field, models.FileField):
-            data[field.name] = str(getattr(instance, field.name) or "")
+    for concrete in instance._meta.concrete_fields:
+        if isinstance(concrete, models.FileField):
+            data[concrete.name] = str(getattr(instance, concrete.name) or "")
     data["id"] = instance.pk
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 

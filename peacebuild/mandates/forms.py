@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from peacebuild.ui.forms import DateInput
+from peacebuild.ui.forms import DateInput, choice_field
 
 from .models import Document, MandatePeriod, Office
 
@@ -36,7 +36,7 @@ class DocumentForm(forms.ModelForm):
 class PeriodForm(forms.ModelForm):
     def __init__(self, *args, office: Office, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["document"].queryset = Document.objects.filter(office=office)
+        choice_field(self, "document").queryset = Document.objects.filter(office=office)
 
     class Meta:
         model = MandatePeriod

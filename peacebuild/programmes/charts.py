@@ -61,8 +61,8 @@ def quarter_rows(office: Office, flt: ActivityFilter
     """(quarter, activities, participants) for every quarter of the filter's dates."""
     acts = figures.compute(office, figures.FigureQuery("activities", flt, by=("quarter",)))
     people = figures.compute(office, figures.FigureQuery("participants", flt, by=("quarter",)))
-    by_key_a = {f.breakdown["quarter"]: f for f in acts.rows}
-    by_key_p = {f.breakdown["quarter"]: f for f in people.rows}
+    by_key_a = {str(f.breakdown["quarter"]): f for f in acts.rows}
+    by_key_p = {str(f.breakdown["quarter"]): f for f in people.rows}
     keys = sorted(set(by_key_a) | set(by_key_p))
     if flt.date_from and flt.date_to:
         keys = quarters_between(flt.date_from, flt.date_to)
@@ -95,16 +95,18 @@ def region_rows(office: Office, flt: ActivityFilter, measure: str
 
 
 def trend_svg(office: Office, flt: ActivityFilter, measure: str = "activities",
-              rows: list | None = None, fmt: Callable[[object], str] = n) -> str:
+              rows: list[tuple[str, figures.Figure, figures.Figure]] | None = None,
+              fmt: Callable[[object], str] = n) -> str:
     """Activities or participants by quarter; `rows` from `quarter_rows` if already at hand.
     `fmt` writes the numbers (a report passes its document language's UN style)."""
-    column = 1 if measure == "activities" else 2
-    bars = [svg.Bar(row[0], row[column].value or 0, href=row[column].records_url,
-                    value_label=fmt(row[column].value),
+    quarters = [(q, a if measure == "activities" else p)
+                for q, a, p in (rows if rows is not None else quarter_rows(office, flt))]
+    bars = [svg.Bar(quarter, figure.value or 0, href=figure.records_url,
+                    value_label=fmt(figure.value),
                     title=_("%(measure)s in %(period)s: %(value)s") % {
-                        "measure": _measure_label(measure), "period": row[0],
-                        "value": fmt(row[column].value)})
-            for row in (rows if rows is not None else quarter_rows(office, flt))]
+                        "measure": _measure_label(measure), "period": quarter,
+                        "value": fmt(figure.value)})
+            for quarter, figure in quarters]
     return svg.bar_chart(bars, title=_("%(measure)s by quarter") % {
         "measure": _measure_label(measure)}, empty=_("No activities in this period."))
 

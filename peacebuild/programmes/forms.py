@@ -9,7 +9,7 @@ from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 from peacebuild.mandates.models import Document, Office
-from peacebuild.ui.forms import DateInput
+from peacebuild.ui.forms import DateInput, choice_field
 
 from .models import Actual, Assessment, Benchmark, Indicator, Outcome, Output, Programme, Target
 
@@ -69,13 +69,6 @@ def _documents(office: Office) -> Any:
     return Document.objects.filter(office=office).order_by("-dated_on", "title")
 
 
-def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
-    """The form's field for a foreign key, whose choices the form narrows to the office."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    return field
-
-
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
@@ -93,7 +86,7 @@ class ActualForm(forms.ModelForm):
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "evidence_document").queryset = _documents(office)
+        choice_field(self, "evidence_document").queryset = _documents(office)
 
 
 class BenchmarkForm(forms.ModelForm):
@@ -104,7 +97,7 @@ class BenchmarkForm(forms.ModelForm):
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "programme").queryset = Programme.objects.filter(office=office)
+        choice_field(self, "programme").queryset = Programme.objects.filter(office=office)
 
 
 class AssessmentForm(forms.ModelForm):
@@ -115,4 +108,4 @@ class AssessmentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "evidence_document").queryset = _documents(office)
+        choice_field(self, "evidence_document").queryset = _documents(office)

@@ -63,7 +63,7 @@ def resolve(office: Office, kind: str, key: str) -> Period:
     key = (key or "").strip()
     if kind not in PeriodKind.values:
         raise ValidationError({"period_kind": _("Choose a kind of period.")})
-    if not KEY_PATTERNS[kind].match(key):
+    if not KEY_PATTERNS[PeriodKind(kind)].match(key):
         raise ValidationError({"period_key": _(
             "“%(key)s” does not name a %(kind)s. Write 2003-10 for a month, 2003-Q4 for a "
             "quarter, 2003 for a year, or the first day of a mandate year (2003-06-01)."

@@ -179,7 +179,8 @@ class IndicatorValue:
 
 
 def indicator_value(office: Office, indicator: Indicator, period: Period,
-                    targets: dict | None = None, actuals: dict | None = None,
+                    targets: dict[tuple[str, str], Target] | None = None,
+                    actuals: dict[tuple[str, str], Actual] | None = None,
                     codes: rules.Codes | None = None) -> IndicatorValue:
     key = (period.kind, period.key)
     if targets is None:

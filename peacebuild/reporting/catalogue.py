@@ -95,11 +95,11 @@ class Definition:
             row = next((r for r in result.rows
                         if r.breakdown.get("category") == self.attendance_category), None)
             value, url = (row.value, row.records_url) if row else (0, result.total.records_url)
-            keys = [r.breakdown["month"] for r in months.rows
+            keys = [str(r.breakdown["month"]) for r in months.rows
                     if r.breakdown.get("category") == self.attendance_category and r.value]
         else:
             value, url = result.total.value, result.total.records_url
-            keys = [r.breakdown["month"] for r in months.rows if r.value]
+            keys = [str(r.breakdown["month"]) for r in months.rows if r.value]
         return _nonzero(self, value, url, tuple(sorted(set(keys))))
 
     def filters(self, period: Period) -> ActivityFilter:

@@ -13,8 +13,8 @@ class ReportForm(forms.ModelForm):
         widgets = {"period_start": DateInput(), "period_end": DateInput(),
                    "dated_on": DateInput()}
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period ends before it starts."))

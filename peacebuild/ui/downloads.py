@@ -5,10 +5,11 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from peacebuild.lib.spreadsheets import csv_lines, xlsx_bytes
 
-R = TypeVar("R", HttpResponse, StreamingHttpResponse)
+R = TypeVar("R", bound=HttpResponseBase)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -26,7 +26,14 @@ class RecordsChoiceField(forms.ModelMultipleChoiceField):
             if parse_id(str(pk)) is None:
                 raise ValidationError(self.error_messages["invalid_pk_value"],
                                       code="invalid_pk_value", params={"pk": pk})
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private: not in the stubs
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field for a foreign key, to narrow its choices (to the office's rows)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
