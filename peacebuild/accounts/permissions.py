@@ -24,7 +24,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -142,10 +143,10 @@ def require(request: HttpRequest, capability: Can) -> None:
 def office_view(capability: Can = Can.VIEW_RECORDS) -> Callable[..., Any]:
     """Login required, a current office required, and the capability in that office."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             require(request, capability)
             return view(request, *args, **kwargs)
 

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 OFFICE_MODEL = "mandates.Office"
 
 
-def offices_for_user(user: User) -> QuerySet[Office]:
+def offices_for_user(user: User | AnonymousUser) -> QuerySet[Office]:
     offices = cast("QuerySet[Office]", apps.get_model(OFFICE_MODEL)._default_manager.all())
-    if not user.is_authenticated:
+    if not isinstance(user, User):  # anonymous
         return offices.none()
     return offices.filter(memberships__user=user).order_by("established_on", "code")
 
@@ -31,7 +31,7 @@ def membership_for(user: AbstractBaseUser | AnonymousUser, office: Office | None
                    ) -> Membership | None:
     if office is None or not user.is_authenticated:
         return None
-    cache = getattr(user, "_membership_cache", None)
+    cache: dict[int, Membership | None] | None = getattr(user, "_membership_cache", None)
     if cache is None:
         cache = {}
         user._membership_cache = cache  # type: ignore[attr-defined]

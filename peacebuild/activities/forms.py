@@ -49,7 +49,7 @@ def place_choices(office: Office) -> list[tuple[Any, Any]]:
                      key=lambda p: p.localized_name)
     districts: dict[int, list[Place]] = {}
     for p in places:
-        if p.level == Place.Level.DISTRICT:
+        if p.level == Place.Level.DISTRICT and p.parent_id is not None:
             districts.setdefault(p.parent_id, []).append(p)
     choices: list[tuple[Any, Any]] = [("", "—")]
     for region in regions:
@@ -189,7 +189,7 @@ class ActivityForm(forms.ModelForm):
                     self.initial["by_age"] = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             # Said here as well as in the service so that the model's bare constraint
@@ -245,7 +245,7 @@ class ActivityForm(forms.ModelForm):
 
     def activity_fields(self) -> dict[str, Any]:
         """The cleaned values of the activity's own fields (partners go separately)."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()
                 if name != "partners"}
 
     def add_service_errors(self, error: ValidationError) -> None:

@@ -79,7 +79,7 @@ def _check_activity(activity: Activity, attendance: dict[Cell, int]) -> None:
         errors.setdefault("ends_on", []).append(_("The end date is before the start date."))
     if activity.programme_id and activity.programme.office_id != office.pk:
         errors.setdefault("programme", []).append(_("This programme belongs to another office."))
-    if activity.centre_id and activity.centre.office_id != office.pk:
+    if activity.centre is not None and activity.centre.office_id != office.pk:
         errors.setdefault("centre", []).append(_("This centre belongs to another office."))
     if activity.participants_total is not None and activity.participants_total > MAX_PARTICIPANTS:
         errors.setdefault("participants_total", []).append(
@@ -108,7 +108,7 @@ def _save(activity: Activity, *, actor: Actor, attendance: Mapping[Cell, Any] | 
     _check_writer(actor, activity)
     cells = _clean_attendance(attendance or {})
     _check_activity(activity, cells)
-    activity.region = activity.place.region if activity.place_id else None
+    activity.region = activity.place.region if activity.place is not None else None
     activity.full_clean(exclude=["region"])
     if before is not None and _as_saved(activity, cells if attendance is not None else None,
                                         partners, before) == before:
@@ -217,7 +217,7 @@ def centre_save(*, actor: Actor, centre: Centre, version: str | None = None) -> 
                                               closed_on=centre.closed_on)
     if errors:
         raise ValidationError(errors)
-    if centre.partner_id and centre.partner.office_id != centre.office_id:
+    if centre.partner is not None and centre.partner.office_id != centre.office_id:
         raise ValidationError({"partner": _("This organisation belongs to another office.")})
     save_audited(actor=actor, instance=centre, before=before)
     return centre

@@ -31,8 +31,8 @@ def period_check(period: MandatePeriod) -> None:
             .exclude(pk=period.pk)
             .exclude(decision=MandatePeriod.Decision.WITHDRAWN)
         )
-        if period.decision != MandatePeriod.Decision.WITHDRAWN and overlapping.exists():
-            other = overlapping.first()
+        if period.decision != MandatePeriod.Decision.WITHDRAWN and (
+                other := overlapping.first()) is not None:
             errors.setdefault("starts_on", []).append(
                 _("This period overlaps the period %(start)s – %(end)s of the same office.")
                 % {"start": other.starts_on, "end": other.ends_on}

@@ -111,7 +111,7 @@ def download(request: MemberRequest) -> HttpResponse:
         return HttpResponseBadRequest(_("Choose a table and a format (csv or xlsx)."),
                                       content_type="text/plain")
     filename = f"{office.code}-{table.name}-{dflt.period.key or dflt.period.kind}.{fmt}"
-    rows = [table.headers, *table.rows]
+    rows: list[list[object]] = [list(table.headers), *table.rows]
     if fmt == "csv":
         return csv_download(rows, filename)
     return xlsx_download(rows, filename, title=table.title)

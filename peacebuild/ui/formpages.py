@@ -49,11 +49,11 @@ def form_page(
     *,
     make_form: FormMaker,
     instance: Model | None,
-    save: Callable[[forms.BaseForm, str | None], Any],
+    save: Callable[[Any, str | None], Any],  # (the form, its version)
     done: str | Callable[[Any], str],
     success: str | Callable[[Any], str],
     template: str = "ui/form_page.html",
-    context: dict[str, Any] | Callable[[forms.BaseForm], dict[str, Any]] | None = None,
+    context: dict[str, Any] | Callable[[Any], dict[str, Any]] | None = None,
     state: Snapshotter = snapshot,
 ) -> HttpResponse:
     """`save(form, version)` calls the service with the version the form was opened at
