@@ -57,7 +57,7 @@ def build_content(report: Report, sections: Iterable[Section], language: str,
         if report.kind != Report.Kind.LETTER and section.key not in ("opening", "closing"):
             known = f"heading.{section.key}" in strings("en")  # a standard programme's
             heading = (text(language, f"heading.{section.key}") if known else "") or (
-                section.programme.name if section.programme_id else section.key)
+                section.programme.name if section.programme is not None else section.key)
         out_sections.append({
             "key": section.key, "heading": heading,
             "paragraphs": [[s.as_dict() for s in p] for p in paragraphs],

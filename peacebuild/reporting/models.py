@@ -266,7 +266,8 @@ class FigureDefinition(models.Model):
                                                "participant category.")
         if self.measure != self.Measure.CENTRES_OPEN and self.centre_kind:
             errors["centre_kind"] = _("Only the centres measure counts one kind of centre.")
-        if self.programme_id and self.office_id and self.programme.office_id != self.office_id:
+        if (self.programme is not None and self.office_id
+                and self.programme.office_id != self.office_id):
             errors["programme"] = _("The programme belongs to another office.")
         if errors:
             raise ValidationError(errors)

@@ -1,5 +1,6 @@
 """Reads for reports: lists, and the catalogue of figures with their values for a period."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -40,7 +41,9 @@ def catalogue_for(report: Report, language: str, cache: Cache | None = None
         except NotComputable as error:
             out.append(CatalogueEntry(name, described, "", "", str(error)))
             continue
-        text = (unformat.format_date(value.value, language) if definition.is_date
-                else unformat.format_number(value.value, language))  # type: ignore[arg-type]
+        if isinstance(value.value, dt.date):
+            text = unformat.format_date(value.value, language)
+        else:
+            text = unformat.format_number(value.value, language)
         out.append(CatalogueEntry(name, described, text, value.url, ""))
     return out
