@@ -12,6 +12,7 @@ from django.http import (
     HttpResponseBadRequest,
     QueryDict,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -137,7 +138,7 @@ ATTENDANCE_COLUMNS = ["activity_id", "starts_on", "ends_on", "programme", "type"
 
 
 @office_view()
-def activity_export(request: MemberRequest) -> HttpResponse:
+def activity_export(request: MemberRequest) -> HttpResponseBase:
     flt = _export_filter(request)
     if isinstance(flt, HttpResponse):
         return flt
@@ -160,7 +161,7 @@ def activity_export(request: MemberRequest) -> HttpResponse:
 
 
 @office_view()
-def attendance_export(request: MemberRequest) -> HttpResponse:
+def attendance_export(request: MemberRequest) -> HttpResponseBase:
     flt = _export_filter(request)
     if isinstance(flt, HttpResponse):
         return flt
@@ -209,7 +210,7 @@ def activity_detail(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 def _activity_page(request: MemberRequest, activity: Activity | None) -> HttpResponse:
-    crumbs = [(_("Activities"), reverse("activities:list"))]
+    crumbs: list[tuple[str, str | None]] = [(_("Activities"), reverse("activities:list"))]
     if activity is None:
         crumbs.append((_("Record an activity"), None))
     else:

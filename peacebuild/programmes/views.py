@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Model
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -97,7 +98,7 @@ def programme_dashboard(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @office_view()
-def download(request: MemberRequest) -> HttpResponse:
+def download(request: MemberRequest) -> HttpResponseBase:
     """A figure table of the dashboard as CSV or XLSX: ?table=quarters&format=xlsx&…"""
     office = request.office
     dflt, problems = queries.parse_dashboard_filter(office, request.GET)
@@ -149,7 +150,7 @@ def indicator_detail(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(request: MemberRequest, make_form: FormMaker, instance: Model, *, heading: str,
-               back: str, save: Callable[[Model, str | None], Any], done: str | None = None
+               back: str, save: Callable[[Any, str | None], Any], done: str | None = None
                ) -> HttpResponse:
     """A results-framework form page; `save(instance, version)` calls the service."""
     return form_page(
