@@ -5,7 +5,8 @@ import itertools
 
 from django.urls import reverse
 
-from peacebuild.accounts.models import User
+from peacebuild.accounts.models import Membership, User
+from peacebuild.accounts.roles import Role
 from peacebuild.partners.models import Organisation
 from peacebuild.partners.services import organisation_save
 
@@ -21,6 +22,7 @@ def test_audit_log_does_not_grow(client_for, office, users, assert_queries_const
         for _ in range(n):
             i = next(serial)
             actor = User.objects.create_user(f"writer{i}")
+            Membership.objects.create(user=actor, office=office, role=Role.HEAD)
             organisation = organisation_save(actor=actor, organisation=Organisation(
                 office=office, name=f"NGO {i}", kind="ngo"))
             organisation.notes = "Met twice"

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from peacebuild.accounts.models import User
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Centre
 from peacebuild.programmes import services
 from peacebuild.programmes.models import Actual, Assessment, Benchmark, Indicator, Target
@@ -40,17 +41,17 @@ def grow(make_activity, places, office, output, mandate, programme, partner_org)
                           attendance={("party", "f"): 2, ("youth", "m"): 3})
             Centre.objects.create(office=office, name=f"Centre {i}", kind=Centre.Kind.RESOURCE,
                                   place=places[REGIONS[i % 3]], opened_on=dt.date(2003, 1, 1))
-            indicator = services.indicator_save(actor=None, indicator=Indicator(
+            indicator = services.indicator_save(actor=SYSTEM, indicator=Indicator(
                 output=output, code=f"1.1.{100 + i}", title=f"Entered {i}",
                 kind=Indicator.Kind.PERCENTAGE))
             for key in ("2003-06-01", "2004-06-01"):
-                services.target_save(actor=None, target=Target(
+                services.target_save(actor=SYSTEM, target=Target(
                     indicator=indicator, period_kind="mandate", period_key=key,
                     value=Decimal(30)))
-                services.actual_save(actor=None, actual=Actual(
+                services.actual_save(actor=SYSTEM, actual=Actual(
                     indicator=indicator, period_kind="mandate", period_key=key,
                     value=Decimal(25), evidence_note="Attendance sheets"))
-            benchmark = services.benchmark_save(actor=None, benchmark=Benchmark(
+            benchmark = services.benchmark_save(actor=SYSTEM, benchmark=Benchmark(
                 office=office, programme=programme, title=f"Benchmark {i}"))
             Assessment.objects.create(benchmark=benchmark, assessed_on=dt.date(2004, 4, 23),
                                       status="on_track", assessed_by=head)
@@ -124,10 +125,10 @@ def test_indicator_page_costs_each_period_its_figure(client_for, users, mandate,
     indicator = make_indicator(rule)
     client = client_for("viewer")
     url = reverse("programmes:indicator", args=[indicator.pk])
-    services.target_save(actor=None, target=Target(
+    services.target_save(actor=SYSTEM, target=Target(
         indicator=indicator, period_kind="year", period_key="2003", value=Decimal(2)))
     one = _queries(client, url)
     for kind, key in [("year", "2004"), ("year", "2005"), ("mandate", "2003-06-01")]:
-        services.target_save(actor=None, target=Target(
+        services.target_save(actor=SYSTEM, target=Target(
             indicator=indicator, period_kind=kind, period_key=key, value=Decimal(2)))
     assert _queries(client, url) - one <= 3 * 3

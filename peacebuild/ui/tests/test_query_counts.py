@@ -7,6 +7,7 @@ import itertools
 from django.urls import reverse
 
 from peacebuild.accounts.models import Membership, User
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.accounts.roles import Role
 from peacebuild.activities.services import Cell, activity_create
 from peacebuild.mandates.models import Document, MandatePeriod
@@ -29,7 +30,7 @@ def test_overview_does_not_grow(client_for, office, users, programme, activity_t
                                          ends_on=dt.date(2002 + i, 6, 1), decision="approved",
                                          proposed_on=dt.date(2001 + i, 4, 1), document=letter)
             for _ in range(3):
-                activity_create(actor=None, office=office, programme=programme,
+                activity_create(actor=SYSTEM, office=office, programme=programme,
                                 type=activity_type, title=f"Club {i}",
                                 starts_on=dt.date(2001 + i, 10, 9),
                                 ends_on=dt.date(2001 + i, 10, 9), place=places["TJ-SU"],
