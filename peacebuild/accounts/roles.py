@@ -29,17 +29,18 @@ class Can(StrEnum):
     APPROVE = "approve"  # reports, benchmarks, mandate proposals
     VIEW_AUDIT = "view_audit"
     VIEW_CASES = "view_cases"  # casework (later issue)
+    COORDINATE = "coordinate"  # coordination groups, meetings, action points
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.HEAD: frozenset(
         {Can.VIEW_RECORDS, Can.EDIT_REFERENCE, Can.EDIT_MANDATE, Can.DRAFT_REPORTS, Can.APPROVE,
-         Can.VIEW_AUDIT}
+         Can.VIEW_AUDIT, Can.COORDINATE}
     ),
     Role.PROGRAMME: frozenset({Can.VIEW_RECORDS, Can.EDIT_ACTIVITIES, Can.EDIT_REFERENCE,
-                               Can.DRAFT_REPORTS}),
+                               Can.DRAFT_REPORTS, Can.COORDINATE}),
     Role.MONITORING: frozenset({Can.VIEW_RECORDS, Can.EDIT_RESULTS, Can.DRAFT_REPORTS}),
-    Role.HUMAN_RIGHTS: frozenset({Can.VIEW_RECORDS, Can.VIEW_CASES}),
+    Role.HUMAN_RIGHTS: frozenset({Can.VIEW_RECORDS, Can.VIEW_CASES, Can.COORDINATE}),
     Role.VIEWER: frozenset({Can.VIEW_RECORDS}),
 }
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from peacebuild.accounts.permissions import MemberRequest, may_edit_programme
 from peacebuild.mandates.models import Office
-from peacebuild.partners.models import Organisation
+from peacebuild.partners.models import GroupMeeting, Organisation
 from peacebuild.places.models import Place
 from peacebuild.programmes.models import Programme
 from peacebuild.ui.forms import RecordsChoiceField
@@ -147,7 +147,8 @@ class ActivityForm(forms.ModelForm):
         model = Activity
         field_classes = {"partners": RecordsChoiceField}
         fields = ["programme", "type", "title", "description", "starts_on", "ends_on", "place",
-                  "centre", "partners", "participants_total", "outputs", "follow_up"]
+                  "centre", "partners", "participants_total", "outputs", "follow_up",
+                  "meeting"]
         widgets = {
             "starts_on": date_widget(),
             "ends_on": date_widget(),
@@ -174,6 +175,8 @@ class ActivityForm(forms.ModelForm):
         fields["place"].choices = place_choices(office)
         fields["centre"].queryset = Centre.objects.filter(office=office)
         fields["partners"].queryset = Organisation.objects.filter(office=office)
+        fields["meeting"].queryset = GroupMeeting.objects.filter(
+            group__office=office).select_related("group")
         fields["participants_total"].widget.attrs.update({"min": 0, "max": MAX_PARTICIPANTS})
         fields["participants_total"].validators.append(_max_participants)
         for category in ParticipantCategory:

@@ -154,6 +154,11 @@ class Activity(Sourced):
         "partners.Organisation", blank=True, related_name="activities",
         verbose_name=_("partners"),
     )
+    meeting = models.ForeignKey(
+        "partners.GroupMeeting", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="activities", verbose_name=_("asked for by the meeting"),
+        help_text=_("The coordination meeting that led to this activity, if any."),
+    )
     participants_total = models.PositiveIntegerField(
         _("participants"), null=True, blank=True,
         help_text=_("The total reported. When a breakdown is entered it must add up to this."),

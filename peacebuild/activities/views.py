@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from peacebuild.accounts.permissions import MemberRequest, office_view
 from peacebuild.accounts.roles import Can
 from peacebuild.figures import engine as figures
+from peacebuild.lib.ids import parse_id
 from peacebuild.ui.downloads import csv_download
 from peacebuild.ui.formpages import form_page
 
@@ -217,10 +218,14 @@ def _activity_page(request: MemberRequest, activity: Activity | None) -> HttpRes
         crumbs += [(activity.title, reverse("activities:detail", args=[activity.pk])),
                    (_("Edit"), None)]
 
+    # "Record an activity it led to" on a meeting's page comes with ?meeting=<pk>.
+    meeting = parse_id(request.GET.get("meeting")) if activity is None else None
+
     def make_form(data: Any, files: Any, instance: Activity | None) -> ActivityForm:
         # The form writes the typed values onto its instance while it validates; the
         # service reads the record as stored itself, so the form gets a copy.
-        return ActivityForm(data, instance=copy.copy(instance), request=request)
+        return ActivityForm(data, instance=copy.copy(instance), request=request,
+                            initial={"meeting": meeting} if meeting else None)
 
     def save(form: ActivityForm, version: str | None) -> Activity:
         if activity is None:

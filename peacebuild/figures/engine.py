@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,6 +48,8 @@ from peacebuild.activities.models import (
 from peacebuild.activities.queries import ActivityFilter, filter_activities
 from peacebuild.mandates.models import Office
 
+from . import coordination
+from .coordination import COORDINATION_DIMENSIONS, COORDINATION_MEASURES
 from .cubes import Cube, cube_for, cube_rows
 
 MEASURES = {
@@ -55,6 +58,7 @@ MEASURES = {
     "attendance": gettext_lazy("participants (by breakdown)"),
     "centres_open": gettext_lazy("centres open"),
     "distinct_participants": gettext_lazy("distinct people (registry)"),
+    **COORDINATION_MEASURES,
 }
 ACTIVITY_DIMENSIONS = ("programme", "type", "region", "month", "quarter", "year")
 ATTENDANCE_DIMENSIONS = ("sex", "category", "age_group")
@@ -74,6 +78,7 @@ class FigureQuery:
     on: dt.date | None = None  # for centres_open
     centre_kind: str = ""
     min_cell: int = 0  # values from 1 to min_cell - 1 are suppressed
+    group: int | None = None  # for the coordination measures: one group only
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,8 @@ class Figure:
     filters: ActivityFilter = field(default_factory=ActivityFilter)
     breakdown: dict[str, object] = field(default_factory=dict)  # dimension → key
     suppressed: bool = False
+    group: int | None = None  # coordination measures: the query's group
+    on: dt.date | None = None  # actions_overdue: the day the state is read on
 
     @property
     def label(self) -> str:
@@ -110,11 +117,38 @@ class Figure:
 
     @property
     def records_url(self) -> str:
+        if self.measure in COORDINATION_MEASURES:
+            return self._coordination_url()
         if self.measure == "centres_open":
             return reverse("activities:centres")
         query = self.record_filters.as_query()
         base = reverse("activities:list")
         return f"{base}?{urlencode(query)}" if query else base
+
+
+    def _coordination_url(self) -> str:
+        """The meetings or action points behind a coordination figure."""
+        first, last = self.filters.date_from, self.filters.date_to
+        group = self.breakdown.get("group") or self.group
+        for dim, key in self.breakdown.items():
+            if dim in TIME_DIMENSIONS:
+                a, b = period_bounds(dim, str(key))
+                first, last = max(a, first or a), min(b, last or b)
+        query: dict[str, object] = {"group": group} if group else {}
+        if self.measure in ("meetings_held", "member_attendance"):
+            query |= {"date_from": first, "date_to": last}
+            base = reverse("partners:meetings")
+        else:
+            base = reverse("partners:actions")
+            if self.measure == "actions_overdue":
+                query |= {"status": "overdue", "on": self.on}
+            else:
+                query |= {"due_from": first, "due_to": last}
+                if self.measure == "actions_done_on_time":
+                    query["status"] = "on_time"
+        clean = {k: (v.isoformat() if isinstance(v, dt.date) else v)
+                 for k, v in query.items() if v}
+        return f"{base}?{urlencode(clean)}" if clean else base
 
 
 @dataclass(frozen=True)
@@ -165,6 +199,9 @@ def _time_key(dim: str, month: dt.date) -> str:
 def validate(office: Office, q: FigureQuery) -> None:
     """Refuse a figure that cannot be computed as asked, saying why."""
     errors: list[str] = []
+    if q.measure in COORDINATION_MEASURES:
+        _validate_coordination(office, q)
+        return
     if q.measure not in MEASURES:
         errors.append(_("There is no measure called “%(name)s”.") % {"name": q.measure})
     unknown = [d for d in q.by if d not in DIMENSIONS]
@@ -202,8 +239,47 @@ def validate(office: Office, q: FigureQuery) -> None:
         raise FigureError(errors)
 
 
-def compute(office: Office, q: FigureQuery) -> FigureResult:
+def _validate_coordination(office: Office, q: FigureQuery) -> None:
+    errors: list[str] = []
+    unknown = [d for d in q.by if d not in COORDINATION_DIMENSIONS]
+    if unknown:
+        errors.append(_("Coordination figures cannot be broken down by “%(name)s”.")
+                      % {"name": unknown[0]})
+    if len(set(q.by)) != len(q.by) or len(set(q.by) & set(TIME_DIMENSIONS)) > 1:
+        errors.append(_("Each breakdown may be used once, and only one of month, quarter and "
+                        "year."))
+    f = q.filters
+    if f.date_from and f.date_to and f.date_to < f.date_from:
+        errors.append(_("The end of the period is before its start."))
+    if q.group and not office.groups.filter(pk=q.group).exists():
+        errors.append(_("Group %(id)s is not a coordination group of this office.")
+                      % {"id": q.group})
+    if errors:
+        raise FigureError(errors)
+
+
+def _compute_coordination(office: Office, q: FigureQuery, today: dt.date) -> FigureResult:
+    values, ratios = coordination.grouped(office, q, today)
+    on = coordination.status_day(q, today) if q.measure == "actions_overdue" else None
+
+    def fig(breakdown: dict, value: int) -> Figure:
+        return Figure(q.measure, value, office, q.filters, breakdown, False, q.group, on)
+
+    rows = [fig(dict(zip(q.by, key, strict=True)), value)
+            for key, value in sorted(values.items(), key=lambda kv: _sort_key(kv[0]))]
+    if q.measure == "member_attendance":
+        present = sum(p for p, _s in ratios.values())
+        seats = sum(s for _p, s in ratios.values())
+        total_value = coordination.percent(present, seats)
+    else:
+        total_value = sum(values.values())
+    return FigureResult(q, fig({}, total_value), rows if q.by else [], "raw")
+
+
+def compute(office: Office, q: FigureQuery, *, today: dt.date | None = None) -> FigureResult:
     validate(office, q)
+    if q.measure in COORDINATION_MEASURES:
+        return _compute_coordination(office, q, today or timezone.localdate())
     if q.measure == "centres_open":
         value = _centres_open(office, q.on or office.today(), q.centre_kind)
         total = Figure("centres_open", value, office, q.filters,
@@ -346,6 +422,36 @@ def distinct_participants(office: Office, flt: ActivityFilter | None = None) -> 
 def centres_open(office: Office, on: dt.date, kind: str = "") -> Figure:
     """Centres open on a day (opened by then, not yet closed), optionally of one kind."""
     return compute(office, FigureQuery("centres_open", on=on, centre_kind=kind)).total
+
+
+@dataclass(frozen=True)
+class CoordinationRow:
+    """One coordination group's figures for a period (group None: all groups)."""
+
+    group: object
+    figures: dict[str, Figure]
+
+
+def coordination_table(office: Office, flt: ActivityFilter | None = None, *,
+                       today: dt.date | None = None) -> list[CoordinationRow]:
+    """Every coordination measure by group for the filter's period, and a total row last.
+    Five engine questions, each one or two queries, whatever the number of groups."""
+    flt = ActivityFilter(date_from=(flt or ActivityFilter()).date_from,
+                         date_to=(flt or ActivityFilter()).date_to)
+    results = {m: compute(office, FigureQuery(m, flt, by=("group",)), today=today)
+               for m in COORDINATION_MEASURES}
+    groups = list(office.groups.order_by("name", "id"))
+    rows = []
+    for group in groups:
+        figures = {}
+        for measure, result in results.items():
+            row = next((r for r in result.rows if r.breakdown["group"] == group.pk), None)
+            figures[measure] = row or Figure(measure, 0, office, flt, {"group": group.pk},
+                                             False, None, result.total.on)
+        rows.append(CoordinationRow(group, figures))
+    if groups:
+        rows.append(CoordinationRow(None, {m: r.total for m, r in results.items()}))
+    return rows
 
 
 @dataclass(frozen=True)

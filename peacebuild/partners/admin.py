@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from peacebuild.accounts.admin import AuditedModelAdmin
 
-from .models import ActionPoint, Group, GroupMeeting, Organisation
+from .models import ActionPoint, Group, GroupMeeting, GroupMember, Organisation
 
 
 @admin.register(Organisation)
@@ -17,10 +17,15 @@ class ActionPointInline(admin.TabularInline):
     extra = 0
 
 
+class GroupMemberInline(admin.TabularInline):
+    model = GroupMember
+    extra = 0
+
+
 @admin.register(Group)
 class GroupAdmin(AuditedModelAdmin):
     list_display = ["name", "office", "chaired_by_office"]
-    filter_horizontal = ["members"]
+    inlines = [GroupMemberInline]
 
 
 @admin.register(GroupMeeting)

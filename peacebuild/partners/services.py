@@ -1,13 +1,29 @@
-"""Writes for partner organisations and coordination groups: checked against the actor,
-validated, atomic, audited."""
+"""Writes for partner organisations and coordination groups: validated, atomic, audited."""
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from peacebuild.accounts.audit import before_change, save_audited
-from peacebuild.accounts.permissions import Actor, check_actor
+from peacebuild.accounts.audit import (
+    before_change,
+    record_create,
+    record_delete,
+    record_update,
+    save_audited,
+    snapshot,
+)
+from peacebuild.accounts.models import Membership
+from peacebuild.accounts.permissions import RoleRequired
+from peacebuild.accounts.queries import user_can
 from peacebuild.accounts.roles import Can
+from peacebuild.mandates.models import Document, Office
 
-from .models import Organisation
+from .models import ActionPoint, Group, GroupMeeting, GroupMember, Organisation
+from .permissions import actor_may_close
 
 
 @transaction.atomic
@@ -18,3 +34,193 @@ def organisation_save(*, actor: Actor, organisation: Organisation, version: str 
     organisation.name = organisation.name.strip()
     save_audited(actor=actor, instance=organisation, before=before)
     return organisation
+
+
+# ---------------------------------------------------------------------------------------
+# Coordination: groups, their members, meetings and action points
+
+
+def _require_coordinator(actor: Any, office: Office) -> None:
+    """Defence in depth: whichever door called, the actor must coordinate in the office.
+    `None` is the system (the demo loader, management commands)."""
+    if actor is not None and not user_can(actor, office, Can.COORDINATE):
+        raise RoleRequired(Can.COORDINATE)
+
+
+def _before(instance: Any) -> dict[str, Any] | None:
+    return snapshot(type(instance).objects.get(pk=instance.pk)) if instance.pk else None
+
+
+def _same_office(errors: dict[str, list[str]], field: str, obj: Any, office: Office) -> None:
+    if obj is not None and obj.office_id != office.pk:
+        errors.setdefault(field, []).append(
+            _("%(name)s belongs to another office.") % {"name": obj})
+
+
+def _within_life(errors: dict[str, list[str]], office: Office,
+                 **dates: dt.date | None) -> None:
+    first, last = office.life_range()
+    for field, value in dates.items():
+        if value and not (first <= value <= last):
+            errors.setdefault(field, []).append(
+                _("%(date)s is far outside the life of %(office)s (%(first)s to %(last)s).")
+                % {"date": value, "office": office.code.upper(), "first": first, "last": last})
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def group_save(*, actor: Any, group: Group) -> Group:
+    _require_coordinator(actor, group.office)
+    errors: dict[str, list[str]] = {}
+    _same_office(errors, "convener", group.convener, group.office)
+    _same_office(errors, "terms_of_reference", group.terms_of_reference, group.office)
+    _raise(errors)
+    group.name = group.name.strip()
+    save_audited(actor=actor, instance=group, before=_before(group))
+    return group
+
+
+@transaction.atomic
+def group_member_save(*, actor: Any, member: GroupMember) -> GroupMember:
+    office = member.group.office
+    _require_coordinator(actor, office)
+    errors: dict[str, list[str]] = {}
+    _same_office(errors, "organisation", member.organisation, office)
+    _raise(errors)
+    member.attendee = member.attendee.strip()
+    save_audited(actor=actor, instance=member, before=_before(member))
+    return member
+
+
+@transaction.atomic
+def group_member_remove(*, actor: Any, member: GroupMember) -> None:
+    office = member.group.office
+    _require_coordinator(actor, office)
+    before = snapshot(member)
+    record_delete(actor=actor, instance=member, before=before, office=office)
+    member.delete()
+
+
+def _meeting_check(meeting: GroupMeeting, attended: Iterable[Organisation]) -> None:
+    office = meeting.group.office
+    errors: dict[str, list[str]] = {}
+    for organisation in attended:
+        _same_office(errors, "attended", organisation, office)
+    texts = {k: v.strip() for k, v in (meeting.minutes or {}).items() if v and v.strip()}
+    if texts and not texts.get(meeting.minutes_language):
+        errors.setdefault("minutes", []).append(
+            _("Write the minutes in the language they were drafted in first; translations "
+              "come beside them."))
+    _within_life(errors, office, held_on=meeting.held_on)
+    _raise(errors)
+    meeting.minutes = texts
+
+
+@transaction.atomic
+def meeting_save(*, actor: Any, meeting: GroupMeeting,
+                 attended: Iterable[Organisation] | None = None) -> GroupMeeting:
+    """Create or update a meeting; `attended` (organisations present) replaces the list
+    when given, and is kept when None."""
+    _require_coordinator(actor, meeting.group.office)
+    before = _before(meeting)
+    present = list(attended) if attended is not None else (
+        list(meeting.attended.all()) if meeting.pk else [])
+    _meeting_check(meeting, present)
+    meeting.full_clean()
+    meeting.save()
+    if attended is not None:
+        meeting.attended.set(present)
+    if before is None:
+        record_create(actor=actor, instance=meeting)
+    elif snapshot(meeting) != before:
+        record_update(actor=actor, instance=meeting, before=before)
+    return meeting
+
+
+def _action_check(action: ActionPoint) -> None:
+    meeting = action.meeting
+    office = meeting.group.office
+    errors: dict[str, list[str]] = {}
+    _same_office(errors, "owner", action.owner, office)
+    _same_office(errors, "evidence_document", action.evidence_document, office)
+    if action.owner_user_id and not Membership.objects.filter(
+            user_id=action.owner_user_id, office=office).exists():
+        errors.setdefault("owner_user", []).append(
+            _("%(name)s is not a member of this office.") % {"name": action.owner_user})
+    _within_life(errors, office, due_on=action.due_on, closed_on=action.closed_on)
+    if action.due_on and meeting.held_on and action.due_on < meeting.held_on:
+        errors.setdefault("due_on", []).append(
+            _("The due date is before the meeting (%(date)s) that agreed the action point.")
+            % {"date": meeting.held_on})
+    if action.closed_on and meeting.held_on and action.closed_on < meeting.held_on:
+        errors.setdefault("closed_on", []).append(
+            _("It cannot be closed before the meeting (%(date)s) that agreed it.")
+            % {"date": meeting.held_on})
+    _raise(errors)
+
+
+@transaction.atomic
+def action_save(*, actor: Any, action: ActionPoint) -> ActionPoint:
+    """Create or edit an action point's promise: what, who, by when."""
+    _require_coordinator(actor, action.meeting.group.office)
+    _action_check(action)
+    action.text = action.text.strip()
+    before = _before(action)
+    if before is None or _changed(action, before):
+        save_audited(actor=actor, instance=action, before=before)
+    return action
+
+
+@transaction.atomic
+def action_close(*, actor: Any, action: ActionPoint, status: str, closed_on: dt.date | None,
+                 evidence: str = "", evidence_document: Document | None = None,
+                 drop_reason: str = "") -> ActionPoint:
+    """Close an open action point as done (with its evidence) or dropped (with the reason).
+    Coordinators and the colleague who owns it may close it."""
+    if actor is not None and not actor_may_close(actor, action):
+        raise RoleRequired(Can.COORDINATE)
+    if not action.is_open:
+        raise ValidationError(_("This action point is already closed."))
+    if status not in (ActionPoint.Status.DONE, ActionPoint.Status.DROPPED):
+        raise ValidationError({"status": [_("Close it as done or as dropped.")]})
+    before = snapshot(action)
+    action.status = status
+    action.closed_on = closed_on
+    if status == ActionPoint.Status.DONE:
+        action.evidence, action.evidence_document = evidence.strip(), evidence_document
+        action.drop_reason = ""
+    else:
+        action.drop_reason, action.evidence, action.evidence_document = \
+            drop_reason.strip(), "", None
+    errors: dict[str, list[str]] = {}
+    if closed_on is None:
+        errors["closed_on"] = [_("Say on which day it was done or dropped.")]
+    if status == ActionPoint.Status.DONE and not (action.evidence or evidence_document):
+        errors["evidence"] = [_("Give the evidence that closes it: what shows it was done.")]
+    if status == ActionPoint.Status.DROPPED and not action.drop_reason:
+        errors["drop_reason"] = [_("Say why it is dropped.")]
+    _raise(errors)
+    _action_check(action)
+    save_audited(actor=actor, instance=action, before=before)
+    return action
+
+
+@transaction.atomic
+def action_reopen(*, actor: Any, action: ActionPoint) -> ActionPoint:
+    """Undo a closing made in error; the evidence or reason stays in the audit log."""
+    _require_coordinator(actor, action.meeting.group.office)
+    if action.is_open:
+        return action
+    before = snapshot(action)
+    action.status, action.closed_on = ActionPoint.Status.OPEN, None
+    action.evidence, action.evidence_document, action.drop_reason = "", None, ""
+    save_audited(actor=actor, instance=action, before=before)
+    return action
+
+
+def _changed(instance: Any, before: dict[str, Any]) -> bool:
+    return snapshot(instance) != before

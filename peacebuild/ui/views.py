@@ -17,6 +17,7 @@ from peacebuild.lib.ids import parse_id
 from peacebuild.mandates.permissions import get_office_for_user
 from peacebuild.mandates.queries import mandate_state
 from peacebuild.mandates.timeline import timeline_svg
+from peacebuild.partners.queries import actions_for_owner
 
 
 def _as_of(request: MemberRequest, today: dt.date) -> tuple[dt.date, str]:
@@ -66,6 +67,7 @@ def overview(request: MemberRequest) -> HttpResponse:
         ],
         "recent": recent,
         "heads": office.heads.all(),
+        "my_actions": actions_for_owner(request.user, office, as_of),
     }
     return render(request, "ui/overview.html", context)
 

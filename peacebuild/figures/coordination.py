@@ -1,0 +1,128 @@
+"""Coordination figures: meetings held, member attendance, action points due, done on
+time and overdue — by group and by month, quarter or year.
+
+A group meets tens of times a year and agrees a few action points each time, so the raw
+rows answer in a handful of queries; no summary table is needed (measured in
+`partners/tests/test_figures.py` by query count).
+
+Rules, written once here:
+- a meeting counts in the period it was held in, if held by `today`;
+- member attendance is the share, in per cent, of the group's member organisations present
+  at its meetings (guests who are not members do not count); a total is the ratio of the
+  sums, never an average of percentages;
+- action points due and done on time count by due date; done on time means done on or
+  before the due date;
+- overdue is a state on a day: due before it and not done or dropped by it. For a period,
+  the day is its last (or today, if earlier), and an item due before the period began
+  that is still open then counts too.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy
+
+from peacebuild.mandates.models import Office
+from peacebuild.partners.models import ActionPoint, GroupMeeting, GroupMember
+
+if TYPE_CHECKING:
+    from .engine import FigureQuery
+
+COORDINATION_MEASURES = {
+    "meetings_held": gettext_lazy("meetings held"),
+    "member_attendance": gettext_lazy("member attendance (per cent)"),
+    "actions_due": gettext_lazy("action points due"),
+    "actions_done_on_time": gettext_lazy("action points done on time"),
+    "actions_overdue": gettext_lazy("action points overdue"),
+}
+COORDINATION_DIMENSIONS = ("group", "month", "quarter", "year")
+TIME_DIMENSIONS = ("month", "quarter", "year")
+
+
+def time_key(dim: str, day: dt.date) -> str:
+    if dim == "month":
+        return f"{day.year}-{day.month:02d}"
+    if dim == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return str(day.year)
+
+
+def _key(by: tuple[str, ...], group: int, day: dt.date) -> tuple:
+    return tuple(group if d == "group" else time_key(d, day) for d in by)
+
+
+def status_day(q: "FigureQuery", today: dt.date) -> dt.date:
+    end = q.filters.date_to or today
+    return min(end, q.on or end, today)
+
+
+def grouped(office: Office, q: "FigureQuery", today: dt.date
+            ) -> tuple[dict[tuple, int], dict[tuple, tuple[int, int]]]:
+    """Values by breakdown key; for member attendance also (present, seats) per key so
+    that totals are ratios of sums."""
+    f = q.filters
+    if q.measure in ("meetings_held", "member_attendance"):
+        meetings = GroupMeeting.objects.filter(group__office=office, held_on__lte=today)
+        if q.group:
+            meetings = meetings.filter(group_id=q.group)
+        if f.date_from:
+            meetings = meetings.filter(held_on__gte=f.date_from)
+        if f.date_to:
+            meetings = meetings.filter(held_on__lte=f.date_to)
+        if q.measure == "meetings_held":
+            out: dict[tuple, int] = defaultdict(int)
+            for group, held in meetings.values_list("group_id", "held_on"):
+                out[_key(q.by, group, held)] += 1
+            return dict(out), {}
+        return _attendance(meetings, q.by)
+    actions = ActionPoint.objects.filter(meeting__group__office=office,
+                                         meeting__held_on__lte=today)
+    if q.group:
+        actions = actions.filter(meeting__group_id=q.group)
+    if q.measure == "actions_overdue":
+        day = status_day(q, today)
+        actions = actions.filter(Q(due_on__lt=day)
+                                 & (Q(closed_on__isnull=True) | Q(closed_on__gt=day)))
+    else:
+        if f.date_from:
+            actions = actions.filter(due_on__gte=f.date_from)
+        if f.date_to:
+            actions = actions.filter(due_on__lte=f.date_to)
+        if q.measure == "actions_done_on_time":
+            actions = actions.filter(status=ActionPoint.Status.DONE,
+                                     closed_on__lte=F("due_on"))
+    counts: dict[tuple, int] = defaultdict(int)
+    for group, due in actions.values_list("meeting__group_id", "due_on"):
+        counts[_key(q.by, group, due)] += 1
+    return dict(counts), {}
+
+
+def _attendance(meetings: Iterable[GroupMeeting], by: tuple[str, ...]
+                ) -> tuple[dict[tuple, int], dict[tuple, tuple[int, int]]]:
+    rows = list(meetings.values_list("pk", "group_id", "held_on"))  # type: ignore[attr-defined]
+    group_ids = {g for _pk, g, _d in rows}
+    members: dict[int, set[int]] = defaultdict(set)
+    for group, organisation in GroupMember.objects.filter(group_id__in=group_ids).values_list(
+            "group_id", "organisation_id"):
+        members[group].add(organisation)
+    present: dict[int, set[int]] = defaultdict(set)
+    through = GroupMeeting.attended.through
+    for meeting, organisation in through.objects.filter(
+            groupmeeting_id__in=[pk for pk, _g, _d in rows]).values_list(
+            "groupmeeting_id", "organisation_id"):
+        present[meeting].add(organisation)
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for pk, group, held in rows:
+        key = _key(by, group, held)
+        sums[key][0] += len(present[pk] & members[group])
+        sums[key][1] += len(members[group])
+    ratios = {k: (p, s) for k, (p, s) in sums.items() if s}
+    return {k: percent(p, s) for k, (p, s) in ratios.items()}, ratios
+
+
+def percent(part: int, whole: int) -> int:
+    """Whole per cent, halves rounded up (as a report would state it)."""
+    return (200 * part + whole) // (2 * whole) if whole else 0

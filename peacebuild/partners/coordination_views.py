@@ -1,0 +1,348 @@
+"""Coordination pages: groups, members, meetings, action points. Parse, call a query or a
+service, render; access through `permissions.py`."""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peacebuild.accounts.models import User
+from peacebuild.accounts.permissions import office_view
+from peacebuild.accounts.roles import Can
+from peacebuild.figures.engine import (
+    COORDINATION_MEASURES,
+    FigureQuery,
+    compute,
+    coordination_table,
+)
+from peacebuild.ui.forms import apply_errors
+
+from . import queries, services
+from .forms import ActionCloseForm, ActionPointForm, GroupForm, GroupMemberForm, MeetingForm
+from .models import ActionPoint, Group, GroupMeeting, GroupMember, Organisation
+from .permissions import (
+    get_action_for_user,
+    get_group_for_user,
+    get_meeting_for_user,
+    get_member_for_user,
+    may_coordinate,
+)
+
+GROUPS = "partners:groups"
+
+
+def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [(_("Partners"), reverse("partners:list")),
+            (_("Coordination groups"), reverse(GROUPS)), *tail]
+
+
+def _form_page(request: HttpRequest, form: BaseForm, *, heading: str, back: str,
+               save: Callable[[], Any], done: Callable[[Any], str],
+               crumbs: list[tuple[str, str | None]], intro: str = "") -> HttpResponse:
+    """Show the form; on a valid POST call the service, and on its refusal show why with
+    everything typed kept."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(done(saved))
+    return render(request, "partners/coordination_form.html", {
+        "form": form, "heading": heading, "cancel_url": back, "intro": intro,
+        "crumbs": [*crumbs, (heading, None)],
+    })
+
+
+def _date(raw: str) -> dt.date | None:
+    try:
+        return parse_date(raw.strip())
+    except ValueError:
+        return None
+
+
+def _int(raw: str) -> int | None:
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
+
+# ---------------------------------------------------------------------------------------
+# Groups
+
+
+@office_view()
+def group_list(request: HttpRequest) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    return render(request, "partners/group_list.html", {
+        "groups": queries.groups_of(office),
+        "table": coordination_table(office, today=timezone.localdate()),
+        "crumbs": [(_("Partners"), reverse("partners:list")), (_("Coordination groups"), None)],
+    })
+
+
+@office_view()
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for_user(request, pk)
+    office = request.office  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    figures = {m: compute(office, FigureQuery(m, group=group.pk), today=today).total
+               for m in COORDINATION_MEASURES}
+    return render(request, "partners/group_detail.html", {
+        "group": group,
+        "members": queries.members_of(group),
+        "meetings": queries.meetings_of(office, group=group.pk)[:12],
+        "open_actions": queries.group_actions(group),
+        "decisions": queries.group_decisions(group),
+        "figures": figures,
+        "today": today,
+        "can_coordinate": may_coordinate(request),
+        "crumbs": _crumbs((group.name, None)),
+    })
+
+
+@office_view(Can.COORDINATE)
+def group_create(request: HttpRequest) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    form = GroupForm(request.POST or None, instance=Group(office=office), office=office)
+    return _form_page(
+        request, form, heading=_("New coordination group"), back=reverse(GROUPS),
+        save=lambda: services.group_save(actor=request.user, group=form.instance),
+        done=lambda g: reverse("partners:group", args=[g.pk]), crumbs=_crumbs())
+
+
+@office_view(Can.COORDINATE)
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for_user(request, pk, write=True)
+    form = GroupForm(request.POST or None, instance=group, office=group.office)
+    back = reverse("partners:group", args=[group.pk])
+    return _form_page(
+        request, form, heading=_("Edit the group"), back=back,
+        save=lambda: services.group_save(actor=request.user, group=form.instance),
+        done=lambda g: back, crumbs=_crumbs((group.name, back)))
+
+
+@office_view(Can.COORDINATE)
+def member_create(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for_user(request, pk, write=True)
+    form = GroupMemberForm(request.POST or None, instance=GroupMember(group=group),
+                           office=group.office)
+    back = reverse("partners:group", args=[group.pk])
+    return _form_page(
+        request, form, heading=_("Add a member"), back=back,
+        save=lambda: services.group_member_save(actor=request.user, member=form.instance),
+        done=lambda m: back, crumbs=_crumbs((group.name, back)))
+
+
+@office_view(Can.COORDINATE)
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_for_user(request, pk, write=True)
+    group = member.group
+    form = GroupMemberForm(request.POST or None, instance=member, office=group.office)
+    back = reverse("partners:group", args=[group.pk])
+    return _form_page(
+        request, form, heading=_("Edit the member"), back=back,
+        save=lambda: services.group_member_save(actor=request.user, member=form.instance),
+        done=lambda m: back, crumbs=_crumbs((group.name, back)))
+
+
+@office_view(Can.COORDINATE)
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_for_user(request, pk, write=True)
+    group = member.group
+    services.group_member_remove(actor=request.user, member=member)
+    messages.success(request, _("%(name)s is no longer a member of the group.")
+                     % {"name": member.organisation})
+    return redirect("partners:group", pk=group.pk)
+
+
+# ---------------------------------------------------------------------------------------
+# Meetings
+
+
+@office_view()
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    group = _int(request.GET.get("group", ""))
+    date_from, date_to = _date(request.GET.get("date_from", "")), \
+        _date(request.GET.get("date_to", ""))
+    meetings = queries.meetings_of(office, group=group, date_from=date_from, date_to=date_to)
+    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+    return render(request, "partners/meeting_list.html", {
+        "page": page, "groups": Group.objects.filter(office=office).order_by("name"),
+        "group": group, "date_from": date_from, "date_to": date_to,
+        "crumbs": _crumbs((_("Meetings"), None)),
+    })
+
+
+@office_view()
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request, pk)
+    language, minutes = meeting.minutes_in(request.LANGUAGE_CODE)  # type: ignore[attr-defined]
+    group = meeting.group
+    back = reverse("partners:group", args=[group.pk])
+    return render(request, "partners/meeting_detail.html", {
+        "meeting": meeting,
+        "group": group,
+        "present": meeting.attended.order_by("name"),
+        "absent": [m.organisation for m in queries.members_of(group)
+                   if m.organisation_id not in {o.pk for o in meeting.attended.all()}],
+        "actions": queries.meeting_actions(meeting),
+        "activities": meeting.activities.select_related("type").order_by("starts_on"),
+        "minutes": minutes,
+        "minutes_language": language,
+        "translated": language != meeting.minutes_language,
+        "translations": sorted(k for k in (meeting.minutes or {})
+                               if k != meeting.minutes_language),
+        "today": timezone.localdate(),
+        "can_coordinate": may_coordinate(request),
+        "user_id": request.user.pk,
+        "crumbs": _crumbs((group.name, back), (str(meeting.held_on), None)),
+    })
+
+
+@office_view(Can.COORDINATE)
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for_user(request, pk, write=True)
+    meeting = GroupMeeting(group=group,
+                           minutes_language=request.LANGUAGE_CODE)  # type: ignore[attr-defined]
+    return _meeting_form(request, meeting, _("Record a meeting of %(group)s")
+                         % {"group": group.name})
+
+
+@office_view(Can.COORDINATE)
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request, pk, write=True)
+    return _meeting_form(request, meeting, _("Edit the meeting"))
+
+
+def _meeting_form(request: HttpRequest, meeting: GroupMeeting, heading: str) -> HttpResponse:
+    group = meeting.group
+    form = MeetingForm(request.POST or None, instance=meeting, office=group.office)
+    back = (reverse("partners:meeting", args=[meeting.pk]) if meeting.pk
+            else reverse("partners:group", args=[group.pk]))
+    return _form_page(
+        request, form, heading=heading, back=back,
+        save=lambda: services.meeting_save(actor=request.user, meeting=form.instance,
+                                           attended=form.cleaned_data["attended"]),
+        done=lambda m: reverse("partners:meeting", args=[m.pk]),
+        crumbs=_crumbs((group.name, reverse("partners:group", args=[group.pk]))))
+
+
+# ---------------------------------------------------------------------------------------
+# Action points
+
+
+@office_view()
+def action_list(request: HttpRequest) -> HttpResponse:
+    office = request.office  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    get = request.GET
+    owner_raw = get.get("owner", "")
+    status = get.get("status", "open")
+    flt = queries.ActionFilter(
+        group=_int(get.get("group", "")),
+        owner=_int(owner_raw[4:]) if owner_raw.startswith("org-") else None,
+        owner_user=(request.user.pk if owner_raw == "me"
+                    else _int(owner_raw[5:]) if owner_raw.startswith("user-") else None),
+        status=status if status in queries.STATUSES else "",
+        due_from=_date(get.get("due_from", "")), due_to=_date(get.get("due_to", "")),
+    )
+    on = _date(get.get("on", "")) or today
+    actions = queries.filter_actions(office, flt, on)
+    page = Paginator(actions, 50).get_page(get.get("page"))
+    return render(request, "partners/action_list.html", {
+        "page": page, "flt": flt, "owner": owner_raw, "status": flt.status, "on": on,
+        "today": today,
+        "groups": Group.objects.filter(office=office).order_by("name"),
+        "organisations": [(f"org-{o.pk}", str(o)) for o in
+                          Organisation.objects.filter(office=office).order_by("name")],
+        "colleagues": [(f"user-{u.pk}", u.get_full_name() or u.username) for u in
+                       User.objects.filter(memberships__office=office).order_by(
+                           "first_name", "username")],
+        "statuses": [("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Done")),
+                     ("on_time", _("Done on time")), ("dropped", _("Dropped")),
+                     ("", _("All"))],
+        "crumbs": _crumbs((_("Action points"), None)),
+    })
+
+
+@office_view(Can.COORDINATE)
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request, pk, write=True)
+    form = ActionPointForm(request.POST or None, instance=ActionPoint(meeting=meeting),
+                           office=meeting.group.office)
+    back = reverse("partners:meeting", args=[meeting.pk])
+    return _form_page(
+        request, form, heading=_("Add an action point"), back=back,
+        save=lambda: services.action_save(actor=request.user, action=form.instance),
+        done=lambda a: back, crumbs=_crumbs((meeting.group.name, reverse(
+            "partners:group", args=[meeting.group_id])), (str(meeting.held_on), back)),
+        intro=_("Agreed at the meeting of %(date)s.") % {"date": meeting.held_on})
+
+
+@office_view(Can.COORDINATE)
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk, write=True)
+    meeting = action.meeting
+    form = ActionPointForm(request.POST or None, instance=action, office=meeting.group.office)
+    back = reverse("partners:meeting", args=[meeting.pk])
+    return _form_page(
+        request, form, heading=_("Edit the action point"), back=back,
+        save=lambda: services.action_save(actor=request.user, action=form.instance),
+        done=lambda a: back, crumbs=_crumbs((meeting.group.name, reverse(
+            "partners:group", args=[meeting.group_id])), (str(meeting.held_on), back)))
+
+
+@office_view()
+def action_close(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk, closing=True)
+    meeting = action.meeting
+    back = reverse("partners:meeting", args=[meeting.pk])
+    if not action.is_open:
+        messages.info(request, _("This action point is already closed."))
+        return redirect(back)
+    form = ActionCloseForm(request.POST or None, instance=action, office=meeting.group.office,
+                           initial={"closed_on": timezone.localdate()})
+
+    def save() -> ActionPoint:
+        data = form.cleaned_data
+        return services.action_close(
+            actor=request.user, action=action, status=data["status"],
+            closed_on=data["closed_on"], evidence=data["evidence"],
+            evidence_document=data["evidence_document"], drop_reason=data["drop_reason"])
+
+    return _form_page(
+        request, form, heading=_("Close the action point"), back=back, save=save,
+        done=lambda a: (request.POST.get("next") or back) if _safe(request) else back,
+        crumbs=_crumbs((meeting.group.name, reverse("partners:group",
+                                                    args=[meeting.group_id])),
+                       (str(meeting.held_on), back)),
+        intro=action.text)
+
+
+def _safe(request: HttpRequest) -> bool:
+    nxt = request.POST.get("next", "")
+    return nxt.startswith("/") and not nxt.startswith("//")
+
+
+@office_view(Can.COORDINATE)
+@require_POST
+def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk, write=True)
+    services.action_reopen(actor=request.user, action=action)
+    messages.success(request, _("The action point is open again."))
+    return redirect("partners:meeting", pk=action.meeting_id)
+
