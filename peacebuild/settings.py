@@ -163,6 +163,18 @@ TASKS = {
     }
 }
 
+# E-mail (action point reminders) through Django's mail backends. Without EMAIL_HOST or
+# EMAIL_BACKEND, e-mail is not configured and reminders show on the owners' overview only.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_CONFIGURED = bool(env("EMAIL_HOST") or env("EMAIL_BACKEND"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "peacebuild@localhost")
+SITE_URL = env("SITE_URL").rstrip("/")  # for links in e-mails, e.g. https://pb.example.org
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")

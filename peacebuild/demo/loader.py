@@ -48,6 +48,7 @@ from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.accounts.roles import Role
 from peacebuild.activities.models import Activity, ActivityType, Centre
 from peacebuild.activities.services import Cell, activity_create, centre_save
+from peacebuild.demo.coordination import load_coordination
 from peacebuild.demo.figures import figure_definitions
 from peacebuild.demo.files import read
 from peacebuild.demo.reports import load_demo_reports
@@ -59,7 +60,7 @@ from peacebuild.mandates.models import (
     Office,
 )
 from peacebuild.mandates.services import document_save, office_delete, office_save, period_save
-from peacebuild.partners.models import Group, GroupMeeting, Organisation
+from peacebuild.partners.models import ActionPoint, GroupMeeting, Organisation
 from peacebuild.partners.services import organisation_save
 from peacebuild.places.models import Place
 from peacebuild.places.services import places_load_tajikistan
@@ -242,19 +243,6 @@ class _Loader:
                 country=row["country"], **self.source(row["source"]).fields(),
             ))
 
-    def group(self) -> None:
-        for row in read("partners.json")["groups"]:
-            group = Group(office=self.office, name=row["name"], purpose=row["purpose"],
-                          chaired_by_office=row["chaired_by_office"],
-                          **self.source(row["source"]).fields())
-            save_audited(actor=SYSTEM, before=None, instance=group)
-            group.members.set([self.orgs[k] for k in row["members"]])
-            for meeting in row["meetings"]:
-                save_audited(actor=SYSTEM, before=None, instance=GroupMeeting(
-                    group=group, held_on=d(meeting["held_on"]), summary=meeting["summary"],
-                    **self.source(meeting["source"]).fields(),
-                ))
-
     def centres(self) -> dict[str, Centre]:
         for row in read("centres.json")["centres"]:
             self.centre_rows[row["key"]] = centre_save(actor=SYSTEM, centre=Centre(
@@ -335,10 +323,9 @@ def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
         loader.documents()
         loader.periods()
         loader.heads()
-        say("Programmes, partners, the human-rights thematic group, centres…")
+        say("Programmes, partners, centres…")
         loader.programme_rows()
         loader.organisations()
-        loader.group()
         centres = loader.centres()
         say("Activities 2000–2003…")
         loader.activities_2000_2003()
@@ -349,6 +336,8 @@ def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
         load_results(office)
         say("Demo users…")
         users = loader.users()
+        say("Coordination groups, their meetings and action points…")
+        load_coordination(office, loader.orgs, loader.source)
         say("Report figures bound to the demo's codes, and the demo's reports…")
         figure_definitions(office)
         load_demo_reports(office)
@@ -360,6 +349,7 @@ def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
         "organisations": office.organisations.count(),
         "coordination groups": office.groups.count(),
         "group meetings": GroupMeeting.objects.filter(group__office=office).count(),
+        "action points": ActionPoint.objects.filter(meeting__group__office=office).count(),
         "centres": office.centres.count(),
         "activities": office.activities.count(),
         "users": len(users),

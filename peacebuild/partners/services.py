@@ -1,11 +1,17 @@
 """Writes for partner organisations and coordination groups: validated, atomic, audited."""
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import (
@@ -22,7 +28,14 @@ from peacebuild.accounts.queries import user_can
 from peacebuild.accounts.roles import Can
 from peacebuild.mandates.models import Document, Office
 
-from .models import ActionPoint, Group, GroupMeeting, GroupMember, Organisation
+from .models import (
+    ActionPoint,
+    ActionPointReminder,
+    Group,
+    GroupMeeting,
+    GroupMember,
+    Organisation,
+)
 from .permissions import actor_may_close
 
 
@@ -224,3 +237,63 @@ def action_reopen(*, actor: Any, action: ActionPoint) -> ActionPoint:
 
 def _changed(instance: Any, before: dict[str, Any]) -> bool:
     return snapshot(instance) != before
+
+
+# ---------------------------------------------------------------------------------------
+# Reminders
+
+
+REMIND_DAYS_BEFORE = 7
+
+
+@dataclass(frozen=True)
+class ReminderSent:
+    user: Any
+    office: Office
+    actions: list[ActionPoint]
+
+
+def action_reminders_send(*, actor: Any, today: dt.date, office: Office | None = None,
+                          days_before: int = REMIND_DAYS_BEFORE,
+                          connection: Any = None) -> list[ReminderSent]:
+    """E-mail each owner once before an action point falls due (within `days_before`
+    days) and once when it is overdue: one message per owner and office, in the owner's
+    language, listing their items. A reminder is recorded only once its message is sent, so
+    a failed run is simply repeated the next day."""
+    if office is not None:
+        _require_coordinator(actor, office)
+    elif actor is not None:  # every office at once is the scheduler's job, not a person's
+        raise RoleRequired(Can.COORDINATE)
+    actions = (ActionPoint.objects.filter(status=ActionPoint.Status.OPEN,
+                                          owner_user__isnull=False,
+                                          meeting__held_on__lte=today,
+                                          due_on__lte=today + dt.timedelta(days=days_before))
+               .exclude(owner_user__email="")
+               .select_related("meeting__group__office", "owner", "owner_user")
+               .prefetch_related("reminders").order_by("due_on", "id"))
+    if office is not None:
+        actions = actions.filter(meeting__group__office=office)
+    due: dict[tuple[int, int], list[tuple[ActionPoint, str]]] = defaultdict(list)
+    for action in actions:
+        kind = (ActionPointReminder.Kind.OVERDUE if action.due_on < today
+                else ActionPointReminder.Kind.BEFORE)
+        sent = {(r.user_id, r.kind) for r in action.reminders.all()}
+        if (action.owner_user_id, kind) not in sent:
+            due[(action.owner_user_id, action.meeting.group.office_id)].append((action, kind))
+    out: list[ReminderSent] = []
+    for items in due.values():
+        user = items[0][0].owner_user
+        item_office = items[0][0].meeting.group.office
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            context = {"user": user, "office": item_office, "today": today,
+                       "site": settings.SITE_URL,
+                       "items": [(a, kind, (a.due_on - today).days) for a, kind in items]}
+            subject = render_to_string("partners/email/reminder_subject.txt", context).strip()
+            body = render_to_string("partners/email/reminder.txt", context)
+        with transaction.atomic():
+            send_mail(subject, body, None, [user.email], connection=connection)
+            ActionPointReminder.objects.bulk_create(
+                [ActionPointReminder(action=a, user=user, kind=kind, sent_on=today)
+                 for a, kind in items])
+        out.append(ReminderSent(user, item_office, [a for a, _k in items]))
+    return out

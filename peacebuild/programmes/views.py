@@ -77,6 +77,8 @@ def _dashboard(request: MemberRequest, programme: Programme | None) -> HttpRespo
         "regions": regions,
         "attribution": ATTRIBUTION,
         "benchmarks": queries.benchmarks(office, dflt.programme),
+        # Coordination belongs to the office, not to one programme.
+        "coordination": figures.coordination_table(office, flt) if programme is None else [],
         "download_query": urlencode(dflt.as_query()),
         "crumbs": [(_("Results"), reverse("programmes:dashboard") if programme else None)]
         + ([(programme.name, None)] if programme else []),

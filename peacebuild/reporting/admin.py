@@ -42,6 +42,7 @@ class IssuedVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class FigureDefinitionAdmin(AuditedModelAdmin):
     """The office's named figures, in its own codes: what `{name}` in a report's text counts."""
 
-    list_display = ["name", "office", "measure", "activity_type", "programme", "description"]
+    list_display = ["name", "office", "measure", "activity_type", "programme", "group",
+                    "description"]
     list_filter = ["office", "measure"]
     search_fields = ["name", "description"]

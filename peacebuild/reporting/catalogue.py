@@ -13,13 +13,18 @@ never a blank or a zero.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from peacebuild.activities.queries import ActivityFilter
-from peacebuild.figures.engine import FigureError, FigureQuery, compute
+from peacebuild.figures.engine import (
+    COORDINATION_MEASURES,
+    FigureError,
+    FigureQuery,
+    compute,
+)
 from peacebuild.mandates.models import Office
 from peacebuild.mandates.queries import mandate_state
 
@@ -58,6 +63,7 @@ class Definition:
     centre_kind: str = ""
     fact: str = ""  # a mandate fact: established_on, current_period_end…
     descriptions: tuple[tuple[str, str], ...] = ()  # (language, text), the office's
+    group_id: int | None = None  # coordination measures: one group; None for all
 
     @classmethod
     def of(cls, row: FigureDefinition) -> "Definition":
@@ -65,7 +71,8 @@ class Definition:
                    type_id=row.activity_type_id, programme_id=row.programme_id,
                    category=row.category, q=row.text,
                    attendance_category=row.participant_category, centre_kind=row.centre_kind,
-                   descriptions=tuple(sorted(row.descriptions.items())))
+                   descriptions=tuple(sorted(row.descriptions.items())),
+                   group_id=row.group_id)
 
     def description_in(self, language: str) -> str:
         """In a document's language (un code: zh, ar…); a fact follows the active language."""
@@ -82,6 +89,8 @@ class Definition:
             result = compute(period.office, FigureQuery("centres_open", on=period.end,
                                                         centre_kind=self.centre_kind))
             return _nonzero(self, result.total.value, result.total.records_url)
+        if self.measure in COORDINATION_MEASURES:
+            return self._coordination(period)
         flt = self.filters(period)
         by = ("category",) if self.attendance_category else ()
         try:
@@ -101,6 +110,20 @@ class Definition:
             value, url = result.total.value, result.total.records_url
             keys = [str(r.breakdown["month"]) for r in months.rows if r.value]
         return _nonzero(self, value, url, tuple(sorted(set(keys))))
+
+    def _coordination(self, period: Period) -> Value:
+        group = self.group_id
+        flt = ActivityFilter(date_from=period.start, date_to=period.end)
+        try:
+            total = compute(period.office, FigureQuery(self.measure, flt, group=group)).total
+        except FigureError as error:
+            raise NotComputable(" ".join(error.messages)) from error
+        if self.measure == "actions_overdue":  # none overdue is worth stating
+            return Value(total.value or 0, total.records_url)
+        if self.measure == "member_attendance" and not compute(
+                period.office, FigureQuery("meetings_held", flt, group=group)).total.value:
+            total = replace(total, value=0)
+        return _nonzero(self, total.value, total.records_url)
 
     def filters(self, period: Period) -> ActivityFilter:
         return ActivityFilter(date_from=period.start, date_to=period.end,

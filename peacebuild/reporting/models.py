@@ -209,6 +209,13 @@ class FigureDefinition(models.Model):
         PARTICIPANTS = "participants", _("participants (reported totals)")
         ATTENDANCE = "attendance", _("attendance of one participant category")
         CENTRES_OPEN = "centres_open", _("centres open at the end of the period")
+        MEETINGS_HELD = "meetings_held", _("coordination meetings held")
+        MEMBER_ATTENDANCE = "member_attendance", _("member attendance at coordination "
+                                                   "meetings, in per cent")
+        ACTIONS_DUE = "actions_due", _("action points due")
+        ACTIONS_DONE_ON_TIME = "actions_done_on_time", _("action points done on time")
+        ACTIONS_OVERDUE = "actions_overdue", _("action points overdue at the end of the "
+                                               "period")
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE,
                                related_name="figure_definitions", verbose_name=_("office"))
@@ -240,6 +247,10 @@ class FigureDefinition(models.Model):
     centre_kind = models.CharField(_("kind of centre"), max_length=20, blank=True,
                                    choices=Centre.Kind.choices,
                                    help_text=_("For the centres measure."))
+    group = models.ForeignKey(
+        "partners.Group", null=True, blank=True, on_delete=models.RESTRICT, related_name="+",
+        verbose_name=_("coordination group"),
+        help_text=_("For the coordination measures: one group; all groups when empty."))
 
     class Meta:
         verbose_name = _("figure definition")
@@ -266,8 +277,14 @@ class FigureDefinition(models.Model):
                                                "participant category.")
         if self.measure != self.Measure.CENTRES_OPEN and self.centre_kind:
             errors["centre_kind"] = _("Only the centres measure counts one kind of centre.")
-        if (self.programme is not None and self.office_id
-                and self.programme.office_id != self.office_id):
+        coordination = {self.Measure.MEETINGS_HELD, self.Measure.MEMBER_ATTENDANCE,
+                        self.Measure.ACTIONS_DUE, self.Measure.ACTIONS_DONE_ON_TIME,
+                        self.Measure.ACTIONS_OVERDUE}
+        if self.group_id and self.measure not in coordination:
+            errors["group"] = _("Only the coordination measures count one group.")
+        if self.group_id and self.office_id and self.group.office_id != self.office_id:
+            errors["group"] = _("The group belongs to another office.")
+        if self.programme_id and self.office_id and self.programme.office_id != self.office_id:
             errors["programme"] = _("The programme belongs to another office.")
         if errors:
             raise ValidationError(errors)
