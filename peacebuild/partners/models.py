@@ -167,13 +167,15 @@ class ActionPoint(Sourced):
 
     meeting = models.ForeignKey(GroupMeeting, on_delete=models.CASCADE, related_name="actions")
     text = models.TextField(_("action"))
+    # RESTRICT: an owner cannot vanish from the record of who promised what (deactivate
+    # people, keep organisations); deleting a whole office still takes its action points.
     owner = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Organisation, null=True, blank=True, on_delete=models.RESTRICT, related_name="+",
         verbose_name=_("owner"),
         help_text=_("The organisation that owns it; leave empty when the office owns it."),
     )
     owner_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.RESTRICT,
         related_name="action_points", verbose_name=_("responsible in the office"),
         help_text=_("The office's colleague who owns it or follows it up; they are reminded "
                     "before the due date."),

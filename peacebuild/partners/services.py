@@ -14,15 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.audit import (
-    before_change,
-    record_create,
-    record_delete,
-    record_update,
-    save_audited,
-    snapshot,
-)
-from peacebuild.accounts.models import Membership
+from peacebuild.accounts.audit import before_change, record, save_audited, snapshot
+from peacebuild.accounts.models import AuditEntry, Membership
 from peacebuild.accounts.permissions import RoleRequired
 from peacebuild.accounts.queries import user_can
 from peacebuild.accounts.roles import Can
@@ -64,6 +57,22 @@ def _before(instance: Any) -> dict[str, Any] | None:
     return snapshot(type(instance).objects.get(pk=instance.pk)) if instance.pk else None
 
 
+def _save(*, actor: Any, instance: Any, before: dict[str, Any] | None, office: Office,
+          validate: bool = True) -> None:
+    """Validate, save and log a row of the office's coordination records (members, meetings
+    and action points carry no office of their own, so it is given). An edit that changes
+    nothing writes no audit entry."""
+    if validate:
+        instance.full_clean()
+    instance.save()
+    if before is None:
+        record(actor=actor, action=AuditEntry.Action.CREATE, instance=instance,
+               after=snapshot(instance), office=office)
+    elif snapshot(instance) != before:
+        record(actor=actor, action=AuditEntry.Action.UPDATE, instance=instance,
+               before=before, after=snapshot(instance), office=office)
+
+
 def _same_office(errors: dict[str, list[str]], field: str, obj: Any, office: Office) -> None:
     if obj is not None and obj.office_id != office.pk:
         errors.setdefault(field, []).append(
@@ -93,7 +102,7 @@ def group_save(*, actor: Any, group: Group) -> Group:
     _same_office(errors, "terms_of_reference", group.terms_of_reference, group.office)
     _raise(errors)
     group.name = group.name.strip()
-    save_audited(actor=actor, instance=group, before=_before(group))
+    _save(actor=actor, instance=group, before=_before(group), office=group.office)
     return group
 
 
@@ -105,7 +114,7 @@ def group_member_save(*, actor: Any, member: GroupMember) -> GroupMember:
     _same_office(errors, "organisation", member.organisation, office)
     _raise(errors)
     member.attendee = member.attendee.strip()
-    save_audited(actor=actor, instance=member, before=_before(member))
+    _save(actor=actor, instance=member, before=_before(member), office=office)
     return member
 
 
@@ -113,8 +122,8 @@ def group_member_save(*, actor: Any, member: GroupMember) -> GroupMember:
 def group_member_remove(*, actor: Any, member: GroupMember) -> None:
     office = member.group.office
     _require_coordinator(actor, office)
-    before = snapshot(member)
-    record_delete(actor=actor, instance=member, before=before, office=office)
+    record(actor=actor, action=AuditEntry.Action.DELETE, instance=member,
+           before=snapshot(member), office=office)
     member.delete()
 
 
@@ -147,10 +156,8 @@ def meeting_save(*, actor: Any, meeting: GroupMeeting,
     meeting.save()
     if attended is not None:
         meeting.attended.set(present)
-    if before is None:
-        record_create(actor=actor, instance=meeting)
-    elif snapshot(meeting) != before:
-        record_update(actor=actor, instance=meeting, before=before)
+    _save(actor=actor, instance=meeting, before=before, office=meeting.group.office,
+          validate=False)
     return meeting
 
 
@@ -182,9 +189,7 @@ def action_save(*, actor: Any, action: ActionPoint) -> ActionPoint:
     _require_coordinator(actor, action.meeting.group.office)
     _action_check(action)
     action.text = action.text.strip()
-    before = _before(action)
-    if before is None or _changed(action, before):
-        save_audited(actor=actor, instance=action, before=before)
+    _save(actor=actor, instance=action, before=_before(action), office=action.meeting.group.office)
     return action
 
 
@@ -218,7 +223,7 @@ def action_close(*, actor: Any, action: ActionPoint, status: str, closed_on: dt.
         errors["drop_reason"] = [_("Say why it is dropped.")]
     _raise(errors)
     _action_check(action)
-    save_audited(actor=actor, instance=action, before=before)
+    _save(actor=actor, instance=action, before=before, office=action.meeting.group.office)
     return action
 
 
@@ -231,12 +236,8 @@ def action_reopen(*, actor: Any, action: ActionPoint) -> ActionPoint:
     before = snapshot(action)
     action.status, action.closed_on = ActionPoint.Status.OPEN, None
     action.evidence, action.evidence_document, action.drop_reason = "", None, ""
-    save_audited(actor=actor, instance=action, before=before)
+    _save(actor=actor, instance=action, before=before, office=action.meeting.group.office)
     return action
-
-
-def _changed(instance: Any, before: dict[str, Any]) -> bool:
-    return snapshot(instance) != before
 
 
 # ---------------------------------------------------------------------------------------
