@@ -193,12 +193,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     language, minutes = meeting.minutes_in(request.LANGUAGE_CODE)  # type: ignore[attr-defined]
     group = meeting.group
     back = reverse("partners:group", args=[group.pk])
+    present = list(meeting.attended.order_by("name"))
+    present_ids = {o.pk for o in present}
     return render(request, "partners/meeting_detail.html", {
         "meeting": meeting,
         "group": group,
-        "present": meeting.attended.order_by("name"),
+        "present": present,
         "absent": [m.organisation for m in queries.members_of(group)
-                   if m.organisation_id not in {o.pk for o in meeting.attended.all()}],
+                   if m.organisation_id not in present_ids],
         "actions": queries.meeting_actions(meeting),
         "activities": meeting.activities.select_related("type").order_by("starts_on"),
         "minutes": minutes,

@@ -121,5 +121,5 @@ def group_decisions(group: Group, limit: int = 20) -> list[GroupMeeting]:
 def group_actions(group: Group) -> QuerySet[ActionPoint]:
     """A group's open action points, the overdue first."""
     return (ActionPoint.objects.filter(meeting__group=group, status=ActionPoint.Status.OPEN)
-            .select_related("meeting", "owner", "owner_user").order_by("due_on", "id"))
+            .select_related("meeting__group", "owner", "owner_user").order_by("due_on", "id"))
 
