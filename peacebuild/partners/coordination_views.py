@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from peacebuild.figures.engine import (
     compute,
     coordination_table,
 )
+from peacebuild.lib.formatting import format_day
 from peacebuild.ui.forms import apply_errors
 
 from . import queries, services
@@ -64,6 +66,10 @@ def _form_page(request: HttpRequest, form: BaseForm, *, heading: str, back: str,
         "form": form, "heading": heading, "cancel_url": back, "intro": intro,
         "crumbs": [*crumbs, (heading, None)],
     })
+
+
+def _meeting_label(meeting: GroupMeeting) -> str:
+    return format_day(meeting.held_on, get_language(), "medium")
 
 
 def _date(raw: str) -> dt.date | None:
@@ -206,12 +212,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "minutes": minutes,
         "minutes_language": language,
         "translated": language != meeting.minutes_language,
-        "translations": sorted(k for k in (meeting.minutes or {})
-                               if k != meeting.minutes_language),
+        "other_versions": sorted(k for k in (meeting.minutes or {}) if k != language),
         "today": timezone.localdate(),
         "can_coordinate": may_coordinate(request),
         "user_id": request.user.pk,
-        "crumbs": _crumbs((group.name, back), (str(meeting.held_on), None)),
+        "crumbs": _crumbs((group.name, back), (_meeting_label(meeting), None)),
     })
 
 
@@ -291,7 +296,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         request, form, heading=_("Add an action point"), back=back,
         save=lambda: services.action_save(actor=request.user, action=form.instance),
         done=lambda a: back, crumbs=_crumbs((meeting.group.name, reverse(
-            "partners:group", args=[meeting.group_id])), (str(meeting.held_on), back)),
+            "partners:group", args=[meeting.group_id])), (_meeting_label(meeting), back)),
         intro=_("Agreed at the meeting of %(date)s.") % {"date": meeting.held_on})
 
 
@@ -305,7 +310,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request, form, heading=_("Edit the action point"), back=back,
         save=lambda: services.action_save(actor=request.user, action=form.instance),
         done=lambda a: back, crumbs=_crumbs((meeting.group.name, reverse(
-            "partners:group", args=[meeting.group_id])), (str(meeting.held_on), back)))
+            "partners:group", args=[meeting.group_id])), (_meeting_label(meeting), back)))
 
 
 @office_view()
@@ -331,7 +336,7 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
         done=lambda a: (request.POST.get("next") or back) if _safe(request) else back,
         crumbs=_crumbs((meeting.group.name, reverse("partners:group",
                                                     args=[meeting.group_id])),
-                       (str(meeting.held_on), back)),
+                       (_meeting_label(meeting), back)),
         intro=action.text)
 
 

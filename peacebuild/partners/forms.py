@@ -127,6 +127,8 @@ class ActionCloseForm(forms.ModelForm):
                  (ActionPoint.Status.DROPPED, _("Dropped"))],
     )
 
+    field_order = ["status", "closed_on", "evidence", "evidence_document", "drop_reason"]
+
     class Meta:
         model = ActionPoint
         fields = ["closed_on", "evidence", "evidence_document", "drop_reason"]
