@@ -32,6 +32,9 @@ PAGES = [
     ("overview-ru", "/?as_of=2004-04-23", "ru", "programme", None),
     ("activities-zh", "/activities/", "zh-hans", "programme", None),
     ("results-dashboard-ru", "/results/", "ru", "viewer", None),
+    ("coordination-groups", "/partners/groups/", "en", "programme", None),
+    ("overview-humanrights-2004-04-23", "/?as_of=2004-04-23", "en", "humanrights", None),
+    ("coordination-actions-ru", "/partners/actions/?status=", "ru", "humanrights", None),
 ]
 
 

@@ -51,7 +51,8 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 def _form_page(request: HttpRequest, form: BaseForm, *, heading: str, back: str,
                save: Callable[[], Any], done: Callable[[Any], str],
-               crumbs: list[tuple[str, str | None]], intro: str = "") -> HttpResponse:
+               crumbs: list[tuple[str, str | None]], intro: str = "",
+               template: str = "partners/coordination_form.html") -> HttpResponse:
     """Show the form; on a valid POST call the service, and on its refusal show why with
     everything typed kept."""
     if request.method == "POST" and form.is_valid():
@@ -62,7 +63,7 @@ def _form_page(request: HttpRequest, form: BaseForm, *, heading: str, back: str,
         else:
             messages.success(request, _("Saved."))
             return redirect(done(saved))
-    return render(request, "partners/coordination_form.html", {
+    return render(request, template, {
         "form": form, "heading": heading, "cancel_url": back, "intro": intro,
         "crumbs": [*crumbs, (heading, None)],
     })
@@ -245,6 +246,7 @@ def _meeting_form(request: HttpRequest, meeting: GroupMeeting, heading: str) -> 
         save=lambda: services.meeting_save(actor=request.user, meeting=form.instance,
                                            attended=form.cleaned_data["attended"]),
         done=lambda m: reverse("partners:meeting", args=[m.pk]),
+        template="partners/meeting_form.html",
         crumbs=_crumbs((group.name, reverse("partners:group", args=[group.pk]))))
 
 

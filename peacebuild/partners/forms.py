@@ -80,6 +80,7 @@ class MeetingForm(forms.ModelForm):
         fields["attended"].queryset = Organisation.objects.filter(office=office).order_by(
             "name")
         member_ids = set(group.memberships.values_list("organisation_id", flat=True))
+        self.member_ids = sorted(member_ids)  # the template lists members first, others folded
         fields["attended"].choices = [
             (o.pk, o) for o in sorted(fields["attended"].queryset,
                                       key=lambda o: (o.pk not in member_ids, o.name))
