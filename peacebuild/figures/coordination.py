@@ -19,10 +19,9 @@ Rules, written once here:
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from peacebuild.mandates.models import Office
@@ -39,6 +38,7 @@ COORDINATION_MEASURES = {
     "actions_overdue": gettext_lazy("action points overdue"),
 }
 COORDINATION_DIMENSIONS = ("group", "month", "quarter", "year")
+Key = tuple[object, ...]  # one value per breakdown dimension
 TIME_DIMENSIONS = ("month", "quarter", "year")
 
 
@@ -50,7 +50,7 @@ def time_key(dim: str, day: dt.date) -> str:
     return str(day.year)
 
 
-def _key(by: tuple[str, ...], group: int, day: dt.date) -> tuple:
+def _key(by: tuple[str, ...], group: int, day: dt.date) -> Key:
     return tuple(group if d == "group" else time_key(d, day) for d in by)
 
 
@@ -60,7 +60,7 @@ def status_day(q: "FigureQuery", today: dt.date) -> dt.date:
 
 
 def grouped(office: Office, q: "FigureQuery", today: dt.date
-            ) -> tuple[dict[tuple, int], dict[tuple, tuple[int, int]]]:
+            ) -> tuple[dict[Key, int], dict[Key, tuple[int, int]]]:
     """Values by breakdown key; for member attendance also (present, seats) per key so
     that totals are ratios of sums."""
     f = q.filters
@@ -73,7 +73,7 @@ def grouped(office: Office, q: "FigureQuery", today: dt.date
         if f.date_to:
             meetings = meetings.filter(held_on__lte=f.date_to)
         if q.measure == "meetings_held":
-            out: dict[tuple, int] = defaultdict(int)
+            out: dict[Key, int] = defaultdict(int)
             for group, held in meetings.values_list("group_id", "held_on"):
                 out[_key(q.by, group, held)] += 1
             return dict(out), {}
@@ -94,15 +94,15 @@ def grouped(office: Office, q: "FigureQuery", today: dt.date
         if q.measure == "actions_done_on_time":
             actions = actions.filter(status=ActionPoint.Status.DONE,
                                      closed_on__lte=F("due_on"))
-    counts: dict[tuple, int] = defaultdict(int)
+    counts: dict[Key, int] = defaultdict(int)
     for group, due in actions.values_list("meeting__group_id", "due_on"):
         counts[_key(q.by, group, due)] += 1
     return dict(counts), {}
 
 
-def _attendance(meetings: Iterable[GroupMeeting], by: tuple[str, ...]
-                ) -> tuple[dict[tuple, int], dict[tuple, tuple[int, int]]]:
-    rows = list(meetings.values_list("pk", "group_id", "held_on"))  # type: ignore[attr-defined]
+def _attendance(meetings: QuerySet[GroupMeeting], by: tuple[str, ...]
+                ) -> tuple[dict[Key, int], dict[Key, tuple[int, int]]]:
+    rows = list(meetings.values_list("pk", "group_id", "held_on"))
     group_ids = {g for _pk, g, _d in rows}
     members: dict[int, set[int]] = defaultdict(set)
     for group, organisation in GroupMember.objects.filter(group_id__in=group_ids).values_list(
@@ -114,7 +114,7 @@ def _attendance(meetings: Iterable[GroupMeeting], by: tuple[str, ...]
             groupmeeting_id__in=[pk for pk, _g, _d in rows]).values_list(
             "groupmeeting_id", "organisation_id"):
         present[meeting].add(organisation)
-    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    sums: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     for pk, group, held in rows:
         key = _key(by, group, held)
         sums[key][0] += len(present[pk] & members[group])

@@ -197,7 +197,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @office_view()
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    language, minutes = meeting.minutes_in(request.LANGUAGE_CODE)  # type: ignore[attr-defined]
+    language, minutes = meeting.minutes_in(request.LANGUAGE_CODE)
     group = meeting.group
     back = reverse("partners:group", args=[group.pk])
     present = list(meeting.attended.order_by("name"))
@@ -224,8 +224,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @office_view(Can.COORDINATE)
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk, write=True)
-    meeting = GroupMeeting(group=group,
-                           minutes_language=request.LANGUAGE_CODE)  # type: ignore[attr-defined]
+    meeting = GroupMeeting(group=group, minutes_language=request.LANGUAGE_CODE)
     return _meeting_form(request, meeting, _("Record a meeting of %(group)s")
                          % {"group": group.name})
 

@@ -97,7 +97,7 @@ class MeetingForm(forms.ModelForm):
             self.initial[field_name] = minutes.get(code, "")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         self.instance.minutes = {code: data.get(f"minutes_{code}", "")
                                  for code in MINUTES_LANGUAGES
                                  if data.get(f"minutes_{code}", "").strip()}

@@ -276,6 +276,7 @@ def action_reminders_send(*, actor: Any, today: dt.date, office: Office | None =
         actions = actions.filter(meeting__group__office=office)
     due: dict[tuple[int, int], list[tuple[ActionPoint, str]]] = defaultdict(list)
     for action in actions:
+        assert action.owner_user_id is not None  # filtered above
         kind = (ActionPointReminder.Kind.OVERDUE if action.due_on < today
                 else ActionPointReminder.Kind.BEFORE)
         sent = {(r.user_id, r.kind) for r in action.reminders.all()}
@@ -284,6 +285,7 @@ def action_reminders_send(*, actor: Any, today: dt.date, office: Office | None =
     out: list[ReminderSent] = []
     for items in due.values():
         user = items[0][0].owner_user
+        assert user is not None
         item_office = items[0][0].meeting.group.office
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
             context = {"user": user, "office": item_office, "today": today,
