@@ -19,16 +19,12 @@ Rules, written once here:
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
-
+from dataclasses import dataclass
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from peacebuild.mandates.models import Office
 from peacebuild.partners.models import ActionPoint, GroupMeeting, GroupMember
-
-if TYPE_CHECKING:
-    from .engine import FigureQuery
 
 COORDINATION_MEASURES = {
     "meetings_held": gettext_lazy("meetings held"),
@@ -54,49 +50,59 @@ def _key(by: tuple[str, ...], group: int, day: dt.date) -> Key:
     return tuple(group if d == "group" else time_key(d, day) for d in by)
 
 
-def status_day(q: "FigureQuery", today: dt.date) -> dt.date:
-    end = q.filters.date_to or today
-    return min(end, q.on or end, today)
+@dataclass(frozen=True)
+class Scope:
+    """What a coordination figure covers: one group or all, a period, and for overdue
+    items the day their state is read on."""
+
+    group: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    on: dt.date | None = None
 
 
-def grouped(office: Office, q: "FigureQuery", today: dt.date
+def status_day(scope: Scope, today: dt.date) -> dt.date:
+    end = scope.date_to or today
+    return min(end, scope.on or end, today)
+
+
+def grouped(office: Office, measure: str, by: tuple[str, ...], scope: Scope, today: dt.date
             ) -> tuple[dict[Key, int], dict[Key, tuple[int, int]]]:
     """Values by breakdown key; for member attendance also (present, seats) per key so
     that totals are ratios of sums."""
-    f = q.filters
-    if q.measure in ("meetings_held", "member_attendance"):
+    if measure in ("meetings_held", "member_attendance"):
         meetings = GroupMeeting.objects.filter(group__office=office, held_on__lte=today)
-        if q.group:
-            meetings = meetings.filter(group_id=q.group)
-        if f.date_from:
-            meetings = meetings.filter(held_on__gte=f.date_from)
-        if f.date_to:
-            meetings = meetings.filter(held_on__lte=f.date_to)
-        if q.measure == "meetings_held":
+        if scope.group:
+            meetings = meetings.filter(group_id=scope.group)
+        if scope.date_from:
+            meetings = meetings.filter(held_on__gte=scope.date_from)
+        if scope.date_to:
+            meetings = meetings.filter(held_on__lte=scope.date_to)
+        if measure == "meetings_held":
             out: dict[Key, int] = defaultdict(int)
             for group, held in meetings.values_list("group_id", "held_on"):
-                out[_key(q.by, group, held)] += 1
+                out[_key(by, group, held)] += 1
             return dict(out), {}
-        return _attendance(meetings, q.by)
+        return _attendance(meetings, by)
     actions = ActionPoint.objects.filter(meeting__group__office=office,
                                          meeting__held_on__lte=today)
-    if q.group:
-        actions = actions.filter(meeting__group_id=q.group)
-    if q.measure == "actions_overdue":
-        day = status_day(q, today)
+    if scope.group:
+        actions = actions.filter(meeting__group_id=scope.group)
+    if measure == "actions_overdue":
+        day = status_day(scope, today)
         actions = actions.filter(Q(due_on__lt=day)
                                  & (Q(closed_on__isnull=True) | Q(closed_on__gt=day)))
     else:
-        if f.date_from:
-            actions = actions.filter(due_on__gte=f.date_from)
-        if f.date_to:
-            actions = actions.filter(due_on__lte=f.date_to)
-        if q.measure == "actions_done_on_time":
+        if scope.date_from:
+            actions = actions.filter(due_on__gte=scope.date_from)
+        if scope.date_to:
+            actions = actions.filter(due_on__lte=scope.date_to)
+        if measure == "actions_done_on_time":
             actions = actions.filter(status=ActionPoint.Status.DONE,
                                      closed_on__lte=F("due_on"))
     counts: dict[Key, int] = defaultdict(int)
     for group, due in actions.values_list("meeting__group_id", "due_on"):
-        counts[_key(q.by, group, due)] += 1
+        counts[_key(by, group, due)] += 1
     return dict(counts), {}
 
 

@@ -259,8 +259,9 @@ def _validate_coordination(office: Office, q: FigureQuery) -> None:
 
 
 def _compute_coordination(office: Office, q: FigureQuery, today: dt.date) -> FigureResult:
-    values, ratios = coordination.grouped(office, q, today)
-    on = coordination.status_day(q, today) if q.measure == "actions_overdue" else None
+    scope = coordination.Scope(q.group, q.filters.date_from, q.filters.date_to, q.on)
+    values, ratios = coordination.grouped(office, q.measure, q.by, scope, today)
+    on = coordination.status_day(scope, today) if q.measure == "actions_overdue" else None
 
     def fig(breakdown: dict, value: int) -> Figure:
         return Figure(q.measure, value, office, q.filters, breakdown, False, q.group, on)

@@ -9,9 +9,9 @@ from django.test import Client
 from peacebuild.accounts.models import User
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.demo.loader import SEED_YEAR, load_demo
+from peacebuild.figures.engine import FigureQuery, compute
 from peacebuild.mandates.models import SourceKind
 from peacebuild.partners.models import ActionPoint, Group, GroupMeeting
-from peacebuild.programmes.figures import FigureQuery, compute
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from peacebuild.activities.queries import ActivityFilter
+from peacebuild.figures.engine import FigureQuery, compute
 from peacebuild.partners.models import ActionPoint, GroupMeeting, GroupMember
-from peacebuild.programmes.figures import FigureQuery, compute
 
 pytestmark = pytest.mark.django_db
 
