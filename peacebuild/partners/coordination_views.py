@@ -166,10 +166,10 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @office_view(Can.COORDINATE)
 @require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request, pk, write=True)
     group = member.group
-    services.group_member_remove(actor=request.user, member=member)
+    services.group_member_delete(actor=request.user, member=member)
     messages.success(request, _("%(name)s is no longer a member of the group.")
                      % {"name": member.organisation})
     return redirect("partners:group", pk=group.pk)

@@ -119,7 +119,7 @@ def group_member_save(*, actor: Any, member: GroupMember) -> GroupMember:
 
 
 @transaction.atomic
-def group_member_remove(*, actor: Any, member: GroupMember) -> None:
+def group_member_delete(*, actor: Any, member: GroupMember) -> None:
     office = member.group.office
     _require_coordinator(actor, office)
     record(actor=actor, action=AuditEntry.Action.DELETE, instance=member,

@@ -25,7 +25,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
         ("member_create", "POST"):        (302, 302, 403, 302, 403, 404, 302),
         ("member_edit", "GET"):           (200, 200, 403, 200, 403, 404, 302),
         ("member_edit", "POST"):          (302, 302, 403, 302, 403, 404, 302),
-        ("member_remove", "POST"):        (302, 302, 403, 302, 403, 404, 302),
+        ("member_delete", "POST"):        (302, 302, 403, 302, 403, 404, 302),
         ("meetings", "GET"):              (200, 200, 200, 200, 200, 200, 302),
         ("meeting", "GET"):               (200, 200, 200, 200, 200, 404, 302),
         ("meeting_create", "GET"):        (200, 200, 403, 200, 403, 404, 302),
@@ -111,7 +111,7 @@ def test_forbidden_writes_change_nothing(client_for, users, orgs, group, meeting
                                   _post("action_close", orgs, users))
     client_for("outsider").post(reverse("partners:meeting_edit", args=[meeting.pk]),
                                 {"held_on": "2004-02-02", "minutes_language": "en"})
-    client_for("viewer").post(reverse("partners:member_remove",
+    client_for("viewer").post(reverse("partners:member_delete",
                                       args=[group.memberships.first().pk]))
     action.refresh_from_db()
     meeting.refresh_from_db()
