@@ -32,7 +32,13 @@ from peacebuild.accounts.models import AuditEntry, User
 from peacebuild.activities.models import Activity, Centre
 from peacebuild.demo.loader import load_demo
 from peacebuild.mandates.models import Document, MandatePeriod, Office
-from peacebuild.partners.models import Organisation
+from peacebuild.partners.models import (
+    ActionPoint,
+    Group,
+    GroupMeeting,
+    GroupMember,
+    Organisation,
+)
 from peacebuild.programmes.models import (
     Actual,
     Benchmark,
@@ -58,6 +64,18 @@ OBJECTS: dict[str, Finder] = {
     "mandates:document_edit": lambda o: Document.objects.filter(office=o),
     "mandates:period_edit": lambda o: MandatePeriod.objects.filter(office=o),
     "partners:edit": lambda o: Organisation.objects.filter(office=o),
+    "partners:group": lambda o: Group.objects.filter(office=o),
+    "partners:group_edit": lambda o: Group.objects.filter(office=o),
+    "partners:member_create": lambda o: Group.objects.filter(office=o),
+    "partners:meeting_create": lambda o: Group.objects.filter(office=o),
+    "partners:member_edit": lambda o: GroupMember.objects.filter(group__office=o),
+    "partners:member_delete": lambda o: GroupMember.objects.filter(group__office=o),
+    "partners:meeting": lambda o: GroupMeeting.objects.filter(group__office=o),
+    "partners:meeting_edit": lambda o: GroupMeeting.objects.filter(group__office=o),
+    "partners:action_create": lambda o: GroupMeeting.objects.filter(group__office=o),
+    "partners:action_edit": lambda o: ActionPoint.objects.filter(meeting__group__office=o),
+    "partners:action_close": lambda o: ActionPoint.objects.filter(meeting__group__office=o),
+    "partners:action_reopen": lambda o: ActionPoint.objects.filter(meeting__group__office=o),
     "programmes:programme": lambda o: Programme.objects.filter(office=o),
     "programmes:outcome_create": lambda o: Programme.objects.filter(office=o),
     "programmes:outcome_edit": lambda o: Outcome.objects.filter(programme__office=o),
@@ -88,7 +106,8 @@ OBJECTS: dict[str, Finder] = {
 }
 # Reached by POST only, or costly (a render runs WeasyPrint inline in tests): a few tries.
 FEW = {"reporting:render", "reporting:approve", "reporting:reopen", "activities:delete",
-       "programmes:target_delete", "programmes:actual_delete", "ui:switch_office"}
+       "programmes:target_delete", "programmes:actual_delete", "ui:switch_office",
+       "partners:member_delete", "partners:action_reopen"}
 
 
 def _indicators(office: Office) -> Any:

@@ -20,6 +20,7 @@ Rules, written once here:
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy
 

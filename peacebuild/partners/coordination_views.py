@@ -28,6 +28,7 @@ from peacebuild.figures.engine import (
     coordination_table,
 )
 from peacebuild.lib.formatting import format_day
+from peacebuild.lib.ids import parse_id
 from peacebuild.ui.forms import apply_errors
 
 from . import queries, services
@@ -78,11 +79,6 @@ def _date(raw: str) -> dt.date | None:
         return parse_date(raw.strip())
     except ValueError:
         return None
-
-
-def _int(raw: str) -> int | None:
-    raw = raw.strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -182,7 +178,7 @@ def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @office_view()
 def meeting_list(request: HttpRequest) -> HttpResponse:
     office = request.office  # type: ignore[attr-defined]
-    group = _int(request.GET.get("group", ""))
+    group = parse_id(request.GET.get("group", ""))
     date_from, date_to = _date(request.GET.get("date_from", "")), \
         _date(request.GET.get("date_to", ""))
     meetings = queries.meetings_of(office, group=group, date_from=date_from, date_to=date_to)
@@ -261,10 +257,10 @@ def action_list(request: HttpRequest) -> HttpResponse:
     owner_raw = get.get("owner", "")
     status = get.get("status", "open")
     flt = queries.ActionFilter(
-        group=_int(get.get("group", "")),
-        owner=_int(owner_raw[4:]) if owner_raw.startswith("org-") else None,
+        group=parse_id(get.get("group", "")),
+        owner=parse_id(owner_raw[4:]) if owner_raw.startswith("org-") else None,
         owner_user=(request.user.pk if owner_raw == "me"
-                    else _int(owner_raw[5:]) if owner_raw.startswith("user-") else None),
+                    else parse_id(owner_raw[5:]) if owner_raw.startswith("user-") else None),
         status=status if status in queries.STATUSES else "",
         due_from=_date(get.get("due_from", "")), due_to=_date(get.get("due_to", "")),
     )

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from peacebuild.mandates.models import Document, Office
-from peacebuild.ui.forms import DateInput
+from peacebuild.ui.forms import DateInput, RecordsChoiceField
 
 from .models import ActionPoint, Group, GroupMeeting, GroupMember, Organisation
 
@@ -57,7 +57,7 @@ class MeetingForm(forms.ModelForm):
     """A meeting with who was present, its agenda, minutes (one field per language: the
     original and its translations) and decisions."""
 
-    attended = forms.ModelMultipleChoiceField(
+    attended = RecordsChoiceField(
         queryset=Organisation.objects.none(), required=False,
         label=_("Organisations present"), widget=forms.CheckboxSelectMultiple,
     )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0002_activity_programme_restrict'),
+        ('activities', '0003_constraint_messages'),
         ('partners', '0002_group_members_with_attendee'),
     ]
 
