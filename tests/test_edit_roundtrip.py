@@ -24,7 +24,13 @@ from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity, Centre
 from peacebuild.activities.services import Cell, activity_create
 from peacebuild.mandates.models import Document, MandatePeriod
-from peacebuild.partners.models import Organisation
+from peacebuild.partners.models import (
+    ActionPoint,
+    Group,
+    GroupMeeting,
+    GroupMember,
+    Organisation,
+)
 from peacebuild.programmes import services as results
 from peacebuild.programmes.models import (
     Assessment,
@@ -180,6 +186,58 @@ def section(w: World) -> tuple[Section, dict]:
     return record, {"pk": record.report_id, "section_pk": record.pk}
 
 
+def _group(w: World) -> Group:
+    record = Group.objects.create(
+        office=w.office, name="Human-rights thematic group", code="human-rights-group",
+        purpose=LINES, convener=_partner(w, "UN country team"),
+        terms_of_reference=_document(w), source_note="S/2004/331",
+    )
+    GroupMember.objects.create(group=record, organisation=_partner(w, "OHCHR"),
+                               attendee="Human-rights adviser")
+    return record
+
+
+def group(w: World) -> tuple[Group, dict]:
+    record = _group(w)
+    return record, {"pk": record.pk}
+
+
+def member(w: World) -> tuple[GroupMember, dict]:
+    record = _group(w).memberships.get()
+    return record, {"pk": record.pk}
+
+
+def _meeting(w: World) -> GroupMeeting:
+    parent = _group(w)
+    record = GroupMeeting.objects.create(
+        group=parent, held_on=dt.date(2004, 4, 14), venue="OSCE Centre, Dushanbe",
+        summary=LINES, agenda=LINES, decisions=LINES, minutes_language="ru",
+        minutes={"ru": "Первая строка.\n\nВторой абзац.", "en": LINES},
+        source_note="Minutes",
+    )
+    record.attended.set([parent.memberships.get().organisation, _partner(w, "OSCE")])
+    ActionPoint.objects.create(meeting=record, text="Send the note.",
+                               owner_user=w.users["programme"], due_on=dt.date(2004, 4, 30))
+    return record
+
+
+def meeting(w: World) -> tuple[GroupMeeting, dict]:
+    record = _meeting(w)
+    return record, {"pk": record.pk}
+
+
+def action(w: World) -> tuple[ActionPoint, dict]:
+    parent = _meeting(w)
+    record = ActionPoint.objects.create(
+        meeting=parent, text=LINES, owner=parent.attended.first(),
+        owner_user=w.users["human_rights"], due_on=dt.date(2004, 4, 30), status="done",
+        closed_on=dt.date(2004, 4, 28), evidence=LINES, evidence_document=Document.objects.create(
+            office=w.office, title="Note to the mission", kind=Document.Kind.OTHER),
+        source_note="Minutes of 14 April 2004",
+    )
+    return record, {"pk": record.pk}
+
+
 # URL name → (the role that edits it, a fully populated record, a field and a new value
 # for the person who saves first)
 EDIT_FORMS: dict[str, tuple[str, Callable[[World], tuple[models.Model, dict]], str, str]] = {
@@ -188,6 +246,10 @@ EDIT_FORMS: dict[str, tuple[str, Callable[[World], tuple[models.Model, dict]], s
     "mandates:document_edit": ("head", document, "title", "A changed title"),
     "mandates:period_edit": ("head", period, "decided_by", "Council decision"),
     "partners:edit": ("programme", organisation, "name", "Renamed forum"),
+    "partners:group_edit": ("programme", group, "name", "Renamed group"),
+    "partners:member_edit": ("programme", member, "attendee", "Deputy adviser"),
+    "partners:meeting_edit": ("programme", meeting, "venue", "UNTOP, Dushanbe"),
+    "partners:action_edit": ("programme", action, "text", "A changed action"),
     "programmes:outcome_edit": ("monitoring", outcome, "title", "A changed title"),
     "programmes:output_edit": ("monitoring", output, "title", "A changed title"),
     "programmes:indicator_edit": ("monitoring", indicator, "title", "A changed title"),

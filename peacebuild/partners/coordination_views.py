@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +29,7 @@ from peacebuild.figures.engine import (
 )
 from peacebuild.lib.formatting import format_day
 from peacebuild.lib.ids import parse_id
-from peacebuild.ui.forms import apply_errors
+from peacebuild.ui.formpages import form_page
 
 from . import queries, services
 from .forms import ActionCloseForm, ActionPointForm, GroupForm, GroupMemberForm, MeetingForm
@@ -50,24 +50,20 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
             (_("Coordination groups"), reverse(GROUPS)), *tail]
 
 
-def _form_page(request: HttpRequest, form: BaseForm, *, heading: str, back: str,
-               save: Callable[[], Any], done: Callable[[Any], str],
-               crumbs: list[tuple[str, str | None]], intro: str = "",
-               template: str = "partners/coordination_form.html") -> HttpResponse:
-    """Show the form; on a valid POST call the service, and on its refusal show why with
-    everything typed kept."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(done(saved))
-    return render(request, template, {
-        "form": form, "heading": heading, "cancel_url": back, "intro": intro,
-        "crumbs": [*crumbs, (heading, None)],
-    })
+FormMaker = Callable[[Any, Any, Any], BaseForm]
+
+
+def _form_page(request: HttpRequest, *, make_form: FormMaker, instance: Model,
+               save: Callable[[Any, str | None], Any], done: Callable[[Any], str],
+               heading: str, back: str, crumbs: list[tuple[str, str | None]],
+               intro: str = "", template: str = "partners/coordination_form.html"
+               ) -> HttpResponse:
+    """The project's one form-page flow (`ui.formpages`): a service's refusal shown next to
+    its fields, a stale edit refused with what differs, everything typed kept."""
+    return form_page(request, make_form=make_form, instance=instance, save=save, done=done,
+                     success=_("Saved."), template=template,
+                     context={"heading": heading, "cancel_url": back, "intro": intro,
+                              "crumbs": [*crumbs, (heading, None)]})
 
 
 def _meeting_label(meeting: GroupMeeting) -> str:
@@ -118,46 +114,53 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @office_view(Can.COORDINATE)
 def group_create(request: HttpRequest) -> HttpResponse:
     office = request.office  # type: ignore[attr-defined]
-    form = GroupForm(request.POST or None, instance=Group(office=office), office=office)
     return _form_page(
-        request, form, heading=_("New coordination group"), back=reverse(GROUPS),
-        save=lambda: services.group_save(actor=request.user, group=form.instance),
-        done=lambda g: reverse("partners:group", args=[g.pk]), crumbs=_crumbs())
+        request, instance=Group(office=office),
+        make_form=lambda data, files, group: GroupForm(data, instance=group, office=office),
+        save=lambda form, version: services.group_save(actor=request.user,
+                                                       group=form.instance, version=version),
+        done=lambda g: reverse("partners:group", args=[g.pk]),
+        heading=_("New coordination group"), back=reverse(GROUPS), crumbs=_crumbs())
 
 
 @office_view(Can.COORDINATE)
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk, write=True)
-    form = GroupForm(request.POST or None, instance=group, office=group.office)
     back = reverse("partners:group", args=[group.pk])
     return _form_page(
-        request, form, heading=_("Edit the group"), back=back,
-        save=lambda: services.group_save(actor=request.user, group=form.instance),
-        done=lambda g: back, crumbs=_crumbs((group.name, back)))
+        request, instance=group,
+        make_form=lambda data, files, g: GroupForm(data, instance=g, office=group.office),
+        save=lambda form, version: services.group_save(actor=request.user,
+                                                       group=form.instance, version=version),
+        done=lambda g: back, heading=_("Edit the group"), back=back,
+        crumbs=_crumbs((group.name, back)))
 
 
 @office_view(Can.COORDINATE)
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk, write=True)
-    form = GroupMemberForm(request.POST or None, instance=GroupMember(group=group),
-                           office=group.office)
     back = reverse("partners:group", args=[group.pk])
     return _form_page(
-        request, form, heading=_("Add a member"), back=back,
-        save=lambda: services.group_member_save(actor=request.user, member=form.instance),
-        done=lambda m: back, crumbs=_crumbs((group.name, back)))
+        request, instance=GroupMember(group=group),
+        make_form=lambda data, files, m: GroupMemberForm(data, instance=m, office=group.office),
+        save=lambda form, version: services.group_member_save(
+            actor=request.user, member=form.instance, version=version),
+        done=lambda m: back, heading=_("Add a member"), back=back,
+        crumbs=_crumbs((group.name, back)))
 
 
 @office_view(Can.COORDINATE)
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request, pk, write=True)
     group = member.group
-    form = GroupMemberForm(request.POST or None, instance=member, office=group.office)
     back = reverse("partners:group", args=[group.pk])
     return _form_page(
-        request, form, heading=_("Edit the member"), back=back,
-        save=lambda: services.group_member_save(actor=request.user, member=form.instance),
-        done=lambda m: back, crumbs=_crumbs((group.name, back)))
+        request, instance=member,
+        make_form=lambda data, files, m: GroupMemberForm(data, instance=m, office=group.office),
+        save=lambda form, version: services.group_member_save(
+            actor=request.user, member=form.instance, version=version),
+        done=lambda m: back, heading=_("Edit the member"), back=back,
+        crumbs=_crumbs((group.name, back)))
 
 
 @office_view(Can.COORDINATE)
@@ -233,15 +236,16 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _meeting_form(request: HttpRequest, meeting: GroupMeeting, heading: str) -> HttpResponse:
     group = meeting.group
-    form = MeetingForm(request.POST or None, instance=meeting, office=group.office)
     back = (reverse("partners:meeting", args=[meeting.pk]) if meeting.pk
             else reverse("partners:group", args=[group.pk]))
     return _form_page(
-        request, form, heading=heading, back=back,
-        save=lambda: services.meeting_save(actor=request.user, meeting=form.instance,
-                                           attended=form.cleaned_data["attended"]),
+        request, instance=meeting,
+        make_form=lambda data, files, m: MeetingForm(data, instance=m, office=group.office),
+        save=lambda form, version: services.meeting_save(
+            actor=request.user, meeting=form.instance,
+            attended=form.cleaned_data["attended"], version=version),
         done=lambda m: reverse("partners:meeting", args=[m.pk]),
-        template="partners/meeting_form.html",
+        heading=heading, back=back, template="partners/meeting_form.html",
         crumbs=_crumbs((group.name, reverse("partners:group", args=[group.pk]))))
 
 
@@ -286,14 +290,16 @@ def action_list(request: HttpRequest) -> HttpResponse:
 @office_view(Can.COORDINATE)
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk, write=True)
-    form = ActionPointForm(request.POST or None, instance=ActionPoint(meeting=meeting),
-                           office=meeting.group.office)
     back = reverse("partners:meeting", args=[meeting.pk])
     return _form_page(
-        request, form, heading=_("Add an action point"), back=back,
-        save=lambda: services.action_save(actor=request.user, action=form.instance),
-        done=lambda a: back, crumbs=_crumbs((meeting.group.name, reverse(
-            "partners:group", args=[meeting.group_id])), (_meeting_label(meeting), back)),
+        request, instance=ActionPoint(meeting=meeting),
+        make_form=lambda data, files, a: ActionPointForm(data, instance=a,
+                                                         office=meeting.group.office),
+        save=lambda form, version: services.action_save(
+            actor=request.user, action=form.instance, version=version),
+        done=lambda a: back, heading=_("Add an action point"), back=back,
+        crumbs=_crumbs((meeting.group.name, reverse("partners:group", args=[meeting.group_id])),
+                       (_meeting_label(meeting), back)),
         intro=_("Agreed at the meeting of %(date)s.") % {"date": meeting.held_on})
 
 
@@ -301,13 +307,16 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk, write=True)
     meeting = action.meeting
-    form = ActionPointForm(request.POST or None, instance=action, office=meeting.group.office)
     back = reverse("partners:meeting", args=[meeting.pk])
     return _form_page(
-        request, form, heading=_("Edit the action point"), back=back,
-        save=lambda: services.action_save(actor=request.user, action=form.instance),
-        done=lambda a: back, crumbs=_crumbs((meeting.group.name, reverse(
-            "partners:group", args=[meeting.group_id])), (_meeting_label(meeting), back)))
+        request, instance=action,
+        make_form=lambda data, files, a: ActionPointForm(data, instance=a,
+                                                         office=meeting.group.office),
+        save=lambda form, version: services.action_save(
+            actor=request.user, action=form.instance, version=version),
+        done=lambda a: back, heading=_("Edit the action point"), back=back,
+        crumbs=_crumbs((meeting.group.name, reverse("partners:group", args=[meeting.group_id])),
+                       (_meeting_label(meeting), back)))
 
 
 @office_view()
@@ -318,18 +327,21 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not action.is_open:
         messages.info(request, _("This action point is already closed."))
         return redirect(back)
-    form = ActionCloseForm(request.POST or None, instance=action, office=meeting.group.office,
-                           initial={"closed_on": timezone.localdate()})
+    def make_form(data: Any, files: Any, instance: ActionPoint) -> ActionCloseForm:
+        return ActionCloseForm(data, instance=instance, office=meeting.group.office,
+                               initial={"closed_on": timezone.localdate()})
 
-    def save() -> ActionPoint:
+    def save(form: ActionCloseForm, version: str | None) -> ActionPoint:
         data = form.cleaned_data
         return services.action_close(
             actor=request.user, action=action, status=data["status"],
             closed_on=data["closed_on"], evidence=data["evidence"],
-            evidence_document=data["evidence_document"], drop_reason=data["drop_reason"])
+            evidence_document=data["evidence_document"], drop_reason=data["drop_reason"],
+            version=version)
 
     return _form_page(
-        request, form, heading=_("Close the action point"), back=back, save=save,
+        request, instance=action, make_form=make_form, save=save,
+        heading=_("Close the action point"), back=back,
         done=lambda a: (request.POST.get("next") or back) if _safe(request) else back,
         crumbs=_crumbs((meeting.group.name, reverse("partners:group",
                                                     args=[meeting.group_id])),

@@ -102,7 +102,7 @@ def actions_for_owner(user: User, office: Office, today: dt.date,
         return []
     actions = list(
         ActionPoint.objects.filter(meeting__group__office=office, owner_user=user,
-                                   due_on__lte=today + dt.timedelta(days=days))
+                                   due_on__lte=days_after(today, days))
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=today))
         .filter(meeting__held_on__lte=today)
         .select_related("meeting__group", "owner")
@@ -112,6 +112,11 @@ def actions_for_owner(user: User, office: Office, today: dt.date,
         action.days_to_go = (action.due_on - today).days  # type: ignore[attr-defined]
         action.overdue_days = -action.days_to_go  # type: ignore[attr-defined]
     return actions
+
+
+def days_after(day: dt.date, days: int) -> dt.date:
+    """`day` + `days`, stopping at the last day a date can hold (a "view as of" 9999-12-31)."""
+    return day + dt.timedelta(days=days) if (dt.date.max - day).days > days else dt.date.max
 
 
 def group_decisions(group: Group, limit: int = 20) -> list[GroupMeeting]:

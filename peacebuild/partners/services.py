@@ -30,6 +30,7 @@ from .models import (
     Organisation,
 )
 from .permissions import actor_may_close
+from .queries import days_after
 
 
 @transaction.atomic
@@ -53,18 +54,18 @@ def _require_coordinator(actor: Any, office: Office) -> None:
         raise RoleRequired(Can.COORDINATE)
 
 
-def _before(instance: Any) -> dict[str, Any] | None:
-    return snapshot(type(instance).objects.get(pk=instance.pk)) if instance.pk else None
-
-
 def _save(*, actor: Any, instance: Any, before: dict[str, Any] | None, office: Office,
-          validate: bool = True) -> None:
+          validate: bool = True, saved: bool = False) -> None:
     """Validate, save and log a row of the office's coordination records (members, meetings
     and action points carry no office of their own, so it is given). An edit that changes
-    nothing writes no audit entry."""
+    nothing is not written and not logged. `saved`: the caller saved the row already (with
+    its many-to-many rows) and only the log is left."""
     if validate:
         instance.full_clean()
-    instance.save()
+    if before is not None and snapshot(instance) == before:
+        return
+    if not saved:
+        instance.save()
     if before is None:
         record(actor=actor, action=AuditEntry.Action.CREATE, instance=instance,
                after=snapshot(instance), office=office)
@@ -95,26 +96,29 @@ def _raise(errors: dict[str, list[str]]) -> None:
 
 
 @transaction.atomic
-def group_save(*, actor: Any, group: Group) -> Group:
+def group_save(*, actor: Any, group: Group, version: str | None = None) -> Group:
     _require_coordinator(actor, group.office)
     errors: dict[str, list[str]] = {}
     _same_office(errors, "convener", group.convener, group.office)
     _same_office(errors, "terms_of_reference", group.terms_of_reference, group.office)
     _raise(errors)
     group.name = group.name.strip()
-    _save(actor=actor, instance=group, before=_before(group), office=group.office)
+    before = before_change(group, version=version)
+    _save(actor=actor, instance=group, before=before, office=group.office)
     return group
 
 
 @transaction.atomic
-def group_member_save(*, actor: Any, member: GroupMember) -> GroupMember:
+def group_member_save(*, actor: Any, member: GroupMember, version: str | None = None
+                      ) -> GroupMember:
     office = member.group.office
     _require_coordinator(actor, office)
     errors: dict[str, list[str]] = {}
     _same_office(errors, "organisation", member.organisation, office)
     _raise(errors)
     member.attendee = member.attendee.strip()
-    _save(actor=actor, instance=member, before=_before(member), office=office)
+    before = before_change(member, version=version)
+    _save(actor=actor, instance=member, before=before, office=office)
     return member
 
 
@@ -144,11 +148,12 @@ def _meeting_check(meeting: GroupMeeting, attended: Iterable[Organisation]) -> N
 
 @transaction.atomic
 def meeting_save(*, actor: Any, meeting: GroupMeeting,
-                 attended: Iterable[Organisation] | None = None) -> GroupMeeting:
+                 attended: Iterable[Organisation] | None = None,
+                 version: str | None = None) -> GroupMeeting:
     """Create or update a meeting; `attended` (organisations present) replaces the list
     when given, and is kept when None."""
     _require_coordinator(actor, meeting.group.office)
-    before = _before(meeting)
+    before = before_change(meeting, version=version)
     present = list(attended) if attended is not None else (
         list(meeting.attended.all()) if meeting.pk else [])
     _meeting_check(meeting, present)
@@ -157,7 +162,7 @@ def meeting_save(*, actor: Any, meeting: GroupMeeting,
     if attended is not None:
         meeting.attended.set(present)
     _save(actor=actor, instance=meeting, before=before, office=meeting.group.office,
-          validate=False)
+          validate=False, saved=True)
     return meeting
 
 
@@ -184,28 +189,30 @@ def _action_check(action: ActionPoint) -> None:
 
 
 @transaction.atomic
-def action_save(*, actor: Any, action: ActionPoint) -> ActionPoint:
+def action_save(*, actor: Any, action: ActionPoint, version: str | None = None
+                ) -> ActionPoint:
     """Create or edit an action point's promise: what, who, by when."""
     _require_coordinator(actor, action.meeting.group.office)
+    before = before_change(action, version=version)
     _action_check(action)
     action.text = action.text.strip()
-    _save(actor=actor, instance=action, before=_before(action), office=action.meeting.group.office)
+    _save(actor=actor, instance=action, before=before, office=action.meeting.group.office)
     return action
 
 
 @transaction.atomic
 def action_close(*, actor: Any, action: ActionPoint, status: str, closed_on: dt.date | None,
                  evidence: str = "", evidence_document: Document | None = None,
-                 drop_reason: str = "") -> ActionPoint:
+                 drop_reason: str = "", version: str | None = None) -> ActionPoint:
     """Close an open action point as done (with its evidence) or dropped (with the reason).
     Coordinators and the colleague who owns it may close it."""
     if actor is not None and not actor_may_close(actor, action):
         raise RoleRequired(Can.COORDINATE)
-    if not action.is_open:
+    before = before_change(action, version=version)
+    if before is None or before["status"] != ActionPoint.Status.OPEN:
         raise ValidationError(_("This action point is already closed."))
     if status not in (ActionPoint.Status.DONE, ActionPoint.Status.DROPPED):
         raise ValidationError({"status": [_("Close it as done or as dropped.")]})
-    before = snapshot(action)
     action.status = status
     action.closed_on = closed_on
     if status == ActionPoint.Status.DONE:
@@ -233,7 +240,7 @@ def action_reopen(*, actor: Any, action: ActionPoint) -> ActionPoint:
     _require_coordinator(actor, action.meeting.group.office)
     if action.is_open:
         return action
-    before = snapshot(action)
+    before = before_change(action)
     action.status, action.closed_on = ActionPoint.Status.OPEN, None
     action.evidence, action.evidence_document, action.drop_reason = "", None, ""
     _save(actor=actor, instance=action, before=before, office=action.meeting.group.office)
@@ -268,7 +275,7 @@ def action_reminders_send(*, actor: Any, today: dt.date, office: Office | None =
     actions = (ActionPoint.objects.filter(status=ActionPoint.Status.OPEN,
                                           owner_user__isnull=False,
                                           meeting__held_on__lte=today,
-                                          due_on__lte=today + dt.timedelta(days=days_before))
+                                          due_on__lte=days_after(today, days_before))
                .exclude(owner_user__email="")
                .select_related("meeting__group__office", "owner", "owner_user")
                .prefetch_related("reminders").order_by("due_on", "id"))
