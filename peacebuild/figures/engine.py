@@ -32,7 +32,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -280,7 +279,7 @@ def _compute_coordination(office: Office, q: FigureQuery, today: dt.date) -> Fig
 def compute(office: Office, q: FigureQuery, *, today: dt.date | None = None) -> FigureResult:
     validate(office, q)
     if q.measure in COORDINATION_MEASURES:
-        return _compute_coordination(office, q, today or timezone.localdate())
+        return _compute_coordination(office, q, today or office.today())
     if q.measure == "centres_open":
         value = _centres_open(office, q.on or office.today(), q.centre_kind)
         total = Figure("centres_open", value, office, q.filters,

@@ -12,7 +12,6 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -86,7 +85,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     office = request.office  # type: ignore[attr-defined]
     return render(request, "partners/group_list.html", {
         "groups": queries.groups_of(office),
-        "table": coordination_table(office, today=timezone.localdate()),
+        "table": coordination_table(office, today=office.today()),
         "crumbs": [(_("Partners"), reverse("partners:list")), (_("Coordination groups"), None)],
     })
 
@@ -95,7 +94,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk)
     office = request.office  # type: ignore[attr-defined]
-    today = timezone.localdate()
+    today = office.today()
     figures = {m: compute(office, FigureQuery(m, group=group.pk), today=today).total
                for m in COORDINATION_MEASURES}
     return render(request, "partners/group_detail.html", {
@@ -213,7 +212,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "minutes_language": language,
         "translated": language != meeting.minutes_language,
         "other_versions": sorted(k for k in (meeting.minutes or {}) if k != language),
-        "today": timezone.localdate(),
+        "today": group.office.today(),
         "can_coordinate": may_coordinate(request),
         "user_id": request.user.pk,
         "crumbs": _crumbs((group.name, back), (_meeting_label(meeting), None)),
@@ -256,7 +255,7 @@ def _meeting_form(request: HttpRequest, meeting: GroupMeeting, heading: str) -> 
 @office_view()
 def action_list(request: HttpRequest) -> HttpResponse:
     office = request.office  # type: ignore[attr-defined]
-    today = timezone.localdate()
+    today = office.today()
     get = request.GET
     owner_raw = get.get("owner", "")
     status = get.get("status", "open")
@@ -327,9 +326,10 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not action.is_open:
         messages.info(request, _("This action point is already closed."))
         return redirect(back)
+
     def make_form(data: Any, files: Any, instance: ActionPoint) -> ActionCloseForm:
         return ActionCloseForm(data, instance=instance, office=meeting.group.office,
-                               initial={"closed_on": timezone.localdate()})
+                               initial={"closed_on": meeting.group.office.today()})
 
     def save(form: ActionCloseForm, version: str | None) -> ActionPoint:
         data = form.cleaned_data

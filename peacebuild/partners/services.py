@@ -261,41 +261,51 @@ class ReminderSent:
     actions: list[ActionPoint]
 
 
-def action_reminders_send(*, actor: Any, today: dt.date, office: Office | None = None,
-                          days_before: int = REMIND_DAYS_BEFORE,
+def action_reminders_send(*, actor: Any, today: dt.date | None = None,
+                          office: Office | None = None, days_before: int = REMIND_DAYS_BEFORE,
                           connection: Any = None) -> list[ReminderSent]:
     """E-mail each owner once before an action point falls due (within `days_before`
     days) and once when it is overdue: one message per owner and office, in the owner's
-    language, listing their items. A reminder is recorded only once its message is sent, so
-    a failed run is simply repeated the next day."""
+    language, listing their items. "Today" is each office's own unless given. A reminder is
+    recorded only once its message is sent, so a failed run is simply repeated the next day."""
     if office is not None:
         _require_coordinator(actor, office)
+        offices = [office]
     elif actor is not None:  # every office at once is the scheduler's job, not a person's
         raise RoleRequired(Can.COORDINATE)
-    actions = (ActionPoint.objects.filter(status=ActionPoint.Status.OPEN,
+    else:
+        offices = list(Office.objects.filter(
+            groups__meetings__actions__status=ActionPoint.Status.OPEN).distinct())
+    out: list[ReminderSent] = []
+    for each in offices:
+        out += _remind(each, today or each.today(), days_before, connection)
+    return out
+
+
+def _remind(office: Office, today: dt.date, days_before: int, connection: Any
+            ) -> list[ReminderSent]:
+    actions = (ActionPoint.objects.filter(meeting__group__office=office,
+                                          status=ActionPoint.Status.OPEN,
                                           owner_user__isnull=False,
                                           meeting__held_on__lte=today,
                                           due_on__lte=days_after(today, days_before))
                .exclude(owner_user__email="")
-               .select_related("meeting__group__office", "owner", "owner_user")
+               .select_related("meeting__group", "owner", "owner_user")
                .prefetch_related("reminders").order_by("due_on", "id"))
-    if office is not None:
-        actions = actions.filter(meeting__group__office=office)
-    due: dict[tuple[int, int], list[tuple[ActionPoint, str]]] = defaultdict(list)
+    due: dict[int, list[tuple[ActionPoint, str]]] = defaultdict(list)
     for action in actions:
         assert action.owner_user_id is not None  # filtered above
         kind = (ActionPointReminder.Kind.OVERDUE if action.due_on < today
                 else ActionPointReminder.Kind.BEFORE)
         sent = {(r.user_id, r.kind) for r in action.reminders.all()}
         if (action.owner_user_id, kind) not in sent:
-            due[(action.owner_user_id, action.meeting.group.office_id)].append((action, kind))
+            due[action.owner_user_id].append((action, kind))
     out: list[ReminderSent] = []
     for items in due.values():
         user = items[0][0].owner_user
         assert user is not None
-        item_office = items[0][0].meeting.group.office
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            context = {"user": user, "office": item_office, "today": today,
+            context = {"user": user, "office": office, "today": today,
                        "site": settings.SITE_URL,
                        "items": [(a, kind, (a.due_on - today).days) for a, kind in items]}
             subject = render_to_string("partners/email/reminder_subject.txt", context).strip()
@@ -305,5 +315,5 @@ def action_reminders_send(*, actor: Any, today: dt.date, office: Office | None =
             ActionPointReminder.objects.bulk_create(
                 [ActionPointReminder(action=a, user=user, kind=kind, sent_on=today)
                  for a, kind in items])
-        out.append(ReminderSent(user, item_office, [a for a, _k in items]))
+        out.append(ReminderSent(user, office, [a for a, _k in items]))
     return out

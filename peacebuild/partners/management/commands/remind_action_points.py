@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from peacebuild.mandates.models import Office
@@ -30,7 +29,8 @@ class Command(BaseCommand):
             self.stdout.write("E-mail is not configured (set EMAIL_HOST or EMAIL_BACKEND); "
                               "owners see their action points on the overview.")
             return
-        today = _day(options["today"]) if options["today"] else timezone.localdate()
+        # Without --today, each office's own date (offices may sit in several time zones).
+        today = _day(options["today"]) if options["today"] else None
         office = None
         if options["office"]:
             office = Office.objects.filter(code=options["office"]).first()
