@@ -17,6 +17,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
 import peacebuild
+from peacebuild.accounts.models import User
 from peacebuild.accounts.permissions import SYSTEM, check_actor
 from peacebuild.accounts.roles import Can
 from peacebuild.activities import services as activities
@@ -24,7 +25,7 @@ from peacebuild.activities.models import Activity, Centre
 from peacebuild.mandates import services as mandates
 from peacebuild.mandates.models import Document, MandatePeriod, Office
 from peacebuild.partners import services as partners
-from peacebuild.partners.models import Organisation
+from peacebuild.partners.models import ActionPoint, Group, GroupMeeting, GroupMember, Organisation
 from peacebuild.programmes import services as programmes
 from peacebuild.programmes.models import (
     Actual,
@@ -69,6 +70,17 @@ class World:
             actor=SYSTEM, office=office, kind=Report.Kind.LETTER,
             period_start=dt.date(2003, 6, 1), period_end=dt.date(2004, 5, 31),
             dated_on=dt.date(2004, 4, 23))
+        self.group = partners.group_save(actor=SYSTEM, group=Group(
+            office=office, name="Human-rights thematic group"))
+        self.member = partners.group_member_save(actor=SYSTEM, member=GroupMember(
+            group=self.group, organisation=Organisation.objects.create(
+                office=office, name="OHCHR", kind="un")))
+        self.guest = Organisation.objects.create(office=office, name="OSCE", kind="international")
+        self.meeting = partners.meeting_save(actor=SYSTEM, meeting=GroupMeeting(
+            group=self.group, held_on=dt.date(2004, 1, 21)))
+        self.action = partners.action_save(actor=SYSTEM, action=ActionPoint(
+            meeting=self.meeting, text="Send the joint note.", owner=self.guest,
+            due_on=dt.date(2004, 3, 1)))
 
     def make_activity(self, programme: Any) -> Activity:
         return activities.activity_create(
@@ -80,6 +92,13 @@ class World:
         """What a case needs beyond the world, made before the database is compared."""
         if case in ("reporting.report_reopen", "reporting.report_issue"):
             Report.objects.filter(pk=self.report.pk).update(status=Report.Status.APPROVED)
+        if case == "partners.action_reopen":
+            ActionPoint.objects.filter(pk=self.action.pk).update(
+                status="done", closed_on=dt.date(2004, 2, 27), evidence="Sent.")
+        if case == "partners.action_reminders_send":  # one owner to remind, with an address
+            head = User.objects.get(username="head")
+            User.objects.filter(pk=head.pk).update(email="head@example.org")
+            ActionPoint.objects.filter(pk=self.action.pk).update(owner_user=head)
 
 
 Call = Callable[[World, Any], Any]
@@ -181,6 +200,37 @@ CASES: dict[str, Case] = {
         lambda w, a: reporting.job_create(actor=a, report=w.report, language="en",
                                           format="html"),
         "viewer", ["outsider", None]),  # every member may render
+    "partners.group_save": (
+        lambda w, a: partners.group_save(actor=a, group=Group(office=w.office,
+                                                              name="Contact group")),
+        "human_rights", ["viewer", "outsider", None, "monitoring"]),
+    "partners.group_member_save": (
+        lambda w, a: partners.group_member_save(actor=a, member=GroupMember(
+            group=w.group, organisation=w.guest, attendee="Human-dimension officer")),
+        "programme", ["viewer", "outsider", None, "monitoring"]),
+    "partners.group_member_delete": (
+        lambda w, a: partners.group_member_delete(actor=a, member=w.member),
+        "head", ["viewer", "outsider", None, "monitoring"]),
+    "partners.meeting_save": (
+        lambda w, a: partners.meeting_save(actor=a, meeting=GroupMeeting(
+            group=w.group, held_on=dt.date(2004, 4, 14)), attended=[w.guest]),
+        "human_rights", ["viewer", "outsider", None, "monitoring"]),
+    "partners.action_save": (
+        lambda w, a: partners.action_save(actor=a, action=ActionPoint(
+            meeting=w.meeting, text="Map donor support.", owner=w.guest,
+            due_on=dt.date(2004, 6, 30))),
+        "programme", ["viewer", "outsider", None, "monitoring"]),
+    "partners.action_close": (
+        lambda w, a: partners.action_close(actor=a, action=w.action, status="done",
+                                           closed_on=dt.date(2004, 2, 27), evidence="Sent."),
+        "head", ["viewer", "outsider", None, "monitoring"]),  # its owner too: see partners
+    "partners.action_reopen": (
+        lambda w, a: partners.action_reopen(actor=a, action=w.action),
+        "programme", ["viewer", "outsider", None, "monitoring"]),
+    "partners.action_reminders_send": (
+        lambda w, a: partners.action_reminders_send(actor=a, office=w.office,
+                                                    today=dt.date(2004, 2, 25)),
+        "head", ["viewer", "outsider", None, "monitoring"]),
 }
 
 

@@ -22,9 +22,9 @@ from .models import Activity, Centre
 def get_activity_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
                           write: bool = False) -> Activity:
     activity = get_for_user(
-        Activity.objects.select_related("programme", "type", "place", "region", "centre",
-                                        "source_document", "meeting__group"),
-        request, pk, write_capability=Can.EDIT_ACTIVITIES if write else None,
+        Activity.objects.select_related("office", "programme", "type", "place", "region",
+                                        "centre", "source_document", "meeting__group"),
+        request_or_user, pk, write=Can.EDIT_ACTIVITIES if write else None,
     )
     user = request_or_user.user if isinstance(request_or_user, HttpRequest) else request_or_user
     if write and not allows(membership_for(user, activity.office), Can.EDIT_ACTIVITIES,

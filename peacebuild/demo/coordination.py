@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from peacebuild.accounts.models import User
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity
 from peacebuild.activities.services import activity_update
 from peacebuild.mandates.models import Document, Office
@@ -44,15 +45,15 @@ def load_coordination(office: Office, orgs: dict[str, Organisation], source: Sou
         tor = None
         if "terms_of_reference" in row:
             spec = row["terms_of_reference"]
-            tor = document_save(actor=None, document=Document(
+            tor = document_save(actor=SYSTEM, document=Document(
                 office=office, title=spec["title"], kind=Document.Kind.OTHER,
                 dated_on=_d(spec["dated_on"]), original_language="en", languages=["en"],
                 **source(spec["source"]).fields()))
-        group = group_save(actor=None, group=Group(
+        group = group_save(actor=SYSTEM, group=Group(
             office=office, code=row["code"], name=row["name"], purpose=row["purpose"],
             chaired_by_office=True, terms_of_reference=tor, **source(row["source"]).fields()))
         for key, attendee in row["members"]:
-            group_member_save(actor=None, member=GroupMember(
+            group_member_save(actor=SYSTEM, member=GroupMember(
                 group=group, organisation=orgs[key], attendee=f"{attendee} (invented)"))
         for spec in row["meetings"]:
             _meeting(group, spec, orgs, users, source(spec["source"]).fields())
@@ -62,20 +63,20 @@ def load_coordination(office: Office, orgs: dict[str, Organisation], source: Sou
 
 def _meeting(group: Group, spec: dict[str, Any], orgs: dict[str, Organisation],
              users: dict[str, User], sourced: dict[str, Any]) -> None:
-    meeting = meeting_save(actor=None, meeting=GroupMeeting(
+    meeting = meeting_save(actor=SYSTEM, meeting=GroupMeeting(
         group=group, held_on=_d(spec["held_on"]), venue=spec["venue"],
         summary=spec["summary"], agenda=spec["agenda"], decisions=spec["decisions"],
         minutes_language=spec.get("minutes_language", "en"), minutes=spec["minutes"],
         **sourced), attended=[orgs[k] for k in spec["attended"]])
     for title in spec.get("led_to", []):
         for activity in Activity.objects.filter(office=group.office, title=title):
-            activity_update(actor=None, activity=activity, meeting=meeting)
+            activity_update(actor=SYSTEM, activity=activity, meeting=meeting)
     for item in spec["actions"]:
-        action = action_save(actor=None, action=ActionPoint(
+        action = action_save(actor=SYSTEM, action=ActionPoint(
             meeting=meeting, text=item["text"], owner=orgs.get(item.get("owner", "")),
             owner_user=users.get(item.get("owner_user", "")), due_on=_d(item["due_on"]),
             **sourced))
         if item["status"] != ActionPoint.Status.OPEN:
-            action_close(actor=None, action=action, status=item["status"],
+            action_close(actor=SYSTEM, action=action, status=item["status"],
                          closed_on=_d(item["closed_on"]), evidence=item.get("evidence", ""),
                          drop_reason=item.get("drop_reason", ""))

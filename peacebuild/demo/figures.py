@@ -37,6 +37,6 @@ def figure_definitions(office: Office, rows: list[dict[str, Any]] | None = None,
             activity_type=types[type_code] if type_code else None,
             programme=programmes[programme_code] if programme_code else None,
             group=groups[group_code] if group_code else None)
-        save_audited(actor=None, before=None, instance=definition)
+        save_audited(actor=SYSTEM, before=None, instance=definition)
         out.append(definition)
     return out

@@ -1,80 +1,81 @@
-"""Who may see and change coordination groups, their meetings and action points.
+"""Who may see and change partner organisations and coordination groups: one access
+function per object type, on the generic helper of `accounts.permissions`.
 
-Everyone in the office reads them; `Can.COORDINATE` writes them. An action point may also
-be closed by the colleague who owns it, whatever their role: follow-through is theirs.
-"""
+Organisations are reference data: changing them needs `edit_reference`. Coordination groups,
+their members, meetings and action points are read by everyone in the office and written
+with `coordinate`; an action point may also be closed by the colleague responsible for it,
+whatever their role: follow-through is theirs."""
 
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from peacebuild.accounts.permissions import RoleRequired
-from peacebuild.accounts.queries import user_can
+from peacebuild.accounts.permissions import (
+    Actor,
+    AnyUser,
+    RoleRequired,
+    allows,
+    get_for_user,
+    may,
+    user_of,
+)
+from peacebuild.accounts.queries import membership_for
 from peacebuild.accounts.roles import Can
 
-from .models import ActionPoint, Group, GroupMeeting, GroupMember
-
-M = TypeVar("M", bound=Model)
+from .models import ActionPoint, Group, GroupMeeting, GroupMember, Organisation
 
 
-def _get(queryset: QuerySet[M], request: HttpRequest, pk: Any, *, office_path: str,
-         write_capability: Can | None) -> M:
-    """The record with this pk reached from the current office through `office_path`:
-    404 if it is another office's (or there is none), 403 if the user may only read."""
-    office = getattr(request, "office", None)
-    if office is None or not user_can(request.user, office, Can.VIEW_RECORDS):
-        raise Http404
-    try:
-        obj = queryset.get(pk=pk, **{office_path: office})
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
-        raise Http404 from exc
-    if write_capability is not None and not user_can(request.user, office, write_capability):
-        raise RoleRequired(write_capability)
-    return obj
+def get_organisation_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
+                              write: bool = False) -> Organisation:
+    return get_for_user(Organisation.objects.all(), request_or_user, pk,
+                        write=Can.EDIT_REFERENCE if write else None)
 
 
-def get_group_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> Group:
-    return _get(Group.objects.select_related("convener", "terms_of_reference"), request, pk,
-                office_path="office", write_capability=Can.COORDINATE if write else None)
+def get_group_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
+                       write: bool = False) -> Group:
+    return get_for_user(Group.objects.select_related("office", "convener",
+                                                     "terms_of_reference"),
+                        request_or_user, pk, write=Can.COORDINATE if write else None)
 
 
-def get_member_for_user(request: HttpRequest, pk: Any, *, write: bool = False) -> GroupMember:
-    return _get(GroupMember.objects.select_related("group", "organisation"), request, pk,
-                office_path="group__office",
-                write_capability=Can.COORDINATE if write else None)
+def get_member_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
+                        write: bool = False) -> GroupMember:
+    return get_for_user(GroupMember.objects.select_related("group__office", "organisation"),
+                        request_or_user, pk, office_path="group__office",
+                        write=Can.COORDINATE if write else None)
 
 
-def get_meeting_for_user(request: HttpRequest, pk: Any, *, write: bool = False
-                         ) -> GroupMeeting:
-    return _get(GroupMeeting.objects.select_related("group"), request, pk,
-                office_path="group__office",
-                write_capability=Can.COORDINATE if write else None)
+def get_meeting_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
+                         write: bool = False) -> GroupMeeting:
+    return get_for_user(GroupMeeting.objects.select_related("group__office"),
+                        request_or_user, pk, office_path="group__office",
+                        write=Can.COORDINATE if write else None)
 
 
-def get_action_for_user(request: HttpRequest, pk: Any, *, write: bool = False,
-                        closing: bool = False) -> ActionPoint:
-    """`closing=True`: a coordinator, or the colleague who owns the action point."""
-    action = _get(ActionPoint.objects.select_related("meeting__group", "owner", "owner_user"),
-                  request, pk, office_path="meeting__group__office",
-                  write_capability=Can.COORDINATE if write else None)
-    if closing and not may_close(request, action):
+def get_action_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
+                        write: bool = False, closing: bool = False) -> ActionPoint:
+    """`closing=True`: a coordinator, or the colleague responsible for the action point."""
+    action = get_for_user(
+        ActionPoint.objects.select_related("meeting__group__office", "owner", "owner_user"),
+        request_or_user, pk, office_path="meeting__group__office",
+        write=Can.COORDINATE if write else None)
+    user = (request_or_user.user if isinstance(request_or_user, HttpRequest)
+            else request_or_user)
+    if closing and not actor_may_close(user, action):
         raise RoleRequired(Can.COORDINATE)
     return action
 
 
 def may_coordinate(request: HttpRequest) -> bool:
-    office = getattr(request, "office", None)
-    return office is not None and user_can(request.user, office, Can.COORDINATE)
+    return may(request, Can.COORDINATE)
 
 
-def may_close(request: HttpRequest, action: ActionPoint) -> bool:
-    return may_coordinate(request) or (
-        action.owner_user_id is not None and action.owner_user_id == request.user.pk)
-
-
-def actor_may_close(actor: Any, action: ActionPoint) -> bool:
-    """The same rule for services, whose actor may come from a page, a command or a test."""
+def actor_may_close(actor: Actor | None, action: ActionPoint) -> bool:
+    """The rule for pages and services alike: the colleague responsible for the action
+    point, or whoever coordinates in its office. (The system is let through by the
+    services' `check_actor`.)"""
+    user = user_of(actor)
+    if user is not None and action.owner_user_id == user.pk:
+        return True
     office = action.meeting.group.office
-    return user_can(actor, office, Can.COORDINATE) or (
-        action.owner_user_id is not None and action.owner_user_id == getattr(actor, "pk", None))
+    return user is not None and allows(membership_for(user, office), Can.COORDINATE)

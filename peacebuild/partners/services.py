@@ -1,4 +1,5 @@
-"""Writes for partner organisations and coordination groups: validated, atomic, audited."""
+"""Writes for partner organisations and coordination groups: checked against the actor,
+validated, atomic, audited."""
 
 import datetime as dt
 from collections import defaultdict
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import before_change, record, save_audited, snapshot
 from peacebuild.accounts.models import AuditEntry, Membership
-from peacebuild.accounts.permissions import RoleRequired
-from peacebuild.accounts.queries import user_can
+from peacebuild.accounts.permissions import Actor, SystemActor, check_actor
 from peacebuild.accounts.roles import Can
 from peacebuild.mandates.models import Document, Office
 
@@ -47,11 +47,9 @@ def organisation_save(*, actor: Actor, organisation: Organisation, version: str 
 # Coordination: groups, their members, meetings and action points
 
 
-def _require_coordinator(actor: Any, office: Office) -> None:
-    """Defence in depth: whichever door called, the actor must coordinate in the office.
-    `None` is the system (the demo loader, management commands)."""
-    if actor is not None and not user_can(actor, office, Can.COORDINATE):
-        raise RoleRequired(Can.COORDINATE)
+def _require_coordinator(actor: Actor | None, office: Office) -> None:
+    """Defence in depth: whichever door called, the actor must coordinate in the office."""
+    check_actor(actor, office, Can.COORDINATE)
 
 
 def _save(*, actor: Any, instance: Any, before: dict[str, Any] | None, office: Office,
@@ -206,8 +204,8 @@ def action_close(*, actor: Any, action: ActionPoint, status: str, closed_on: dt.
                  drop_reason: str = "", version: str | None = None) -> ActionPoint:
     """Close an open action point as done (with its evidence) or dropped (with the reason).
     Coordinators and the colleague who owns it may close it."""
-    if actor is not None and not actor_may_close(actor, action):
-        raise RoleRequired(Can.COORDINATE)
+    if isinstance(actor, SystemActor) or not actor_may_close(actor, action):
+        check_actor(actor, action.meeting.group.office, Can.COORDINATE)
     before = before_change(action, version=version)
     if before is None or before["status"] != ActionPoint.Status.OPEN:
         raise ValidationError(_("This action point is already closed."))
@@ -238,9 +236,10 @@ def action_close(*, actor: Any, action: ActionPoint, status: str, closed_on: dt.
 def action_reopen(*, actor: Any, action: ActionPoint) -> ActionPoint:
     """Undo a closing made in error; the evidence or reason stays in the audit log."""
     _require_coordinator(actor, action.meeting.group.office)
+    before = before_change(action)  # the stored row, locked: what the page showed may be old
+    action.refresh_from_db()
     if action.is_open:
         return action
-    before = before_change(action)
     action.status, action.closed_on = ActionPoint.Status.OPEN, None
     action.evidence, action.evidence_document, action.drop_reason = "", None, ""
     _save(actor=actor, instance=action, before=before, office=action.meeting.group.office)
@@ -271,8 +270,8 @@ def action_reminders_send(*, actor: Any, today: dt.date | None = None,
     if office is not None:
         _require_coordinator(actor, office)
         offices = [office]
-    elif actor is not None:  # every office at once is the scheduler's job, not a person's
-        raise RoleRequired(Can.COORDINATE)
+    elif not isinstance(actor, SystemActor):  # every office at once: the scheduler's job
+        raise PermissionDenied("Reminders for every office are sent by the system.")
     else:
         offices = list(Office.objects.filter(
             groups__meetings__actions__status=ActionPoint.Status.OPEN).distinct())

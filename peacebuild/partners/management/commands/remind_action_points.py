@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_date
 
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.mandates.models import Office
 from peacebuild.partners.services import REMIND_DAYS_BEFORE, action_reminders_send
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             office = Office.objects.filter(code=options["office"]).first()
             if office is None:
                 raise CommandError(f"There is no office with the code {options['office']!r}.")
-        sent = action_reminders_send(actor=None, today=today, office=office,
+        sent = action_reminders_send(actor=SYSTEM, today=today, office=office,
                                      days_before=options["days"])
         for reminder in sent:
             self.stdout.write(f"{reminder.office.code}: {reminder.user.email} — "
