@@ -77,7 +77,7 @@ def _check_activity(activity: Activity, attendance: dict[Cell, int]) -> None:
             )
     if activity.starts_on and activity.ends_on and activity.ends_on < activity.starts_on:
         errors.setdefault("ends_on", []).append(_("The end date is before the start date."))
-    if activity.meeting_id and activity.meeting.group.office_id != office.pk:
+    if activity.meeting is not None and activity.meeting.group.office_id != office.pk:
         errors.setdefault("meeting", []).append(_("That meeting is another office's."))
     if activity.programme_id and activity.programme.office_id != office.pk:
         errors.setdefault("programme", []).append(_("This programme belongs to another office."))

@@ -48,7 +48,8 @@ from peacebuild.activities.queries import ActivityFilter, filter_activities
 from peacebuild.mandates.models import Office
 
 from . import coordination
-from .coordination import COORDINATION_DIMENSIONS, COORDINATION_MEASURES
+from .coordination import COORDINATION_DIMENSIONS
+from .coordination import COORDINATION_MEASURES as COORDINATION_MEASURES
 from .cubes import Cube, cube_for, cube_rows
 
 MEASURES = {
@@ -262,7 +263,7 @@ def _compute_coordination(office: Office, q: FigureQuery, today: dt.date) -> Fig
     values, ratios = coordination.grouped(office, q.measure, q.by, scope, today)
     on = coordination.status_day(scope, today) if q.measure == "actions_overdue" else None
 
-    def fig(breakdown: dict, value: int) -> Figure:
+    def fig(breakdown: dict[str, object], value: int) -> Figure:
         return Figure(q.measure, value, office, q.filters, breakdown, False, q.group, on)
 
     rows = [fig(dict(zip(q.by, key, strict=True)), value)

@@ -53,7 +53,7 @@ class Group(Sourced):
         help_text=_("A short name for report figures, e.g. human-rights-group."),
     )
     purpose = models.TextField(_("purpose"), blank=True)
-    members = models.ManyToManyField(
+    members: "models.ManyToManyField[Organisation, GroupMember]" = models.ManyToManyField(
         Organisation, blank=True, related_name="groups", verbose_name=_("members"),
         through="GroupMember",
     )

@@ -59,8 +59,10 @@ def get_action_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
         ActionPoint.objects.select_related("meeting__group__office", "owner", "owner_user"),
         request_or_user, pk, office_path="meeting__group__office",
         write=Can.COORDINATE if write else None)
-    user = (request_or_user.user if isinstance(request_or_user, HttpRequest)
-            else request_or_user)
+    if isinstance(request_or_user, HttpRequest):
+        user: AnyUser = request_or_user.user
+    else:
+        user = request_or_user
     if closing and not actor_may_close(user, action):
         raise RoleRequired(Can.COORDINATE)
     return action

@@ -4,6 +4,7 @@ office and fetched with what their pages show (the suite counts the queries)."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
 
 from peacebuild.accounts.models import User
@@ -94,7 +95,7 @@ def status_q(status: str, day: dt.date) -> Q:
     return Q()
 
 
-def actions_for_owner(user: User, office: Office, today: dt.date,
+def actions_for_owner(user: "User | AnonymousUser", office: Office, today: dt.date,
                       days: int = REMINDER_DAYS) -> list[ActionPoint]:
     """The user's open action points that are overdue or due within `days`, as of `today`
     (the overview's "view as of" day): what the owner must not forget."""

@@ -282,9 +282,11 @@ class FigureDefinition(models.Model):
                         self.Measure.ACTIONS_OVERDUE}
         if self.group_id and self.measure not in coordination:
             errors["group"] = _("Only the coordination measures count one group.")
-        if self.group_id and self.office_id and self.group.office_id != self.office_id:
+        if (self.group is not None and self.office_id
+                and self.group.office_id != self.office_id):
             errors["group"] = _("The group belongs to another office.")
-        if self.programme_id and self.office_id and self.programme.office_id != self.office_id:
+        if (self.programme is not None and self.office_id
+                and self.programme.office_id != self.office_id):
             errors["programme"] = _("The programme belongs to another office.")
         if errors:
             raise ValidationError(errors)
