@@ -6,7 +6,7 @@ their members, meetings and action points are read by everyone in the office and
 with `coordinate`; an action point may also be closed by the colleague responsible for it,
 whatever their role: follow-through is theirs."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 
@@ -59,10 +59,8 @@ def get_action_for_user(request_or_user: HttpRequest | AnyUser, pk: Any, *,
         ActionPoint.objects.select_related("meeting__group__office", "owner", "owner_user"),
         request_or_user, pk, office_path="meeting__group__office",
         write=Can.COORDINATE if write else None)
-    if isinstance(request_or_user, HttpRequest):
-        user: AnyUser = request_or_user.user
-    else:
-        user = request_or_user
+    user = cast(AnyUser, request_or_user.user if isinstance(request_or_user, HttpRequest)
+                else request_or_user)
     if closing and not actor_may_close(user, action):
         raise RoleRequired(Can.COORDINATE)
     return action
