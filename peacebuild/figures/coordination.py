@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
+from peacebuild.lib.periodkeys import time_key
 from peacebuild.mandates.models import Office
 from peacebuild.partners.models import ActionPoint, GroupMeeting, GroupMember
 
@@ -36,15 +37,7 @@ COORDINATION_MEASURES = {
 }
 COORDINATION_DIMENSIONS = ("group", "month", "quarter", "year")
 Key = tuple[object, ...]  # one value per breakdown dimension
-TIME_DIMENSIONS = ("month", "quarter", "year")
 
-
-def time_key(dim: str, day: dt.date) -> str:
-    if dim == "month":
-        return f"{day.year}-{day.month:02d}"
-    if dim == "quarter":
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    return str(day.year)
 
 
 def _key(by: tuple[str, ...], group: int, day: dt.date) -> Key:

@@ -20,7 +20,6 @@ raw rows when a filter needs them (partner, free text); both give the same numbe
 the property tests check.
 """
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -45,6 +44,7 @@ from peacebuild.activities.models import (
     Sex,
 )
 from peacebuild.activities.queries import ActivityFilter, filter_activities
+from peacebuild.lib.periodkeys import TIME_DIMENSIONS, period_bounds, time_key
 from peacebuild.mandates.models import Office
 
 from . import coordination
@@ -63,7 +63,6 @@ MEASURES = {
 ACTIVITY_DIMENSIONS = ("programme", "type", "region", "month", "quarter", "year")
 ATTENDANCE_DIMENSIONS = ("sex", "category", "age_group")
 DIMENSIONS = ACTIVITY_DIMENSIONS + ATTENDANCE_DIMENSIONS
-TIME_DIMENSIONS = ("month", "quarter", "year")
 
 
 class FigureError(ValidationError):
@@ -175,25 +174,6 @@ def dim_label(dim: str, key: object) -> str:
     return str(key)
 
 
-def period_bounds(dim: str, key: str) -> tuple[dt.date, dt.date]:
-    """The first and last day of a month ("2003-10"), quarter ("2003-Q4") or year."""
-    if dim == "month":
-        y, m = (int(p) for p in key.split("-"))
-        return dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
-    if dim == "quarter":
-        year, quarter = (int(p) for p in key.split("-Q"))
-        first_month = 3 * (quarter - 1) + 1
-        last = dt.date(year, first_month + 2, calendar.monthrange(year, first_month + 2)[1])
-        return dt.date(year, first_month, 1), last
-    return dt.date(int(key), 1, 1), dt.date(int(key), 12, 31)
-
-
-def _time_key(dim: str, month: dt.date) -> str:
-    if dim == "month":
-        return f"{month.year}-{month.month:02d}"
-    if dim == "quarter":
-        return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
-    return str(month.year)
 
 
 def validate(office: Office, q: FigureQuery) -> None:
@@ -333,7 +313,7 @@ def _group(rows: QuerySet[Any], by: Iterable[str], value: str | Count, *, month_
     out: dict[tuple[object, ...], int] = defaultdict(int)
     for row in rows.values(*columns).annotate(n=total).order_by():
         key = tuple(
-            _time_key(d, _as_date(row[c])) if d in TIME_DIMENSIONS else _plain(row[c])
+            time_key(d, _as_date(row[c])) if d in TIME_DIMENSIONS else _plain(row[c])
             for d, c in zip(by, columns, strict=True)
         )
         out[key] += row["n"] or 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from peacebuild.figures.engine import period_bounds
+from peacebuild.lib.periodkeys import period_bounds
 from peacebuild.mandates.models import MandatePeriod, Office
 
 from .models import PeriodKind
