@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "peacebuild.activities",
     "peacebuild.figures",
     "peacebuild.reporting",
+    "peacebuild.exchange",
     "peacebuild.ui",
     "peacebuild.demo",
 ]
@@ -136,6 +137,9 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("tg", _("Tajik")),
     ("zh-hans", _("Chinese")),
+    ("ar", _("Arabic")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

@@ -15,7 +15,9 @@ from babel.messages.pofile import read_po
 import peacebuild
 
 PACKAGE = Path(peacebuild.__file__).parent
-LANGUAGES = ["ru", "tg", "zh_Hans"]
+LANGUAGES = ["ru", "tg", "zh_Hans", "ar", "fr", "es"]
+# Complete today; Arabic, French and Spanish join as their catalogues are filled (issue 12).
+COMPLETE = ["ru", "tg", "zh_Hans"]
 
 
 def catalogue(root: Path, language: str):
@@ -50,7 +52,7 @@ def test_catalogue_holds_exactly_the_strings_of_the_code(regenerated, language):
     assert not stale, f"no longer used, still in {language}: {sorted(stale)[:10]}"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", COMPLETE)
 def test_every_string_is_translated(language):
     cat = catalogue(PACKAGE, language)
     untranslated = [m.id for m in cat if m.id and (
