@@ -28,6 +28,25 @@ ROLES = [r.value for r in Role]
 PASSWORD = "a-long-test-password"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_lifts_the_trail_rule():
+    """Between transactional tests the database is flushed: the case trail's append-only
+    triggers would refuse it. Only this flush lifts them (peacebuild/casework/guard.py)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from peacebuild.casework import guard
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with guard.unlocked():
+            return original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture
 def places(db) -> dict[str, Place]:
     places_load_tajikistan()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "peacebuild.partners",
     "peacebuild.programmes",
     "peacebuild.activities",
+    "peacebuild.casework",
     "peacebuild.figures",
     "peacebuild.reporting",
     "peacebuild.exchange",

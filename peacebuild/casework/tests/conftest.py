@@ -1,0 +1,49 @@
+"""A sealed model for the tests of the casework ground (the case records come later), and
+keys given through the environment."""
+
+import base64
+
+import pytest
+from django.db import connection, models
+
+from peacebuild.casework import crypto
+from peacebuild.casework.fields import BlindIndexField, SealedTextField
+
+KEY_A = base64.b64encode(b"a" * 32).decode()
+KEY_B = base64.b64encode(b"b" * 32).decode()
+INDEX = base64.b64encode(b"i" * 32).decode()
+
+
+class Witness(models.Model):
+    name = SealedTextField(blank=True)
+    name_index = BlindIndexField(source="name")
+    note = SealedTextField(blank=True, null=True)
+    place = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        app_label = "casework"
+
+    def __str__(self) -> str:
+        return f"witness {self.pk}"
+
+
+@pytest.fixture
+def keys(monkeypatch):
+    """Set the case keys (first seals) and forget those read before."""
+    def use(*pairs: str, index: str = INDEX) -> crypto.KeyRing:
+        monkeypatch.setenv("PEACEBUILD_CASE_KEYS", ",".join(pairs))
+        monkeypatch.setenv("PEACEBUILD_CASE_INDEX_KEY", index)
+        crypto.reset()
+        return crypto.keyring()
+    yield use
+    crypto.reset()
+
+
+@pytest.fixture
+def witnesses(transactional_db, keys):
+    keys(f"a:{KEY_A}")
+    with connection.schema_editor() as editor:
+        editor.create_model(Witness)
+    yield Witness
+    with connection.schema_editor() as editor:
+        editor.delete_model(Witness)
