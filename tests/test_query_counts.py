@@ -37,6 +37,8 @@ def _names(patterns, namespace: str = "") -> set[str]:
 def _tested() -> set[str]:
     pages: set[str] = set()
     for app in pkgutil.iter_modules(peacebuild.__path__):
+        if not app.ispkg:  # modules such as wsgi (which checks the database as it starts)
+            continue
         try:
             module = importlib.import_module(f"peacebuild.{app.name}.tests.test_query_counts")
         except ModuleNotFoundError:

@@ -4,6 +4,7 @@ keys given through the environment."""
 import base64
 
 import pytest
+from django.apps import apps
 from django.db import connection, models
 
 from peacebuild.casework import crypto
@@ -14,17 +15,22 @@ KEY_B = base64.b64encode(b"b" * 32).decode()
 INDEX = base64.b64encode(b"i" * 32).decode()
 
 
-class Witness(models.Model):
-    name = SealedTextField(blank=True)
-    name_index = BlindIndexField(source="name")
-    note = SealedTextField(blank=True, null=True)
-    place = models.CharField(max_length=50, blank=True)
+def _witness_model() -> type[models.Model]:
+    """Registered for one test only: the project-wide tests walk every model."""
 
-    class Meta:
-        app_label = "casework"
+    class Witness(models.Model):
+        name = SealedTextField(blank=True)
+        name_index = BlindIndexField(source="name")
+        note = SealedTextField(blank=True, null=True)
+        place = models.CharField(max_length=50, blank=True)
 
-    def __str__(self) -> str:
-        return f"witness {self.pk}"
+        class Meta:
+            app_label = "casework"
+
+        def __str__(self) -> str:
+            return f"witness {self.pk}"
+
+    return Witness
 
 
 @pytest.fixture
@@ -42,8 +48,11 @@ def keys(monkeypatch):
 @pytest.fixture
 def witnesses(transactional_db, keys):
     keys(f"a:{KEY_A}")
+    witness = _witness_model()
     with connection.schema_editor() as editor:
-        editor.create_model(Witness)
-    yield Witness
+        editor.create_model(witness)
+    yield witness
     with connection.schema_editor() as editor:
-        editor.delete_model(Witness)
+        editor.delete_model(witness)
+    del apps.all_models["casework"]["witness"]
+    apps.clear_cache()
