@@ -17,12 +17,24 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
 import peacebuild
+from conftest import make_user
 from peacebuild.accounts.models import User
 from peacebuild.accounts.permissions import SYSTEM, check_actor
-from peacebuild.accounts.roles import Can
+from peacebuild.accounts.roles import Can, Role
 from peacebuild.activities import services as activities
 from peacebuild.activities.models import Activity, Centre
 from peacebuild.casework import services as casework
+from peacebuild.casework.models import (
+    Act,
+    CaseTeam,
+    CaseTeamMember,
+    Event,
+    FollowUp,
+    Information,
+    Intervention,
+    Involvement,
+    Person,
+)
 from peacebuild.mandates import services as mandates
 from peacebuild.mandates.models import Document, MandatePeriod, Office
 from peacebuild.partners import services as partners
@@ -82,6 +94,30 @@ class World:
         self.action = partners.action_save(actor=SYSTEM, action=ActionPoint(
             meeting=self.meeting, text="Send the joint note.", owner=self.guest,
             due_on=dt.date(2004, 3, 1)))
+
+        self.casework()
+
+    def casework(self) -> None:
+        """A case team with the human-rights officer in it (who may write), one case with
+        an act, a source and an intervention, and a second officer outside every team."""
+        office = self.office
+        self.team = CaseTeam.objects.create(office=office, name="Sughd")
+        self.other_team = CaseTeam.objects.create(office=office, name="Khatlon")
+        self.officer = User.objects.get(username="human_rights")
+        CaseTeamMember.objects.create(team=self.team, user=self.officer, can_write=True)
+        self.second = make_user("hr2", office, Role.HUMAN_RIGHTS)
+        self.second_member = CaseTeamMember.objects.create(team=self.team, user=self.second)
+        self.victim = casework.person_save(actor=SYSTEM, person=Person(
+            office=office, team=self.team, name="Invented Victim"))
+        self.perpetrator = casework.person_save(actor=SYSTEM, person=Person(
+            office=office, team=self.team, name="Invented Officer"))
+        self.event = casework.event_save(actor=SYSTEM, event=Event(
+            office=office, team=self.team, title="Invented detention",
+            started_on=dt.date(2004, 3, 12)))
+        self.act = casework.act_save(actor=SYSTEM, act=Act(
+            event=self.event, violation="detention", victim=self.victim))
+        self.ministry = Organisation.objects.create(office=office, name="Ministry of Justice",
+                                                    kind="government")
 
     def make_activity(self, programme: Any) -> Activity:
         return activities.activity_create(
@@ -228,7 +264,59 @@ CASES: dict[str, Case] = {
     "partners.action_reopen": (
         lambda w, a: partners.action_reopen(actor=a, action=w.action),
         "programme", ["viewer", "outsider", None, "monitoring"]),
+    "casework.team_save": (
+        lambda w, a: casework.team_save(actor=a, team=CaseTeam(office=w.office, name="Rasht")),
+        "head", ["viewer", "human_rights", "outsider", None, "programme", "monitoring"]),
+    "casework.team_member_save": (
+        lambda w, a: casework.team_member_save(actor=a, member=CaseTeamMember(
+            team=w.other_team, user=w.second)),
+        "head", ["viewer", "human_rights", "outsider", None, "programme", "monitoring"]),
+    "casework.team_member_delete": (
+        lambda w, a: casework.team_member_delete(actor=a, member=w.second_member),
+        "head", ["viewer", "human_rights", "outsider", None, "programme", "monitoring"]),
+    # Case records: only a writing member of the case's team (the head of office is not).
+    "casework.event_save": (
+        lambda w, a: casework.event_save(actor=a, event=Event(
+            office=w.office, team=w.team, title="Invented case")),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "monitoring"]),
+    "casework.person_save": (
+        lambda w, a: casework.person_save(actor=a, person=Person(
+            office=w.office, team=w.team, name="Invented Witness")),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "monitoring"]),
+    "casework.act_save": (
+        lambda w, a: casework.act_save(actor=a, act=Act(
+            event=w.event, violation="torture", victim=w.victim)),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "monitoring"]),
+    "casework.involvement_save": (
+        lambda w, a: casework.involvement_save(actor=a, involvement=Involvement(
+            act=w.act, perpetrator=w.perpetrator, degree="direct")),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "monitoring"]),
+    "casework.information_save": (
+        lambda w, a: casework.information_save(actor=a, information=Information(
+            event=w.event, source=w.perpetrator, received_on=dt.date(2004, 3, 14),
+            content="Invented statement.")),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "monitoring"]),
+    "casework.intervention_save": (
+        lambda w, a: casework.intervention_save(actor=a, intervention=Intervention(
+            event=w.event, made_on=dt.date(2004, 3, 15), authority=w.ministry,
+            channel="letter", request="Invented request.")),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "monitoring"]),
+    "casework.follow_up_save": (
+        lambda w, a: casework.follow_up_save(actor=a, follow_up=FollowUp(
+            event=w.event, due_on=dt.date(2004, 4, 1), assignee=w.officer,
+            task="Invented task.")),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "monitoring"]),
+    "casework.break_glass_open": (
+        lambda w, a: casework.break_glass_open(
+            actor=a, event=w.event, reason="The Ombudsman asked about this case today."),
+        "head", ["viewer", "human_rights", "outsider", None, "programme", "monitoring"]),
     # Anyone's access to case data is recorded, an outsider's denied attempt first of all.
+    "casework.record_read": (
+        lambda w, a: casework.record_read(actor=a, event=w.event),
+        "human_rights", [None]),
+    "casework.record_denied": (
+        lambda w, a: casework.record_denied(actor=a, office=w.office, target="event:1"),
+        "outsider", [None]),
     "casework.record": (
         lambda w, a: casework.record(actor=a, office=w.office, action="denied",
                                      target="event:1"),

@@ -28,14 +28,18 @@ class Can(StrEnum):
     DRAFT_REPORTS = "draft_reports"  # create reports and edit their drafts
     APPROVE = "approve"  # reports, benchmarks, mandate proposals
     VIEW_AUDIT = "view_audit"
-    VIEW_CASES = "view_cases"  # casework (later issue)
+    VIEW_CASES = "view_cases"  # the cases of the case teams one belongs to (casework)
+    CASE_SUMMARIES = "case_summaries"  # anonymised summaries of every case of the office
+    BREAK_GLASS = "break_glass"  # time-limited access to one case, with a stated reason
+    MANAGE_CASE_TEAMS = "manage_case_teams"  # who belongs to which case team (not oneself)
     COORDINATE = "coordinate"  # coordination groups, meetings, action points
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.HEAD: frozenset(
         {Can.VIEW_RECORDS, Can.EDIT_REFERENCE, Can.EDIT_MANDATE, Can.DRAFT_REPORTS, Can.APPROVE,
-         Can.VIEW_AUDIT, Can.COORDINATE}
+         Can.VIEW_AUDIT, Can.COORDINATE, Can.CASE_SUMMARIES, Can.BREAK_GLASS,
+         Can.MANAGE_CASE_TEAMS}
     ),
     Role.PROGRAMME: frozenset({Can.VIEW_RECORDS, Can.EDIT_ACTIVITIES, Can.EDIT_REFERENCE,
                                Can.DRAFT_REPORTS, Can.COORDINATE}),

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import BlindIndexField, SealedTextField
+
 GENESIS = "0" * 64
 
 
@@ -79,3 +81,339 @@ class KeyCheck(models.Model):
 
     def __str__(self) -> str:
         return self.key_id
+
+
+# The case records, after the HURIDOCS Events Standard Formats. Every field that could
+# identify a person (names, contacts, ID numbers, free text about people) is sealed at rest;
+# what stays plain is what the aggregates count: dates, kinds, places at region level,
+# statuses and outcomes.
+
+
+class CaseTeam(models.Model):
+    """The people who may see a set of cases. Deny by default: a case is seen by its team's
+    members only (and by a head of office through break-glass, for a while)."""
+
+    office = models.ForeignKey("mandates.Office", on_delete=models.CASCADE,
+                               related_name="case_teams", verbose_name=_("office"))
+    name = models.CharField(_("name"), max_length=120)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case team")
+        verbose_name_plural = _("case teams")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["office", "name"],
+                                               name="case_team_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseTeamMember(models.Model):
+    team = models.ForeignKey(CaseTeam, on_delete=models.CASCADE, related_name="members",
+                             verbose_name=_("team"))
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                             related_name="case_teams", verbose_name=_("user"))
+    can_write = models.BooleanField(_("may change the team's cases"), default=False)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case team member")
+        verbose_name_plural = _("case team members")
+        constraints = [models.UniqueConstraint(fields=["team", "user"],
+                                               name="case_team_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.team}"
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("the day is known")
+    MONTH = "month", _("the month is known")
+    YEAR = "year", _("the year is known")
+
+
+class Event(models.Model):
+    """Something that happened: one or more acts against one or more victims."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        MONITORING = "monitoring", _("being followed")
+        CLOSED = "closed", _("closed")
+
+    class Confidentiality(models.TextChoices):
+        RESTRICTED = "restricted", _("restricted")
+        CONFIDENTIAL = "confidential", _("confidential")
+        STRICT = "strict", _("strictly confidential")
+
+    office = models.ForeignKey("mandates.Office", on_delete=models.CASCADE,
+                               related_name="case_events", verbose_name=_("office"))
+    team = models.ForeignKey(CaseTeam, on_delete=models.PROTECT, related_name="events",
+                             verbose_name=_("case team"))
+    title = SealedTextField(_("title"))
+    description = SealedTextField(_("description"), blank=True)
+    started_on = models.DateField(_("began on"), null=True, blank=True)
+    start_precision = models.CharField(_("precision of the beginning"), max_length=5,
+                                       choices=Precision.choices, default=Precision.DAY)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_precision = models.CharField(_("precision of the end"), max_length=5,
+                                     choices=Precision.choices, default=Precision.DAY)
+    # Region level only is plain (what the aggregates count); finer places are in the text.
+    region = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("region"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN)
+    confidentiality = models.CharField(_("confidentiality"), max_length=12,
+                                       choices=Confidentiality.choices,
+                                       default=Confidentiality.CONFIDENTIAL)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-started_on", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(ended_on__isnull=True) | models.Q(started_on__isnull=True)
+            | models.Q(ended_on__gte=models.F("started_on")),
+            name="case_event_dates_in_order",
+            violation_error_message=_("An event cannot end before it begins."))]
+
+    def __str__(self) -> str:
+        return f"event {self.pk}"  # never the title: str() ends up in logs and admin
+
+
+class Person(models.Model):
+    """A victim, witness, source or alleged perpetrator: an individual, a group, or an
+    organisation. Belongs to one team; found again by exact name through its blind index."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("individual")
+        GROUP = "group", _("group of people")
+        ORGANISATION = "organisation", _("organisation")
+
+    class Sex(models.TextChoices):
+        FEMALE = "f", _("female")
+        MALE = "m", _("male")
+        UNKNOWN = "", _("not known")
+
+    office = models.ForeignKey("mandates.Office", on_delete=models.CASCADE,
+                               related_name="case_persons", verbose_name=_("office"))
+    team = models.ForeignKey(CaseTeam, on_delete=models.PROTECT, related_name="persons",
+                             verbose_name=_("case team"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices,
+                            default=Kind.INDIVIDUAL)
+    name = SealedTextField(_("name"))
+    name_index = BlindIndexField(source="name")
+    other_names = SealedTextField(_("other names"), blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    born_in = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    contact = SealedTextField(_("contact"), blank=True)
+    id_number = SealedTextField(_("identity document number"), blank=True)
+    id_number_index = BlindIndexField(source="id_number")
+    notes = SealedTextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"person {self.pk}"
+
+
+class Act(models.Model):
+    """What was done to whom: one violation against one victim in an event."""
+
+    class Violation(models.TextChoices):
+        ARBITRARY_DETENTION = "detention", _("arbitrary arrest and detention")
+        TORTURE = "torture", _("torture and ill-treatment")
+        FAIR_TRIAL = "fair_trial", _("violation of the right to a fair trial")
+        EXPRESSION = "expression", _("violation of freedom of expression")
+        ASSEMBLY = "assembly", _("violation of freedom of peaceful assembly")
+        ASSOCIATION = "association", _("violation of freedom of association")
+        RELIGION = "religion", _("violation of freedom of religion or belief")
+        DISAPPEARANCE = "disappearance", _("enforced disappearance")
+        KILLING = "killing", _("arbitrary deprivation of life")
+        PROPERTY = "property", _("violation of the right to property")
+        MOVEMENT = "movement", _("violation of freedom of movement")
+        OTHER = "other", _("other violation")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="acts",
+                              verbose_name=_("event"))
+    violation = models.CharField(_("violation"), max_length=14, choices=Violation.choices)
+    victim = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="acts_suffered",
+                               verbose_name=_("victim"))
+    happened_on = models.DateField(_("date"), null=True, blank=True)
+    precision = models.CharField(_("precision of the date"), max_length=5,
+                                 choices=Precision.choices, default=Precision.DAY)
+    place = SealedTextField(_("place"), blank=True)
+    consequences = SealedTextField(_("consequences"), blank=True)
+
+    class Meta:
+        verbose_name = _("act")
+        verbose_name_plural = _("acts")
+        ordering = ["happened_on", "id"]
+
+    def __str__(self) -> str:
+        return f"act {self.pk}"
+
+
+class Involvement(models.Model):
+    """Who is alleged to have done an act, and how."""
+
+    class Degree(models.TextChoices):
+        DIRECT = "direct", _("carried it out")
+        ORDERED = "ordered", _("ordered it")
+        COMPLICIT = "complicit", _("took part in it")
+        FAILED = "failed", _("failed to prevent it")
+        UNKNOWN = "unknown", _("role not known")
+
+    act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="involvements",
+                            verbose_name=_("act"))
+    perpetrator = models.ForeignKey(Person, on_delete=models.PROTECT,
+                                    related_name="involvements",
+                                    verbose_name=_("alleged perpetrator"))
+    degree = models.CharField(_("degree of involvement"), max_length=10,
+                              choices=Degree.choices, default=Degree.UNKNOWN)
+    notes = SealedTextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("involvement")
+        verbose_name_plural = _("involvements")
+        constraints = [models.UniqueConstraint(fields=["act", "perpetrator"],
+                                               name="case_involvement_unique")]
+
+    def __str__(self) -> str:
+        return f"involvement {self.pk}"
+
+
+class Information(models.Model):
+    """What a source said about an event, how far it can be relied on, and what the source
+    agreed to: that it be used, and that it be shared beyond the office."""
+
+    class Reliability(models.TextChoices):
+        HIGH = "high", _("reliable")
+        MEDIUM = "medium", _("fairly reliable")
+        LOW = "low", _("not confirmed")
+        UNKNOWN = "unknown", _("cannot be judged")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="information",
+                              verbose_name=_("event"))
+    source = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="information",
+                               verbose_name=_("source"))
+    received_on = models.DateField(_("received on"))
+    content = SealedTextField(_("what the source said"))
+    reliability = models.CharField(_("reliability"), max_length=7,
+                                   choices=Reliability.choices, default=Reliability.UNKNOWN)
+    consent_to_use = models.BooleanField(_("consents to its use"), default=False)
+    consent_to_share = models.BooleanField(_("consents to its sharing beyond the office"),
+                                           default=False)
+    consent_notes = SealedTextField(_("conditions of consent"), blank=True)
+
+    class Meta:
+        verbose_name = _("information")
+        verbose_name_plural = _("information")
+        ordering = ["received_on", "id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(consent_to_share=False) | models.Q(consent_to_use=True),
+            name="case_share_needs_use",
+            violation_error_message=_("A source who does not consent to the use of what they "
+                                      "said cannot consent to its sharing."))]
+
+    def __str__(self) -> str:
+        return f"information {self.pk}"
+
+
+class Intervention(models.Model):
+    """A step taken with the authorities about an event."""
+
+    class Channel(models.TextChoices):
+        LETTER = "letter", _("letter")
+        NOTE = "note", _("note verbale")
+        MEETING = "meeting", _("meeting")
+        CALL = "call", _("telephone call")
+        VISIT = "visit", _("visit")
+        OTHER = "other", _("other channel")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("awaiting a response")
+        RESOLVED = "resolved", _("request met")
+        PARTIAL = "partial", _("request partly met")
+        REFUSED = "refused", _("request refused")
+        NO_RESPONSE = "no_response", _("no response")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="interventions",
+                              verbose_name=_("event"))
+    made_on = models.DateField(_("date"))
+    made_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("made by"))
+    authority = models.ForeignKey("partners.Organisation", on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("authority"))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    request = SealedTextField(_("request made"))
+    response = SealedTextField(_("the authority's response"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices,
+                               default=Outcome.PENDING)
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["made_on", "id"]
+
+    def __str__(self) -> str:
+        return f"intervention {self.pk}"
+
+
+class FollowUp(models.Model):
+    """Something the team must do by a date about an event (or one of its interventions)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="follow_ups",
+                              verbose_name=_("event"))
+    intervention = models.ForeignKey(Intervention, null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="follow_ups",
+                                     verbose_name=_("intervention"))
+    due_on = models.DateField(_("due on"))
+    assignee = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("assigned to"))
+    task = SealedTextField(_("what to do"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"follow-up {self.pk}"
+
+
+class BreakGlass(models.Model):
+    """A head of office's time-limited access to one case outside their teams, with the
+    reason they stated; the case team is told and the trail records it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="break_glass",
+                              verbose_name=_("event"))
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField(_("granted at"))
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("break-glass access")
+        verbose_name_plural = _("break-glass accesses")
+        ordering = ["-granted_at"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(expires_at__gt=models.F("granted_at")),
+            name="case_break_glass_expires_after_grant")]
+
+    def __str__(self) -> str:
+        return f"break-glass {self.pk}"

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connection
+from django.db.models import Count, Q, QuerySet
+
+from peacebuild.accounts.permissions import allows
+from peacebuild.accounts.queries import membership_for
+from peacebuild.accounts.roles import Can
 
 from .crypto import CaseKeyError, keyring
-from .models import GENESIS, KeyCheck, TrailEntry
+from .models import GENESIS, Act, Event, FollowUp, Intervention, KeyCheck, Precision, TrailEntry
+from .permissions import visible_events
+
+if TYPE_CHECKING:
+    from peacebuild.mandates.models import Office
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +82,63 @@ def key_problems() -> list[str]:
             problems.append(f"The configured case key {check.key_id!r} is not the key the "
                             "database's data was sealed with.")
     return problems
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """What a head of office sees of any case: nothing that names or places a person.
+    The month (or year) it began, its region, the kinds of violation, how many victims,
+    its status and how its interventions stand."""
+
+    pk: int
+    team: str
+    began: str  # "2004-03", "2004" or "" (never the day)
+    region: str
+    violations: tuple[str, ...]
+    victims: int
+    status: str
+    interventions: int
+    pending: int
+
+
+def case_summaries(user: Any, office: Office) -> list[CaseSummary]:
+    if not allows(membership_for(user, office), Can.CASE_SUMMARIES):
+        return []
+    events = (Event.objects.filter(office=office).select_related("team", "region")
+              .only("pk", "team__name", "started_on", "start_precision", "region__code",
+                    "status")
+              .annotate(victims=Count("acts__victim", distinct=True),
+                        interventions_made=Count("interventions", distinct=True),
+                        pending=Count("interventions", distinct=True,
+                                      filter=Q(interventions__outcome="pending")))
+              .order_by("-started_on", "-pk"))
+    kinds: dict[int, set[str]] = {}
+    for event_id, violation in Act.objects.filter(event__office=office).values_list(
+            "event_id", "violation"):
+        kinds.setdefault(event_id, set()).add(violation)
+    return [CaseSummary(
+        pk=e.pk, team=e.team.name, began=_month(e.started_on, e.start_precision),
+        region=e.region.code if e.region else "", violations=tuple(sorted(kinds.get(e.pk, ()))),
+        victims=e.victims, status=e.status, interventions=e.interventions_made,
+        pending=e.pending) for e in events]
+
+
+def _month(day: dt.date | None, precision: str) -> str:
+    if day is None:
+        return ""
+    return f"{day:%Y}" if precision == Precision.YEAR else f"{day:%Y-%m}"
+
+
+def interventions_due(user: Any, office: Office, today: dt.date) -> QuerySet[Intervention]:
+    """The interventions of the user's cases whose follow-up is due by today, oldest first."""
+    return (Intervention.objects.filter(event__in=visible_events(user, office),
+                                        follow_up_due__lte=today)
+            .exclude(outcome__in=["resolved", "refused"]).select_related("event", "authority")
+            .order_by("follow_up_due", "pk"))
+
+
+def follow_ups_for(user: Any, office: Office) -> QuerySet[FollowUp]:
+    """The open follow-ups assigned to the user, in the cases they may still open."""
+    return (FollowUp.objects.filter(event__in=visible_events(user, office), assignee=user,
+                                    done_on__isnull=True)
+            .select_related("event").order_by("due_on", "pk"))

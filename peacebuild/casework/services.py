@@ -3,20 +3,40 @@ case keys (the key check of the current key, rotation of every sealed value)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from peacebuild.accounts.permissions import SYSTEM, Actor
+from peacebuild.accounts.permissions import SYSTEM, Actor, check_actor, user_of
+from peacebuild.accounts.roles import Can
 from peacebuild.mandates.models import Office
+from peacebuild.places.models import Place
 
 from .crypto import KeyRing, key_id_of, keyring
 from .fields import BlindIndexField, SealedTextField, blind_index_of, label_of
-from .models import GENESIS, KeyCheck, TrailEntry
+from .models import (
+    GENESIS,
+    Act,
+    BreakGlass,
+    CaseTeam,
+    CaseTeamMember,
+    Event,
+    FollowUp,
+    Information,
+    Intervention,
+    Involvement,
+    KeyCheck,
+    Person,
+    TrailEntry,
+)
+from .permissions import case_officer, check_case_writer, team_membership
 from .queries import CHECK_LABEL, CHECK_TEXT
 
 TRAIL_LOCK = 7_261_530_001  # PostgreSQL advisory lock: one writer appends at a time
@@ -133,3 +153,223 @@ def _reindex() -> int:
             model._default_manager.filter(pk=obj.pk).update(**values)
             done += 1
     return done
+
+
+# The case records. Every write: the actor checked against the case's team, the record
+# validated whole, saved in one transaction with its trail entry (which names the fields
+# that changed, never their values).
+
+MIN_REASON = 20  # characters of a break-glass reason
+GLASS_MINUTES = (5, 240)
+
+
+def _changed_fields(obj: models.Model) -> list[str]:
+    if obj.pk is None:
+        return []
+    stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+    if stored is None:
+        return []
+    return [f.name for f in obj._meta.concrete_fields
+            if not isinstance(f, BlindIndexField) and f.name not in ("created_at", "updated_at")
+            and getattr(stored, f.attname) != getattr(obj, f.attname)]
+
+
+def _save_case_record(actor: Actor, obj: models.Model, *, team: CaseTeam, office: Office,
+                      event: Event | None) -> None:
+    check_case_writer(actor, team)
+    if obj.pk is not None:  # a record moved to another team needs the right in both
+        stored_team = _stored_team(obj)
+        if stored_team is not None and stored_team.pk != team.pk:
+            check_case_writer(actor, stored_team)
+    obj.full_clean()
+    created = obj.pk is None
+    with transaction.atomic():
+        changed = _changed_fields(obj)
+        if not created and not changed:
+            return  # a save that changes nothing writes nothing
+        obj.save()
+        record(actor=actor, office=office,
+               action=TrailEntry.Action.CREATE if created else TrailEntry.Action.CHANGE,
+               target=_target(obj, event), detail={"fields": changed} if changed else {})
+
+
+def _stored_team(obj: models.Model) -> CaseTeam | None:
+    model = type(obj)
+    stored = model._default_manager.filter(pk=obj.pk).first()
+    if stored is None:
+        return None
+    if isinstance(stored, (Event, Person)):
+        return stored.team
+    stored_event = getattr(stored, "event", None)
+    if stored_event is None and isinstance(stored, Involvement):
+        stored_event = stored.act.event
+    return stored_event.team if stored_event is not None else None
+
+
+def _target(obj: models.Model, event: Event | None) -> str:
+    name = obj._meta.model_name
+    if event is not None and obj is not event:
+        return f"event:{event.pk}/{name}:{obj.pk}"
+    return f"{name}:{obj.pk}"
+
+
+def _same_team(team: CaseTeam, *persons: Person | None) -> None:
+    for person in persons:
+        if person is not None and person.team_id != team.pk:
+            raise ValidationError(_("A case can name only persons recorded by its own team."))
+
+
+def team_save(*, actor: Actor, team: CaseTeam) -> CaseTeam:
+    check_actor(actor, team.office, Can.MANAGE_CASE_TEAMS)
+    team.full_clean()
+    with transaction.atomic():
+        created = team.pk is None
+        team.save()
+        record(actor=actor, office=team.office,
+               action=TrailEntry.Action.CREATE if created else TrailEntry.Action.CHANGE,
+               target=f"team:{team.pk}")
+    return team
+
+
+def team_member_save(*, actor: Actor, member: CaseTeamMember) -> CaseTeamMember:
+    """Put a human-rights officer in a case team (or change what they may do there).
+    Nobody changes their own case teams: a head of office who did would bypass
+    break-glass."""
+    office = member.team.office
+    check_actor(actor, office, Can.MANAGE_CASE_TEAMS)
+    if getattr(actor, "pk", None) is not None and actor.pk == member.user_id:
+        raise PermissionDenied(_("Nobody changes their own case teams."))
+    if not case_officer(member.user, office):
+        raise ValidationError(_("Only the office's human-rights officers can belong to a "
+                                "case team."))
+    member.full_clean()
+    with transaction.atomic():
+        member.save()
+        record(actor=actor, office=office, action=TrailEntry.Action.CHANGE,
+               target=f"team:{member.team_id}",
+               detail={"member": member.user_id, "can_write": member.can_write})
+    return member
+
+
+def team_member_delete(*, actor: Actor, member: CaseTeamMember) -> None:
+    office = member.team.office
+    check_actor(actor, office, Can.MANAGE_CASE_TEAMS)
+    if getattr(actor, "pk", None) is not None and actor.pk == member.user_id:
+        raise PermissionDenied(_("Nobody changes their own case teams."))
+    with transaction.atomic():
+        team_id, user_id = member.team_id, member.user_id
+        member.delete()
+        record(actor=actor, office=office, action=TrailEntry.Action.CHANGE,
+               target=f"team:{team_id}", detail={"removed": user_id})
+
+
+def event_save(*, actor: Actor, event: Event) -> Event:
+    if event.team.office_id != event.office_id:
+        raise ValidationError(_("The case team is another office's."))
+    if event.region is not None and event.region.level != Place.Level.REGION:
+        raise ValidationError(_("Give the region; the exact place goes in the text."))
+    if event.pk is None:
+        event.created_by = user_of(actor)
+    _save_case_record(actor, event, team=event.team, office=event.office, event=event)
+    return event
+
+
+def person_save(*, actor: Actor, person: Person) -> Person:
+    if person.team.office_id != person.office_id:
+        raise ValidationError(_("The case team is another office's."))
+    _save_case_record(actor, person, team=person.team, office=person.office, event=None)
+    return person
+
+
+def act_save(*, actor: Actor, act: Act) -> Act:
+    _same_team(act.event.team, act.victim)
+    _save_case_record(actor, act, team=act.event.team, office=act.event.office, event=act.event)
+    return act
+
+
+def involvement_save(*, actor: Actor, involvement: Involvement) -> Involvement:
+    event = involvement.act.event
+    _same_team(event.team, involvement.perpetrator)
+    _save_case_record(actor, involvement, team=event.team, office=event.office, event=event)
+    return involvement
+
+
+def information_save(*, actor: Actor, information: Information) -> Information:
+    event = information.event
+    _same_team(event.team, information.source)
+    _save_case_record(actor, information, team=event.team, office=event.office, event=event)
+    return information
+
+
+def intervention_save(*, actor: Actor, intervention: Intervention) -> Intervention:
+    event = intervention.event
+    if intervention.authority.office_id != event.office_id:
+        raise ValidationError(_("That authority is not among the office's partners."))
+    if intervention.pk is None and intervention.made_by is None:
+        intervention.made_by = user_of(actor)
+    if intervention.follow_up_due and intervention.follow_up_due < intervention.made_on:
+        raise ValidationError(_("A follow-up cannot fall due before the intervention."))
+    _save_case_record(actor, intervention, team=event.team, office=event.office, event=event)
+    return intervention
+
+
+def follow_up_save(*, actor: Actor, follow_up: FollowUp) -> FollowUp:
+    event = follow_up.event
+    if follow_up.intervention is not None and follow_up.intervention.event_id != event.pk:
+        raise ValidationError(_("That intervention is another case's."))
+    if team_membership(follow_up.assignee, event.team) is None:
+        raise ValidationError(_("A follow-up is assigned to a member of the case's team."))
+    _save_case_record(actor, follow_up, team=event.team, office=event.office, event=event)
+    return follow_up
+
+
+def record_read(*, actor: Actor, event: Event, address: str = "",
+                what: str = "case") -> None:
+    """A case was opened (its page, an export's item): one trail entry."""
+    record(actor=actor, office=event.office, action=TrailEntry.Action.READ,
+           target=f"event:{event.pk}", address=address, detail={"what": what})
+
+
+def record_denied(*, actor: Actor, office: Office | None, target: str,
+                  address: str = "") -> None:
+    """An attempt on case data the user may not reach (shown to the head of office)."""
+    record(actor=actor, office=office, action=TrailEntry.Action.DENIED, target=target[:100],
+           address=address)
+
+
+def break_glass_open(*, actor: Actor, event: Event, reason: str,
+                     minutes: int = 60) -> BreakGlass:
+    """A head of office opens one case outside their teams for a while, for a stated reason.
+    The case team is told by e-mail (no case details in it), and the trail keeps the
+    reason. The page asks for a fresh sign-in first."""
+    check_actor(actor, event.office, Can.BREAK_GLASS)
+    user = user_of(actor)
+    if user is None:
+        raise PermissionDenied("Break-glass access is a person's.")
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON:
+        raise ValidationError(_("State the reason in a full sentence (at least %(n)d "
+                                "characters): it is recorded and shown to the case team.")
+                              % {"n": MIN_REASON})
+    low, high = GLASS_MINUTES
+    if not low <= minutes <= high:
+        raise ValidationError(_("Access lasts from %(low)d to %(high)d minutes.")
+                              % {"low": low, "high": high})
+    now = timezone.now()
+    with transaction.atomic():
+        grant = BreakGlass.objects.create(event=event, user=user, reason=reason[:2000],
+                                          granted_at=now,
+                                          expires_at=now + dt.timedelta(minutes=minutes))
+        record(actor=actor, office=event.office, action=TrailEntry.Action.BREAK_GLASS,
+               target=f"event:{event.pk}", purpose=reason[:500],
+               detail={"minutes": minutes})
+    recipients = [m.user.email for m in event.team.members.select_related("user")
+                  if m.user.email]
+    if recipients:
+        send_mail(
+            _("Break-glass access to case %(case)s") % {"case": event.pk},
+            _("%(who)s opened case %(case)s of your team for %(minutes)d minutes. Reason "
+              "given: %(reason)s") % {"who": user.get_username(), "case": event.pk,
+                                      "minutes": minutes, "reason": reason},
+            None, recipients, fail_silently=True)
+    return grant
