@@ -200,3 +200,10 @@ def test_the_interventions_due_are_the_teams_own(cases, users, office):
         cases["event"]]
     assert not interventions_due(cases["other_hr"], office, today).exists()
     assert not interventions_due(users["head"], office, today).exists()
+
+
+def test_the_admin_site_holds_no_case_data():
+    from django.contrib import admin
+
+    registered = {model._meta.app_label for model in admin.site._registry}
+    assert "casework" not in registered
