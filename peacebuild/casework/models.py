@@ -83,7 +83,9 @@ class KeyCheck(models.Model):
         return self.key_id
 
 
-# The case records, after the HURIDOCS Events Standard Formats. Every field that could
+# The case records, after the HURIDOCS Events Standard Formats. A team, a person or an
+# authority named by a case cannot be deleted on its own (RESTRICT); deleting the whole
+# office deletes its cases with it. Every field that could
 # identify a person (names, contacts, ID numbers, free text about people) is sealed at rest;
 # what stays plain is what the aggregates count: dates, kinds, places at region level,
 # statuses and outcomes.
@@ -148,7 +150,7 @@ class Event(models.Model):
 
     office = models.ForeignKey("mandates.Office", on_delete=models.CASCADE,
                                related_name="case_events", verbose_name=_("office"))
-    team = models.ForeignKey(CaseTeam, on_delete=models.PROTECT, related_name="events",
+    team = models.ForeignKey(CaseTeam, on_delete=models.RESTRICT, related_name="events",
                              verbose_name=_("case team"))
     title = SealedTextField(_("title"))
     description = SealedTextField(_("description"), blank=True)
@@ -202,7 +204,7 @@ class Person(models.Model):
 
     office = models.ForeignKey("mandates.Office", on_delete=models.CASCADE,
                                related_name="case_persons", verbose_name=_("office"))
-    team = models.ForeignKey(CaseTeam, on_delete=models.PROTECT, related_name="persons",
+    team = models.ForeignKey(CaseTeam, on_delete=models.RESTRICT, related_name="persons",
                              verbose_name=_("case team"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices,
                             default=Kind.INDIVIDUAL)
@@ -247,7 +249,7 @@ class Act(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="acts",
                               verbose_name=_("event"))
     violation = models.CharField(_("violation"), max_length=14, choices=Violation.choices)
-    victim = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="acts_suffered",
+    victim = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="acts_suffered",
                                verbose_name=_("victim"))
     happened_on = models.DateField(_("date"), null=True, blank=True)
     precision = models.CharField(_("precision of the date"), max_length=5,
@@ -276,7 +278,7 @@ class Involvement(models.Model):
 
     act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="involvements",
                             verbose_name=_("act"))
-    perpetrator = models.ForeignKey(Person, on_delete=models.PROTECT,
+    perpetrator = models.ForeignKey(Person, on_delete=models.RESTRICT,
                                     related_name="involvements",
                                     verbose_name=_("alleged perpetrator"))
     degree = models.CharField(_("degree of involvement"), max_length=10,
@@ -305,7 +307,7 @@ class Information(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="information",
                               verbose_name=_("event"))
-    source = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="information",
+    source = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="information",
                                verbose_name=_("source"))
     received_on = models.DateField(_("received on"))
     content = SealedTextField(_("what the source said"))
@@ -354,7 +356,7 @@ class Intervention(models.Model):
     made_by = models.ForeignKey("accounts.User", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+",
                                 verbose_name=_("made by"))
-    authority = models.ForeignKey("partners.Organisation", on_delete=models.PROTECT,
+    authority = models.ForeignKey("partners.Organisation", on_delete=models.RESTRICT,
                                   related_name="+", verbose_name=_("authority"))
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     request = SealedTextField(_("request made"))

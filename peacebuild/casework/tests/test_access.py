@@ -207,3 +207,12 @@ def test_the_admin_site_holds_no_case_data():
 
     registered = {model._meta.app_label for model in admin.site._registry}
     assert "casework" not in registered
+
+
+def test_a_person_named_by_a_case_cannot_be_deleted_alone(cases, office):
+    from django.db.models import RestrictedError
+
+    with pytest.raises(RestrictedError):
+        cases["victim"].delete()
+    with pytest.raises(RestrictedError):
+        cases["team"].delete()
