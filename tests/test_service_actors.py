@@ -116,8 +116,8 @@ class World:
             started_on=dt.date(2004, 3, 12)))
         self.act = casework.act_save(actor=SYSTEM, act=Act(
             event=self.event, violation="detention", victim=self.victim))
-        self.ministry = Organisation.objects.create(office=office, name="Ministry of Justice",
-                                                    kind="government")
+        self.ministry = Organisation.objects.create(
+            office=office, name="Prosecutor-General's Office", kind="government")
 
     def make_activity(self, programme: Any) -> Activity:
         return activities.activity_create(
