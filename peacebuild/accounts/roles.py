@@ -30,12 +30,13 @@ class Can(StrEnum):
     VIEW_AUDIT = "view_audit"
     VIEW_CASES = "view_cases"  # casework (later issue)
     COORDINATE = "coordinate"  # coordination groups, meetings, action points
+    MANAGE_ACCOUNTS = "manage_accounts"  # the office's accounts: reset a second factor
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.HEAD: frozenset(
         {Can.VIEW_RECORDS, Can.EDIT_REFERENCE, Can.EDIT_MANDATE, Can.DRAFT_REPORTS, Can.APPROVE,
-         Can.VIEW_AUDIT, Can.COORDINATE}
+         Can.VIEW_AUDIT, Can.COORDINATE, Can.MANAGE_ACCOUNTS}
     ),
     Role.PROGRAMME: frozenset({Can.VIEW_RECORDS, Can.EDIT_ACTIVITIES, Can.EDIT_REFERENCE,
                                Can.DRAFT_REPORTS, Can.COORDINATE}),
@@ -43,6 +44,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.HUMAN_RIGHTS: frozenset({Can.VIEW_RECORDS, Can.VIEW_CASES, Can.COORDINATE}),
     Role.VIEWER: frozenset({Can.VIEW_RECORDS}),
 }
+
+# Roles whose members must sign in with a second factor (TOTP) and hold one session at a
+# time, signed out after a short idle time (docs/security.md).
+STRICT_ROLES: frozenset[str] = frozenset({Role.HUMAN_RIGHTS})
 
 # Capabilities a programme officer holds only for the programmes assigned to them.
 PROGRAMME_SCOPED: frozenset[Can] = frozenset({Can.EDIT_ACTIVITIES})
