@@ -56,6 +56,7 @@ EXEMPT_NAMES = {"login", "logout", "set_language"}
 # Which records of the office fill a URL's ids. Every URL with an id must be here.
 Finder = Callable[[Office], Any]
 OBJECTS: dict[str, Finder] = {
+    "accounts:reset_second_factor": lambda o: User.objects.filter(memberships__office=o),
     "activities:detail": lambda o: Activity.objects.filter(office=o),
     "activities:edit": lambda o: Activity.objects.filter(office=o),
     "activities:delete": lambda o: Activity.objects.filter(office=o),

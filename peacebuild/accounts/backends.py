@@ -6,7 +6,7 @@ from axes.backends import AxesStandaloneBackend
 from django.http import HttpRequest
 
 
-class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]
+class LockoutBackend(AxesStandaloneBackend):
     """Refuses a locked-out user name before any password is checked. Every web door
     passes its request (the sign-in page; the admin signs in through it). A call without a
     request (`authenticate(username=…, password=…)` from a command or a test,

@@ -170,7 +170,7 @@ def second_factor_verify(*, request: HttpRequest, user: User, code: str) -> bool
 
 
 def _remove_second_factor(user: User) -> bool:
-    removed, _kinds = TOTPDevice.objects.filter(user=user).delete()
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
     RecoveryCode.objects.filter(user=user).delete()
     return removed > 0
 

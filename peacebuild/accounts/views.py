@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -82,7 +83,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
-            user = cast(User, form.get_user())
+            user = form.get_user()
             services.sign_in(request, user)
             nxt = _next(request)
             if totp_device_of(user) is not None:
@@ -120,9 +121,11 @@ def verify(request: HttpRequest) -> HttpResponse:
                                          code=form.cleaned_data["code"]):
             left = recovery_codes_left(user)
             if left <= 3:
-                messages.warning(request, _("Only %(count)s recovery codes are left: make new "
-                                            "ones on the Account security page.")
-                                 % {"count": left})
+                messages.warning(request, ngettext(
+                    "Only %(count)s recovery code is left: make new ones on the Account "
+                    "security page.",
+                    "Only %(count)s recovery codes are left: make new ones on the Account "
+                    "security page.", left) % {"count": left})
             return redirect(_next(request))
         form.add_error("code", _("This code is not valid, or was already used. Wait for the "
                                  "next code and try again."))
