@@ -61,7 +61,7 @@ def audit_log(request: MemberRequest) -> HttpResponse:
 def _next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
     """The page to go on to, if it is one of ours."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if "\x00" in target or not url_has_allowed_host_and_scheme(
+    if not target.startswith("/") or "\x00" in target or not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return resolve_url(default)
     return target
