@@ -17,6 +17,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
 import peacebuild
+from peacebuild.accounts import services as accounts
 from peacebuild.accounts.models import User
 from peacebuild.accounts.permissions import SYSTEM, check_actor
 from peacebuild.accounts.roles import Can
@@ -227,6 +228,11 @@ CASES: dict[str, Case] = {
     "partners.action_reopen": (
         lambda w, a: partners.action_reopen(actor=a, action=w.action),
         "programme", ["viewer", "outsider", None, "monitoring"]),
+    "accounts.two_factor_reset": (
+        lambda w, a: accounts.two_factor_reset(
+            actor=a, office=w.office, user=User.objects.get(username="human_rights"),
+            request=None),
+        "head", [*NOBODY, "programme", "monitoring"]),
     "partners.action_reminders_send": (
         lambda w, a: partners.action_reminders_send(actor=a, office=w.office,
                                                     today=dt.date(2004, 2, 25)),
