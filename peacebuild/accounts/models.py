@@ -101,6 +101,8 @@ class AuditEntry(models.Model):
         SIGN_IN = "sign_in", _("signed in")
         SIGN_IN_FAILED = "sign_in_failed", _("sign-in failed")
         LOCKED_OUT = "locked_out", _("locked out")
+        UNLOCKED = "unlocked", _("unlocked")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
         TWO_FACTOR_VERIFIED = "2fa_verified", _("second factor verified")
         TWO_FACTOR_FAILED = "2fa_failed", _("second factor refused")
         TWO_FACTOR_ENROLLED = "2fa_enrolled", _("two-factor authentication set up")

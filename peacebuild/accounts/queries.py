@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from axes.models import AccessAttempt
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AuditEntry, Membership, RecoveryCode, User
@@ -91,10 +94,15 @@ def recovery_codes_left(user: User) -> int:
 
 def office_accounts(office: Office) -> QuerySet[Membership]:
     """The office's members with what their accounts' security needs: role, whether a
-    second factor is set up."""
+    second factor is set up, whether their user name is locked out (from any address)."""
     devices = TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
+    locks = AccessAttempt.objects.filter(
+        username=OuterRef("user__username"),
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
     return (Membership.objects.filter(office=office).select_related("user")
-            .annotate(has_device=Exists(devices)).order_by("user__username"))
+            .annotate(has_device=Exists(devices), locked=Exists(locks))
+            .order_by("user__username"))
 
 
 def office_member(office: Office, pk: object) -> User | None:

@@ -9,7 +9,9 @@ from binascii import unhexlify
 from typing import TYPE_CHECKING
 
 import django_otp
-from django.contrib.auth import login
+from axes.utils import reset as axes_reset
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -201,6 +203,29 @@ def two_factor_reset(*, actor: Actor | None, office: "Office", user: User,
     record_event(action=AuditEntry.Action.TWO_FACTOR_RESET, request=request, user=user,
                  actor=actor, office=office)
     return True
+
+
+@transaction.atomic
+def account_unlock(*, actor: Actor | None, office: "Office", user: User,
+                   request: HttpRequest | None) -> int:
+    """A head of office lifts the lock-out of a member's user name (from every address)
+    before the cool-off ends. Returns how many locked records were cleared."""
+    check_actor(actor, office, Can.MANAGE_ACCOUNTS)
+    if not user.memberships.filter(office=office).exists():
+        raise ValueError("The user is not a member of this office.")
+    cleared: int = axes_reset(username=user.get_username())
+    record_event(action=AuditEntry.Action.UNLOCKED, request=request, user=user, actor=actor,
+                 office=office)
+    return cleared
+
+
+@transaction.atomic
+def password_change(*, request: HttpRequest, form: PasswordChangeForm) -> None:
+    """Save a new password (the form checked the old one and the password rules); this
+    session stays signed in, the user's other sessions end."""
+    user = form.save()
+    update_session_auth_hash(request, user)
+    record_event(action=AuditEntry.Action.PASSWORD_CHANGED, request=request, user=user)
 
 
 # Re-authentication

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
@@ -269,6 +270,7 @@ def reauth(request: HttpRequest) -> HttpResponseBase:
 def people(request: MemberRequest) -> HttpResponse:
     return render(request, "accounts/people.html", {
         "members": office_accounts(request.office),
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "crumbs": [(_("Accounts of the office"), "")],
     })
 
@@ -298,3 +300,32 @@ def reset_second_factor(request: MemberRequest, pk: int) -> HttpResponseBase:
         "crumbs": [(_("Accounts of the office"), resolve_url("accounts:people")),
                    (member.get_username(), "")],
     })
+
+
+@office_view(Can.MANAGE_ACCOUNTS)
+def unlock(request: MemberRequest, pk: int) -> HttpResponseBase:
+    """Lift a member's lock-out before the cool-off ends (the locked-out page tells them to
+    ask their head of office). POST only; a member of another office is a 404 first."""
+    member = office_member(request.office, pk)
+    if member is None:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.account_unlock(actor=request.user, office=request.office, user=member,
+                            request=request)
+    messages.success(request, _("%(name)s can sign in again.")
+                     % {"name": member.get_full_name() or member.get_username()})
+    return redirect("accounts:people")
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+def password(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(_user(request), request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        services.password_change(request=request, form=form)
+        messages.success(request, _("Your password was changed. Your other sessions were "
+                                    "signed out."))
+        return redirect("accounts:security")
+    return render(request, "accounts/password.html", {"form": form})

@@ -18,19 +18,21 @@ MATRIX = {
     ("people", "GET"): HEADS,
     ("security", "GET"): SIGNED_IN,
     ("reauth", "GET"): SIGNED_IN,
+    ("password", "GET"): SIGNED_IN,
     ("enrol", "GET"): SIGNED_IN | {"human_rights": 302},
     ("verify", "GET"): EVERYONE_ON,
     ("recovery_codes", "GET"): EVERYONE_ON,
     ("two_factor_disable", "GET"): EVERYONE_ON,
     # For the viewer's account: the head is asked to re-authenticate first.
     ("reset_second_factor", "GET"): HEADS | {"head": 302, "outsider": 404},
+    ("unlock", "POST"): HEADS | {"head": 302, "outsider": 404},
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "method"), list(MATRIX))
 def test_permission_matrix(name, method, role, client_for, users):
-    kwargs = {"pk": users["viewer"].pk} if name == "reset_second_factor" else None
+    kwargs = {"pk": users["viewer"].pk} if name in ("reset_second_factor", "unlock") else None
     response = getattr(client_for(role), method.lower())(reverse(f"accounts:{name}",
                                                                  kwargs=kwargs))
     assert response.status_code == MATRIX[(name, method)][role]

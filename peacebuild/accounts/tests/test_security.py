@@ -332,3 +332,39 @@ def test_demo_style_password_hash_still_signs_in(office):
     user.password = make_password("peacebuild-demo")
     user.save()
     assert sign_in(Client(), "demo", "peacebuild-demo").status_code == 302
+
+
+def test_a_head_of_office_unlocks_a_locked_member(users, client_for, settings):
+    client = Client()
+    for _i in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "viewer", "wrong-password-123")
+    assert sign_in(client, "viewer").status_code == 429
+    head = client_for("head")
+    page = head.get(reverse("accounts:people")).content.decode()
+    assert "locked" in page and reverse("accounts:unlock", kwargs={"pk": users["viewer"].pk}) \
+        in page
+    url = reverse("accounts:unlock", kwargs={"pk": users["viewer"].pk})
+    assert head.get(url).status_code == 405
+    assert client_for("outsider").post(url).status_code == 404
+    assert head.post(url)["Location"] == reverse("accounts:people")
+    assert sign_in(client, "viewer").status_code == 302
+    entry = AuditEntry.objects.get(action="unlocked")
+    assert entry.actor == users["head"] and entry.object_id == str(users["viewer"].pk)
+
+
+def test_changing_the_password_applies_the_rules_and_ends_other_sessions(users):
+    other = login_verified(Client(), users["viewer"])
+    client = login_verified(Client(), users["viewer"])
+    url = reverse("accounts:password")
+    weak = client.post(url, {"old_password": PASSWORD, "new_password1": "1234567890",
+                             "new_password2": "1234567890"})
+    assert weak.status_code == 200
+    assert "at least 12 characters" in weak.content.decode()
+    strong = "river-lantern-apricot"
+    response = client.post(url, {"old_password": PASSWORD, "new_password1": strong,
+                                 "new_password2": strong})
+    assert response["Location"] == reverse("accounts:security")
+    assert client.get(reverse("ui:home")).status_code == 200  # this session stays
+    assert other.get(reverse("ui:home")).status_code == 302  # the other one ends
+    assert "password_changed" in events(users["viewer"])
+    assert strong not in json.dumps([e.after for e in AuditEntry.objects.all()])
