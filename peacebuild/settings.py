@@ -167,6 +167,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "peacebuild.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Sign-ins are in our audit log already; no second log of addresses and browsers.
+AXES_DISABLE_ACCESS_LOG = True
 # Behind a reverse proxy, the client's address is the first of X-Forwarded-For.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_bool("BEHIND_PROXY") else ("REMOTE_ADDR",)

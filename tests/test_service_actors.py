@@ -233,6 +233,10 @@ CASES: dict[str, Case] = {
             actor=a, office=w.office, user=User.objects.get(username="human_rights"),
             request=None),
         "head", [*NOBODY, "programme", "monitoring"]),
+    "accounts.account_unlock": (
+        lambda w, a: accounts.account_unlock(
+            actor=a, office=w.office, user=User.objects.get(username="viewer"), request=None),
+        "head", [*NOBODY, "programme", "monitoring"]),
     "partners.action_reminders_send": (
         lambda w, a: partners.action_reminders_send(actor=a, office=w.office,
                                                     today=dt.date(2004, 2, 25)),
