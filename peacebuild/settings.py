@@ -4,6 +4,7 @@ DATABASE_URL chooses the database (default: an SQLite file in the user's data fo
 Secrets may also come from files: SECRET_KEY_FILE.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -43,6 +44,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
+# PRODUCTION=1 turns on what a deployment behind HTTPS needs: HTTPS redirect, HSTS, secure
+# cookies (docs/security.md). Off for the demo and the tests, which run on plain HTTP.
+PRODUCTION = env_bool("PRODUCTION")
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -55,6 +59,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "peacebuild.accounts",
@@ -81,9 +89,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "peacebuild.accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "peacebuild.accounts.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "peacebuild.accounts.middleware.CurrentOfficeMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the "try again at" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "peacebuild.urls"
@@ -126,11 +140,49 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Accounts (docs/security.md). Argon2 first: a password stored with an older hasher is
+# re-hashed with Argon2 the next time its owner signs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out user before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "peacebuild.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one user name from one address lock that pair out for
+# LOGIN_COOLOFF_MINUTES (each further try during the lock starts the wait again).
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5") or 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15") or 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "peacebuild.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Sign-ins are in our audit log already; no second log of addresses and browsers.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind a reverse proxy, the client's address is the first of X-Forwarded-For.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_bool("BEHIND_PROXY") else ("REMOTE_ADDR",)
+)
+# Two-factor authentication (django-otp, TOTP): required for human-rights officers.
+OTP_TOTP_ISSUER = "Peacebuild"
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Sessions: SESSION_COOKIE_AGE (seconds, default 8 hours) for everyone; human-rights
+# officers are signed out after IDLE_TIMEOUT_MINUTES without a request, and hold one
+# session at a time. REAUTH_MAX_AGE_MINUTES: how recent a re-authentication must be.
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)) or 8 * 3600)
+HUMAN_RIGHTS_IDLE_TIMEOUT = 60 * int(env("IDLE_TIMEOUT_MINUTES", "30") or 30)
+REAUTH_MAX_AGE = 60 * int(env("REAUTH_MAX_AGE_MINUTES", "5") or 5)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -181,8 +233,39 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "peacebuild@localhost")
 SITE_URL = env("SITE_URL").rstrip("/")  # for links in e-mails, e.g. https://pb.example.org
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+
+# Secure headers (docs/security.md). Scripts only from our own static files: no inline
+# script, no eval. Styles allow inline attributes, which the server-drawn SVG charts use.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                      "interest-cohort=()")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    if env_bool("BEHIND_PROXY"):  # the proxy terminates HTTPS and says so in a header
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

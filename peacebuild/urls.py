@@ -1,16 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
+from django.views.generic import RedirectView
 
+from peacebuild.accounts import views as accounts_views
 from peacebuild.lib.ids import IdConverter
 
 # Record ids in every app's URLs: `<id:pk>` (registered before the apps' URL confs load).
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", accounts_views.sign_in, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin signs in through the same page (throttled, with the second factor).
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("", include("peacebuild.ui.urls")),
     path("activities/", include("peacebuild.activities.urls")),

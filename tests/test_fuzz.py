@@ -56,6 +56,8 @@ EXEMPT_NAMES = {"login", "logout", "set_language"}
 # Which records of the office fill a URL's ids. Every URL with an id must be here.
 Finder = Callable[[Office], Any]
 OBJECTS: dict[str, Finder] = {
+    "accounts:reset_second_factor": lambda o: User.objects.filter(memberships__office=o),
+    "accounts:unlock": lambda o: User.objects.filter(memberships__office=o),
     "activities:detail": lambda o: Activity.objects.filter(office=o),
     "activities:edit": lambda o: Activity.objects.filter(office=o),
     "activities:delete": lambda o: Activity.objects.filter(office=o),
@@ -106,6 +108,7 @@ OBJECTS: dict[str, Finder] = {
 }
 # Reached by POST only, or costly (a render runs WeasyPrint inline in tests): a few tries.
 FEW = {"reporting:render", "reporting:approve", "reporting:reopen", "activities:delete",
+       "accounts:unlock",
        "programmes:target_delete", "programmes:actual_delete", "ui:switch_office",
        "partners:member_delete", "partners:action_reopen"}
 

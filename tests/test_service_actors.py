@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 
 import peacebuild
 from conftest import make_user
+from peacebuild.accounts import services as accounts
 from peacebuild.accounts.models import User
 from peacebuild.accounts.permissions import SYSTEM, check_actor
 from peacebuild.accounts.roles import Can, Role
@@ -324,6 +325,15 @@ CASES: dict[str, Case] = {
     "casework.rotate_keys": (
         lambda w, a: casework.rotate_keys(actor=a),
         "SYSTEM", ["head", "viewer", "outsider", None]),
+    "accounts.two_factor_reset": (
+        lambda w, a: accounts.two_factor_reset(
+            actor=a, office=w.office, user=User.objects.get(username="human_rights"),
+            request=None),
+        "head", [*NOBODY, "programme", "monitoring"]),
+    "accounts.account_unlock": (
+        lambda w, a: accounts.account_unlock(
+            actor=a, office=w.office, user=User.objects.get(username="viewer"), request=None),
+        "head", [*NOBODY, "programme", "monitoring"]),
     "partners.action_reminders_send": (
         lambda w, a: partners.action_reminders_send(actor=a, office=w.office,
                                                     today=dt.date(2004, 2, 25)),

@@ -3,11 +3,13 @@ admin change of reference data land in the audit log like any other write."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .audit import record_create, record_delete, record_update, snapshot
 from .models import AuditEntry, Membership, Team, User
@@ -60,9 +62,23 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Memberships (roles) of a user: never one's own, so that no one raises their own role."""
+
     model = Membership
     extra = 0
     filter_horizontal = ["programmes"]
+
+    def _own(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is not None and obj.pk == request.user.pk
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._own(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._own(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._own(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(User)
@@ -71,11 +87,34 @@ class PeacebuildUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
 
 
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["office", "name", "members"]
+
+    def clean_members(self) -> Any:
+        """No one adds themself to a team, or takes themself out of one (a team decides
+        who sees its cases)."""
+        members = self.cleaned_data["members"]
+        me = self.acting_user.pk  # type: ignore[attr-defined]
+        before = self.instance.pk is not None and self.instance.members.filter(pk=me).exists()
+        if any(m.pk == me for m in members) != before:
+            raise forms.ValidationError(_("You cannot add yourself to a team or remove "
+                                          "yourself from one: ask another administrator."))
+        return members
+
+
 @admin.register(Team)
 class TeamAdmin(AuditedModelAdmin):
     list_display = ["name", "office"]
     list_filter = ["office"]
     filter_horizontal = ["members"]
+    form = TeamForm
+
+    def get_form(self, request: HttpRequest, obj: Model | None = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"acting_user": request.user})
 
 
 @admin.register(AuditEntry)

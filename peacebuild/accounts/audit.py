@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.forms.models import model_to_dict
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry
+from .models import AuditEntry, Membership, User
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -129,3 +130,38 @@ def save_audited(*, actor: Any, instance: models.Model, before: dict[str, Any] |
         record_create(actor=actor, instance=instance)
     else:
         record_update(actor=actor, instance=instance, before=before)
+
+
+def client_address(request: HttpRequest | None) -> str:
+    """The address a request came from, as django-axes saw it (it reads the proxy header
+    only when settings say the server sits behind one)."""
+    if request is None:
+        return ""
+    return str(getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", ""))
+
+
+def record_event(*, action: str, request: HttpRequest | None, user: User | None = None,
+                 username: str = "", actor: Any = None, office: Any = None) -> AuditEntry:
+    """A security event about an account (sign-in, lock-out, two-factor changes). It holds
+    who, which account, when and from where: never a password, a code or a secret, which
+    callers cannot even pass. `actor` is who acted when it is not the account's owner (a
+    head of office resetting someone's second factor)."""
+    if office is None and user is not None:
+        first = (Membership.objects.filter(user=user).select_related("office")
+                 .order_by("office__established_on", "office__code").first())
+        office = first.office if first is not None else None
+    who = actor if actor is not None else user
+    detail: dict[str, str] = {"address": client_address(request)}
+    if user is None:
+        detail["username"] = username[:150]
+    if actor is not None and user is not None and actor != user:
+        detail["account"] = user.get_username()
+    return AuditEntry.objects.create(
+        actor=who if getattr(who, "is_authenticated", False) else None,
+        office=office,
+        action=action,
+        model=User._meta.label,
+        object_id=str(user.pk) if user is not None else "",
+        object_repr=(user.get_username() if user is not None else username)[:300],
+        after=detail,
+    )

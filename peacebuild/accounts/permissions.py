@@ -15,22 +15,28 @@ Every door into a record goes through here: pages, and tomorrow API handlers and
   actor of `None` is refused, so a forgotten actor can never mean "anyone".
 """
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, User
-from .queries import membership_for
+from .queries import membership_for, totp_device_of, two_factor_required
 from .roles import CAPABILITY_ROLES, PROGRAMME_SCOPED, Can, Role
 
 if TYPE_CHECKING:  # only a type: the office is the mandates app's model
@@ -140,17 +146,83 @@ def require(request: HttpRequest, capability: Can) -> None:
         raise RoleRequired(capability)
 
 
+def is_verified(request: HttpRequest) -> bool:
+    """Whether this session passed the second factor (django-otp's middleware says)."""
+    check = getattr(request.user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+def second_factor_redirect(request: HttpRequest) -> HttpResponseBase | None:
+    """Where a signed-in user must go before any page, or None: the second step of
+    signing in when they have an authenticator and this session has not passed it; setting
+    one up when their role requires it and they have none."""
+    if not request.user.is_authenticated or is_verified(request):
+        return None
+    query = "?" + urlencode({"next": request.get_full_path()})
+    if totp_device_of(request.user) is not None:
+        return redirect(reverse("accounts:verify") + query)
+    if two_factor_required(request.user):
+        return redirect(reverse("accounts:enrol") + query)
+    return None
+
+
 def office_view(capability: Can = Can.VIEW_RECORDS) -> Callable[..., Any]:
-    """Login required, a current office required, and the capability in that office."""
+    """Login required, the second factor where the user's role requires it (the
+    middleware sends them there first; this refuses a session that slipped past), a current
+    office required, and the capability in that office."""
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            second = second_factor_redirect(request)
+            if second is not None:
+                return second
             require(request, capability)
             return view(request, *args, **kwargs)
 
         wrapped.capability = capability  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+# Recent re-authentication: before what a stolen session must not do (turning the second
+# factor off, new recovery codes; later break-glass and case exports).
+
+REAUTH_SESSION_KEY = "reauth_at"
+
+
+def reauthenticated_within(request: HttpRequest, max_age: int | None = None) -> bool:
+    """Whether the user re-entered their password (and code) in the last `max_age` seconds
+    (default settings.REAUTH_MAX_AGE) in this session."""
+    limit = settings.REAUTH_MAX_AGE if max_age is None else max_age
+    at = request.session.get(REAUTH_SESSION_KEY)
+    return isinstance(at, int | float) and 0 <= time.time() - at <= limit
+
+
+def reauth_redirect(request: HttpRequest, max_age: int | None = None) -> HttpResponseBase | None:
+    """For a view that first finds its record (a 404 must come before asking for the
+    password): the re-authentication page to go through, or None when recent enough."""
+    if reauthenticated_within(request, max_age):
+        return None
+    return redirect(reverse("accounts:reauth") + "?" + urlencode({"next": request.get_full_path()}))
+
+
+def reauth_required(max_age: int | None = None) -> Callable[..., Any]:
+    """Login required, then a recent re-authentication (within `max_age` seconds, default
+    settings.REAUTH_MAX_AGE); otherwise the re-authentication page, which comes back here."""
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            again = reauth_redirect(request, max_age)
+            if again is not None:
+                return again
+            return view(request, *args, **kwargs)
+
         return wrapped
 
     return decorator

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from axes.models import AccessAttempt
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import AuditEntry, Membership, User
+from .models import AuditEntry, Membership, RecoveryCode, User
+from .roles import STRICT_ROLES
 
 if TYPE_CHECKING:
     from peacebuild.mandates.models import Office
@@ -60,3 +65,45 @@ def audit_entries(office: Office, *, model: str = "", action: str = "",
 def audit_models(office: Office) -> list[str]:
     return list(AuditEntry.objects.filter(office=office).order_by("model")
                 .values_list("model", flat=True).distinct())
+
+
+def two_factor_required(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether the user holds a role that must sign in with a second factor (and keeps one
+    session at a time, with a short idle time). Asked once per request and kept."""
+    if not isinstance(user, User):
+        return False
+    cached: bool | None = getattr(user, "_strict_cache", None)
+    if cached is None:
+        cached = Membership.objects.filter(user=user, role__in=STRICT_ROLES).exists()
+        user._strict_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def totp_device_of(user: AbstractBaseUser | AnonymousUser) -> TOTPDevice | None:
+    """The user's confirmed authenticator, if they set one up."""
+    if not isinstance(user, User):
+        return None
+    device: TOTPDevice | None = (TOTPDevice.objects.filter(user=user, confirmed=True)
+                                 .order_by("pk").first())
+    return device
+
+
+def recovery_codes_left(user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def office_accounts(office: Office) -> QuerySet[Membership]:
+    """The office's members with what their accounts' security needs: role, whether a
+    second factor is set up, whether their user name is locked out (from any address)."""
+    devices = TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
+    locks = AccessAttempt.objects.filter(
+        username=OuterRef("user__username"),
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+    return (Membership.objects.filter(office=office).select_related("user")
+            .annotate(has_device=Exists(devices), locked=Exists(locks))
+            .order_by("user__username"))
+
+
+def office_member(office: Office, pk: object) -> User | None:
+    return User.objects.filter(pk=pk, memberships__office=office).first()

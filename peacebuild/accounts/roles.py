@@ -33,13 +33,14 @@ class Can(StrEnum):
     BREAK_GLASS = "break_glass"  # time-limited access to one case, with a stated reason
     MANAGE_CASE_TEAMS = "manage_case_teams"  # who belongs to which case team (not oneself)
     COORDINATE = "coordinate"  # coordination groups, meetings, action points
+    MANAGE_ACCOUNTS = "manage_accounts"  # the office's accounts: reset a second factor
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.HEAD: frozenset(
         {Can.VIEW_RECORDS, Can.EDIT_REFERENCE, Can.EDIT_MANDATE, Can.DRAFT_REPORTS, Can.APPROVE,
-         Can.VIEW_AUDIT, Can.COORDINATE, Can.CASE_SUMMARIES, Can.BREAK_GLASS,
-         Can.MANAGE_CASE_TEAMS}
+         Can.VIEW_AUDIT, Can.COORDINATE, Can.MANAGE_ACCOUNTS, Can.CASE_SUMMARIES,
+         Can.BREAK_GLASS, Can.MANAGE_CASE_TEAMS}
     ),
     Role.PROGRAMME: frozenset({Can.VIEW_RECORDS, Can.EDIT_ACTIVITIES, Can.EDIT_REFERENCE,
                                Can.DRAFT_REPORTS, Can.COORDINATE}),
@@ -47,6 +48,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.HUMAN_RIGHTS: frozenset({Can.VIEW_RECORDS, Can.VIEW_CASES, Can.COORDINATE}),
     Role.VIEWER: frozenset({Can.VIEW_RECORDS}),
 }
+
+# Roles whose members must sign in with a second factor (TOTP) and hold one session at a
+# time, signed out after a short idle time (docs/security.md).
+STRICT_ROLES: frozenset[str] = frozenset({Role.HUMAN_RIGHTS})
 
 # Capabilities a programme officer holds only for the programmes assigned to them.
 PROGRAMME_SCOPED: frozenset[Can] = frozenset({Can.EDIT_ACTIVITIES})

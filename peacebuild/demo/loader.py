@@ -35,17 +35,20 @@ centre, and the 2004–2005 figures of the May 2005 letter.
 from __future__ import annotations
 
 import datetime as dt
+from base64 import b32decode
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peacebuild.accounts.audit import save_audited
 from peacebuild.accounts.models import Membership, User
 from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.accounts.roles import Role
+from peacebuild.accounts.services import recovery_codes_set
 from peacebuild.activities.models import Activity, ActivityType, Centre
 from peacebuild.activities.services import Cell, activity_create, centre_save
 from peacebuild.demo.coordination import load_coordination
@@ -73,6 +76,13 @@ SEED_DATE = dt.date(2004, 4, 23)
 SEED_YEAR = (dt.date(2003, 6, 1), dt.date(2004, 5, 31))
 YEAR_2004_2005 = (dt.date(2004, 6, 1), dt.date(2005, 5, 31))
 PASSWORD = "peacebuild-demo"
+# INSECURE BY DESIGN, FOR THE DEMO ONLY: the demo human-rights officer's authenticator secret
+# and recovery code are fixed and printed by `peacebuild demo`, so that a tester can add
+# the secret to an authenticator app (or compute a code) and sign in with two factors. A real
+# account's secret is random, shown once at enrolment, and never printed.
+DEMO_TOTP_USER = "humanrights"
+DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # base32, 160 bits
+DEMO_RECOVERY_CODE = "demo0-recov"
 
 @dataclass
 class DemoSummary:
@@ -80,6 +90,14 @@ class DemoSummary:
     counts: dict[str, int] = field(default_factory=dict)
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, name
     password: str = PASSWORD
+    totp_user: str = DEMO_TOTP_USER
+    totp_secret: str = DEMO_TOTP_SECRET
+    recovery_code: str = DEMO_RECOVERY_CODE
+
+    @property
+    def otpauth_uri(self) -> str:
+        return (f"otpauth://totp/Peacebuild%20demo:{self.totp_user}?secret={self.totp_secret}"
+                "&issuer=Peacebuild%20demo&algorithm=SHA1&digits=6&period=30")
 
     def lines(self) -> list[str]:
         return [f"{name}: {n}" for name, n in self.counts.items()]
@@ -304,6 +322,11 @@ class _Loader:
             membership = Membership.objects.create(user=user, office=self.office, role=role)
             if row.get("programmes"):
                 membership.programmes.set([self.programmes[k] for k in row["programmes"]])
+            if username == DEMO_TOTP_USER:
+                TOTPDevice.objects.filter(user=user).delete()
+                TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True,
+                                          key=b32decode(DEMO_TOTP_SECRET).hex())
+                recovery_codes_set(user, [DEMO_RECOVERY_CODE])
             label = str(Role(role).label) + (" + superuser" if user.is_superuser else "")
             rows.append((username, label, f"{first} {last}"))
         return rows

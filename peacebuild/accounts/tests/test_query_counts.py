@@ -4,6 +4,7 @@ people, it holds."""
 import itertools
 
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peacebuild.accounts.models import Membership, User
 from peacebuild.accounts.roles import Role
@@ -12,7 +13,7 @@ from peacebuild.partners.services import organisation_save
 
 # The pages this file keeps to a constant number of queries (tests/test_query_counts.py
 # checks that every list page is in one such set).
-PAGES = {"accounts:audit"}
+PAGES = {"accounts:audit", "accounts:people"}
 
 
 def test_audit_log_does_not_grow(client_for, office, users, assert_queries_constant):
@@ -29,3 +30,15 @@ def test_audit_log_does_not_grow(client_for, office, users, assert_queries_const
             organisation_save(actor=actor, organisation=organisation)
 
     assert_queries_constant(client_for("head"), reverse("accounts:audit"), grow)
+
+
+def test_the_offices_accounts_do_not_grow(client_for, office, assert_queries_constant):
+    serial = itertools.count()
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            user = User.objects.create_user(f"member{next(serial)}")
+            Membership.objects.create(user=user, office=office, role=Role.HUMAN_RIGHTS)
+            TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+    assert_queries_constant(client_for("head"), reverse("accounts:people"), grow)

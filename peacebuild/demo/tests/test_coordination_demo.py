@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from conftest import login_verified
 from peacebuild.accounts.models import User
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.demo.loader import SEED_YEAR, load_demo
@@ -50,8 +51,7 @@ def test_the_groups_their_sources_and_figures(untop):
 
 
 def test_the_human_rights_officer_sees_their_items_as_of_the_letter_and_links(untop):
-    client = Client()
-    client.force_login(User.objects.get(username="humanrights"))
+    client = login_verified(Client(), User.objects.get(username="humanrights"))
     page = client.get("/", {"as_of": "2004-04-23"}).content.decode()
     assert "overdue by 3 days" in page and "due in 7 days" in page
     assert "Confirm with the mission the date of its meeting with the group." in page

@@ -8,10 +8,18 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Sum
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peacebuild.activities.models import Activity, ActivityType
 from peacebuild.activities.queries import ActivityFilter
-from peacebuild.demo.loader import PASSWORD, SEED_YEAR, YEAR_2004_2005, load_demo
+from peacebuild.demo.loader import (
+    DEMO_RECOVERY_CODE,
+    DEMO_TOTP_SECRET,
+    PASSWORD,
+    SEED_YEAR,
+    YEAR_2004_2005,
+    load_demo,
+)
 from peacebuild.figures import engine as figures
 from peacebuild.mandates.models import Document, Office, Sourced
 from peacebuild.mandates.queries import mandate_state
@@ -185,5 +193,12 @@ def test_command_loads_without_serving():
     text = out.getvalue()
     assert "http://127.0.0.1:8000/" in text
     assert PASSWORD in text and "humanrights" in text
+    # How the demo human-rights officer signs in with two factors.
+    assert DEMO_TOTP_SECRET in text and "otpauth://totp/" in text
+    assert DEMO_RECOVERY_CODE in text
+    code = StringIO()
+    call_command("demo_code", stdout=code, stderr=StringIO())
+    device = TOTPDevice.objects.get(user__username="humanrights")
+    assert device.verify_token(code.getvalue().strip())
     assert "Database:" in text
     assert Office.objects.filter(code="untop").exists()

@@ -37,6 +37,15 @@ class Command(BaseCommand):
         width = max(len(u) for u, _r, _n in summary.users)
         for username, role, name in summary.users:
             out.write(f"  {username.ljust(width)}  {role} — {name}")
+        out.write("")
+        out.write(f"{summary.totp_user} signs in with two-factor authentication (required for "
+                  "human-rights officers). After the password, enter the code of an")
+        out.write("authenticator app to which you added this DEMO-ONLY secret (insecure by "
+                  "design: printed here, the same in every demo):")
+        out.write(f"  secret       {summary.totp_secret}")
+        out.write(f"  otpauth URI  {summary.otpauth_uri}")
+        out.write("  or print the current code: peacebuild demo_code")
+        out.write(f"  recovery code (works once per demo load): {summary.recovery_code}")
         if options["no_serve"]:
             return
         # Reports render in the background: a task worker runs beside the web server.
