@@ -68,3 +68,46 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class IatiActivity(models.Model):
+    """A programme that came from (or went to) an IATI file: its `iati-identifier`, the
+    `last-updated-datetime` of the version imported, and what the file said that Peacebuild
+    keeps no record of (other publishers' participating organisations, locations, document
+    links, sectors), so that exporting it again says the same."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("office"))
+    identifier = models.CharField(_("IATI identifier"), max_length=250)
+    programme = models.OneToOneField("programmes.Programme", on_delete=models.CASCADE,
+                                     related_name="iati", verbose_name=_("programme"))
+    last_updated = models.DateTimeField(_("last updated (in the file)"), null=True, blank=True)
+    kept = models.JSONField(_("kept from the file"), default=dict, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("IATI activity")
+        verbose_name_plural = _("IATI activities")
+        constraints = [models.UniqueConstraint(fields=["office", "identifier"],
+                                               name="unique_iati_identifier")]
+
+    def __str__(self) -> str:
+        return self.identifier
+
+
+class IatiActualRow(models.Model):
+    """One disaggregated value of an actual imported from IATI (an `<actual>` with
+    `<dimension>`s): the entered actual holds the total, these rows its breakdown."""
+
+    actual = models.ForeignKey("programmes.Actual", on_delete=models.CASCADE,
+                               related_name="iati_rows", verbose_name=_("actual"))
+    dimensions = models.JSONField(_("dimensions"), default=dict)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("IATI disaggregated actual")
+        verbose_name_plural = _("IATI disaggregated actuals")
+        ordering = ["actual", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dimensions}: {self.value}"

@@ -54,6 +54,21 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+IATI_ORG_ID_RE = re.compile(r"^[A-Za-z0-9]{2}-[A-Za-z0-9]+(-[^\s/&|?]+)*$")
+
+
+def validate_iati_org_id(value: str) -> None:
+    """An IATI organisation identifier: agency prefix (XM-DAC, GB-CHC…) then the id, no
+    spaces and none of / & | ? (rules 1.14.1 and 1.14.13 of the IATI Standard)."""
+    if value and not IATI_ORG_ID_RE.match(value):
+        raise ValidationError(
+            _("“%(value)s” is not an IATI organisation identifier. Write the registration "
+              "agency's prefix and the number it gave, like XM-DAC-41114, without spaces or "
+              "the characters / & | ?."),
+            code="invalid_iati_org_id", params={"value": value},
+        )
+
+
 def validate_plausible_date(value: dt.date) -> None:
     latest = local_today() + dt.timedelta(days=3653)
     if value is not None and not (EARLIEST_DATE <= value <= latest):
@@ -117,6 +132,13 @@ class Office(Sourced):
         verbose_name=_("predecessor"),
     )
     successor_note = models.CharField(_("successor"), max_length=300, blank=True)
+    iati_org_id = models.CharField(
+        _("IATI organisation identifier"), max_length=100, blank=True,
+        validators=[validate_iati_org_id],
+        help_text=_("The office's identifier as an IATI publisher: a registration agency's "
+                    "prefix and the number it gave, e.g. XM-DAC-41114. It begins every "
+                    "activity identifier the office exports."),
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=default_time_zone,
         validators=[validate_time_zone],

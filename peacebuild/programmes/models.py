@@ -8,6 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from peacebuild.mandates.models import Sourced
 
 
+class DacSector(models.TextChoices):
+    """The OECD DAC purpose codes of a peacebuilding office's lines of work (IATI sector
+    vocabulary 1)."""
+
+    PEACEBUILDING = "15220", _("civilian peace-building, conflict prevention and resolution")
+    CIVIL_SOCIETY = "15150", _("democratic participation and civil society")
+    ELECTIONS = "15151", _("elections")
+    HUMAN_RIGHTS = "15160", _("human rights")
+    LEGAL_JUDICIAL = "15130", _("legal and judicial development")
+
+
 class Programme(Sourced):
     """A line of the office's work (dialogue and reconciliation, rule of law…)."""
 
@@ -18,6 +29,12 @@ class Programme(Sourced):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # The name and description in other languages, by language code: {"ru": "…"}.
+    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    descriptions = models.JSONField(_("descriptions in other languages"), default=dict,
+                                    blank=True)
+    dac_sector = models.CharField(_("DAC sector"), max_length=5, choices=DacSector.choices,
+                                  default=DacSector.PEACEBUILDING)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
 
