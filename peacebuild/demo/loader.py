@@ -250,6 +250,8 @@ class _Loader:
         for row in read("programmes.json")["programmes"]:
             programme = Programme(office=self.office, code=row["code"], name=row["name"],
                                   description=row["description"],
+                                  names=row.get("names", {}),
+                                  dac_sector=row.get("dac_sector", "15220"),
                                   **self.source(row["source"]).fields())
             save_audited(actor=SYSTEM, before=None, instance=programme)
             self.programmes[row["code"]] = programme

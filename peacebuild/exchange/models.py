@@ -101,7 +101,8 @@ class IatiActualRow(models.Model):
 
     actual = models.ForeignKey("programmes.Actual", on_delete=models.CASCADE,
                                related_name="iati_rows", verbose_name=_("actual"))
-    dimensions = models.JSONField(_("dimensions"), default=dict)
+    # [[name, value], …] in the file's order (a JSON object would lose it in PostgreSQL).
+    dimensions = models.JSONField(_("dimensions"), default=list)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
 
     class Meta:
@@ -111,3 +112,7 @@ class IatiActualRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimensions}: {self.value}"
+
+    @property
+    def office(self) -> Office:  # for the audit log
+        return self.actual.indicator.office

@@ -14,7 +14,41 @@ from peacebuild.accounts.roles import Can
 from peacebuild.mandates.models import Office
 
 from . import periods, rules
-from .models import Actual, Assessment, Benchmark, Indicator, Outcome, Output, Target
+from .models import (
+    Actual,
+    Assessment,
+    Benchmark,
+    Indicator,
+    Outcome,
+    Output,
+    Programme,
+    Target,
+)
+
+
+@transaction.atomic
+def programme_save(*, actor: Actor, programme: Programme, version: str | None = None
+                   ) -> Programme:
+    """Create or change a programme, the root of its results framework (an IATI import
+    creates programmes; the demo too)."""
+    check_actor(actor, programme.office, Can.EDIT_RESULTS)
+    save_audited(actor=actor, instance=programme,
+                 before=before_change(programme, version=version))
+    return programme
+
+
+@transaction.atomic
+def framework_clear(*, actor: Actor, programme: Programme) -> None:
+    """Delete a programme's outcomes, outputs and indicators with their targets and
+    actuals (an IATI import replacing them with a newer version), each delete audited."""
+    check_actor(actor, programme.office, Can.EDIT_RESULTS)
+    indicators = list(Indicator.objects.filter(output__outcome__programme=programme))
+    outputs = list(Output.objects.filter(outcome__programme=programme))
+    outcomes = list(Outcome.objects.filter(programme=programme))
+    for rows in (indicators, outputs, outcomes):
+        for row in rows:
+            record_delete(actor=actor, instance=row, before=snapshot(row))
+    Outcome.objects.filter(programme=programme).delete()
 
 
 @transaction.atomic

@@ -1,0 +1,482 @@
+"""IATI 2.03 import: other publishers' activities (or an office's own export) into an
+office's programmes and results frameworks, streamed, all or nothing.
+
+An `<iati-activity>` becomes a programme (matched by its `iati-identifier`), its results
+an outcome → output → indicator framework with targets and entered actuals marked as
+coming from IATI, the disaggregated actuals kept beside them. What Peacebuild has no
+record for (other organisations, locations, document links, other sectors) is kept with
+the programme's IATI record, so that exporting it again says the same (docs/iati.md).
+
+One code path for both runs: a dry run imports inside a transaction and rolls it back, so
+what it says would be created, updated or left is exactly what the commit does; the commit
+applies exactly the dry run's file (same SHA-256) in one transaction: a failure anywhere
+leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from peacebuild.accounts.audit import before_change, save_audited
+from peacebuild.accounts.permissions import Actor, check_actor
+from peacebuild.accounts.roles import Can
+from peacebuild.mandates.models import Office, SourceKind
+from peacebuild.programmes import periods, services
+from peacebuild.programmes.models import (
+    Actual,
+    DacSector,
+    Indicator,
+    Outcome,
+    Output,
+    PeriodKind,
+    Programme,
+    Target,
+)
+
+from ..jobs import JobFailed, Progress
+from ..models import IatiActivity, IatiActualRow, Job
+from . import reader
+from .exporting import LANGUAGE, XML_LANG, identifier_of
+
+MAX_FILE_BYTES = 2_000_000_000
+LISTED = 200  # identifiers listed per heading in a report; counts are complete
+CODE_RE = re.compile(r"^(\d+(?:\.\d+)*)\s+(.+)$", re.S)
+KINDS = {"1": Indicator.Kind.COUNT, "2": Indicator.Kind.PERCENTAGE, "3": Indicator.Kind.YES_NO,
+         "4": Indicator.Kind.COUNT, "5": Indicator.Kind.QUALITATIVE}
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run to roll its transaction back."""
+
+
+@dataclass
+class Plan:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    left: list[tuple[str, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0,
+                                                            "left": 0})
+    warnings: list[str] = field(default_factory=list)
+
+    def note(self, what: str, identifier: str, reason: str = "") -> None:
+        self.counts[what] += 1
+        if what == "left":
+            if len(self.left) < LISTED:
+                self.left.append((identifier, reason))
+        else:
+            target = self.created if what == "created" else self.updated
+            if len(target) < LISTED:
+                target.append(identifier)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"counts": dict(self.counts), "created": self.created, "updated": self.updated,
+                "left": [{"activity": a, "reason": r} for a, r in self.left],
+                "warnings": self.warnings[:LISTED]}
+
+
+# ---------------------------------------------------------------------------------------
+# Reading one activity
+
+
+def _lang(el: Any, default: str) -> str:
+    return str(el.get(XML_LANG) or default).lower()
+
+
+def narratives(el: Any, default: str) -> dict[str, str]:
+    """{language: text} of an element's narratives (the first per language)."""
+    out: dict[str, str] = {}
+    if el is None:
+        return out
+    for n in el.findall("narrative"):
+        text = (n.text or "").strip()
+        if text:
+            out.setdefault(_lang(n, default), text)
+    return out
+
+
+def _main(texts: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The text in Peacebuild's language (else the first), and the others by language."""
+    if not texts:
+        return "", {}
+    lang = LANGUAGE if LANGUAGE in texts else next(iter(texts))
+    return texts[lang], {k: v for k, v in texts.items() if k != lang}
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((text or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def _datetime(text: str | None) -> dt.datetime | None:
+    try:
+        when = dt.datetime.fromisoformat((text or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    try:
+        value = Decimal((text or "").strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _coded(text: str, fallback: str) -> tuple[str, str]:
+    """"1.2 Title" → ("1.2", "Title"); a title without a number takes `fallback`."""
+    match = CODE_RE.match(text.strip())
+    if match:
+        return match.group(1)[:20], match.group(2).strip()
+    return fallback, text.strip()
+
+
+def _values(el: Any, default: str) -> list[dict[str, Any]]:
+    out = []
+    for value in el:
+        comment = narratives(value.find("comment"), default)
+        out.append({"value": _decimal(value.get("value")),
+                    "text": _main(comment)[0],
+                    "dims": [[d.get("name", ""), d.get("value", "")]
+                             for d in value.findall("dimension")]})
+    return out
+
+
+def _attr(el: Any, child: str, name: str, default: str = "") -> str:
+    found = el.find(child)
+    return str(found.get(name, default)) if found is not None else default
+
+
+def read_activity(el: Any, default_lang: str) -> dict[str, Any]:
+    """What Peacebuild takes from one activity element (before the element is cleared)."""
+    lang = _lang(el, default_lang)
+    dates = {d.get("type"): _date(d.get("iso-date")) for d in el.findall("activity-date")}
+    description = el.find("description[@type='1']")
+    if description is None:
+        description = el.find("description")
+    results = []
+    for r_no, result in enumerate(el.findall("result"), start=1):
+        indicators = []
+        for i_no, ind in enumerate(result.findall("indicator"), start=1):
+            base = ind.find("baseline")
+            periods_ = []
+            for per in ind.findall("period"):
+                periods_.append({
+                    "start": _date(_attr(per, "period-start", "iso-date")),
+                    "end": _date(_attr(per, "period-end", "iso-date")),
+                    "targets": _values(per.findall("target"), lang),
+                    "actuals": _values(per.findall("actual"), lang)})
+            indicators.append({
+                "title": _main(narratives(ind.find("title"), lang))[0],
+                "unit": _main(narratives(ind.find("description"), lang))[0],
+                "measure": ind.get("measure", "1"), "number": i_no,
+                "ascending": ind.get("ascending", "1"),
+                "baseline": None if base is None else {
+                    "year": base.get("year"), "on": _date(base.get("iso-date")),
+                    "value": _decimal(base.get("value")),
+                    "comment": _main(narratives(base.find("comment"), lang))[0]},
+                "periods": periods_})
+        results.append({"title": _main(narratives(result.find("title"), lang))[0],
+                        "outcome": _main(narratives(result.find("description"), lang))[0],
+                        "number": r_no, "indicators": indicators})
+    return {
+        "identifier": (el.findtext("iati-identifier") or "").strip(),
+        "reporting_ref": _attr(el, "reporting-org", "ref").strip(),
+        "last_updated": _datetime(el.get("last-updated-datetime")),
+        "titles": narratives(el.find("title"), lang),
+        "descriptions": narratives(description, lang),
+        "start": dates.get("2") or dates.get("1"),
+        "end": dates.get("4") or dates.get("3"),
+        "participating": [
+            {"ref": (p.get("ref") or "").strip(), "role": p.get("role", ""),
+             "type": p.get("type", ""), "name": _main(narratives(p, lang))[0]}
+            for p in el.findall("participating-org")],
+        "locations": [
+            {"ref": (loc.get("ref") or "").strip(),
+             "name": _main(narratives(loc.find("name"), lang))[0]}
+            for loc in el.findall("location") if loc.get("ref")],
+        "sectors": [{k: v for k, v in (("vocabulary", s.get("vocabulary", "1")),
+                                       ("code", s.get("code", "")),
+                                       ("percentage", s.get("percentage", ""))) if v}
+                    for s in el.findall("sector") if s.get("code")],
+        "documents": [
+            {"url": d.get("url", ""), "format": d.get("format", "text/html"),
+             "title": _main(narratives(d.find("title"), lang))[0],
+             "category": _attr(d, "category", "code", "A12"),
+             "date": _attr(d, "document-date", "iso-date")}
+            for d in el.findall("document-link") if d.get("url")],
+        "results": results,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Writing one activity
+
+
+@dataclass
+class Importer:
+    office: Office
+    actor: Actor
+    plan: Plan
+    file_name: str
+    mandate_years: dict[tuple[dt.date, dt.date], str] = field(default_factory=dict)
+    codes: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.mandate_years = {(p.first, p.last): p.key
+                              for p in periods.mandate_years(self.office)}
+        self.codes = set(Programme.objects.filter(office=self.office)
+                         .values_list("code", flat=True))
+        self.own = {identifier_of(self.office, p): p
+                    for p in Programme.objects.filter(office=self.office, iati__isnull=True)}
+
+    def apply(self, data: dict[str, Any]) -> None:
+        identifier = data["identifier"]
+        if not identifier:
+            self.plan.note("left", "", _("The activity has no iati-identifier."))
+            return
+        name, names = _main(data["titles"])
+        if not name:
+            self.plan.note("left", identifier, _("The activity has no title."))
+            return
+        if identifier in self.own:
+            self.plan.note("left", identifier, _(
+                "This is the office's own programme (from its own export); it is kept as "
+                "it is."))
+            return
+        record = (IatiActivity.objects.filter(office=self.office, identifier=identifier)
+                  .select_related("programme").first())
+        if record is not None:
+            newer = (data["last_updated"] is not None and (
+                record.last_updated is None or data["last_updated"] > record.last_updated))
+            if not newer:
+                self.plan.note("left", identifier, _(
+                    "Already imported, and the file's version is not newer "
+                    "(last-updated-datetime)."))
+                return
+        try:
+            self._write(data, record, name, names)
+        except ValidationError as error:
+            raise JobFailed(_("Activity %(id)s cannot be imported: %(error)s")
+                            % {"id": identifier, "error": " ".join(error.messages)}) from error
+        self.plan.note("updated" if record is not None else "created", identifier)
+
+    def _code(self, data: dict[str, Any]) -> str:
+        identifier, ref = data["identifier"], data["reporting_ref"]
+        rest = identifier[len(ref) + 1:] if ref and identifier.startswith(ref + "-") else \
+            identifier
+        base = (slugify(rest) or "iati")[:36].strip("-") or "iati"
+        code, n = base, 1
+        while code in self.codes:
+            n += 1
+            code = f"{base[:33]}-{n}"
+        self.codes.add(code)
+        return code
+
+    def _write(self, data: dict[str, Any], record: IatiActivity | None, name: str,
+               names: dict[str, str]) -> None:
+        description, descriptions = _main(data["descriptions"])
+        source = {"source_kind": SourceKind.PUBLIC,
+                  "source_note": _("From IATI: %(id)s (%(file)s)")
+                  % {"id": data["identifier"], "file": self.file_name}}
+        source["source_note"] = str(source["source_note"])[:300]
+        sectors = data["sectors"]
+        dac = next((s["code"] for s in sectors if s.get("vocabulary", "1") == "1"
+                    and s["code"] in DacSector.values), DacSector.PEACEBUILDING)
+        if record is not None:
+            programme = record.programme
+            services.framework_clear(actor=self.actor, programme=programme)
+        else:
+            programme = Programme(office=self.office, code=self._code(data))
+        programme.name, programme.names = name[:200], names
+        programme.description, programme.descriptions = description, descriptions
+        programme.dac_sector = dac
+        programme.starts_on, programme.ends_on = data["start"], data["end"]
+        if programme.ends_on and programme.starts_on and programme.ends_on < programme.starts_on:
+            programme.ends_on = programme.starts_on
+        for key, value in source.items():
+            setattr(programme, key, value)
+        services.programme_save(actor=self.actor, programme=programme)
+        office_ref = self.office.iati_org_id
+        kept = {
+            "participating": [p for p in data["participating"]
+                              if not (p["ref"] == office_ref and p["role"] == "2")],
+            "locations": data["locations"], "documents": data["documents"],
+            "sectors": [] if sectors == [{"vocabulary": "1", "code": dac}] else sectors,
+        }
+        if record is None:
+            record = IatiActivity(office=self.office, identifier=data["identifier"],
+                                  programme=programme)
+            before = None
+        else:
+            before = before_change(record)
+        record.last_updated, record.kept = data["last_updated"], kept
+        save_audited(actor=self.actor, instance=record, before=before)
+        for result in data["results"]:
+            self._result(programme, result, source)
+
+    def _result(self, programme: Programme, result: dict[str, Any], source: dict[str, Any]
+                ) -> None:
+        if not result["indicators"]:
+            return
+        n = result["number"]
+        o_code, o_title = _coded(result["outcome"] or result["title"], str(n))
+        outcome = Outcome.objects.filter(programme=programme, code=o_code).first()
+        if outcome is None:
+            outcome = services.outcome_save(actor=self.actor, outcome=Outcome(
+                programme=programme, code=o_code, title=o_title[:300] or o_code,
+                order=programme.outcomes.count() + 1, **source))
+        out_code, out_title = _coded(result["title"], f"{o_code}.{n}")
+        while Output.objects.filter(outcome=outcome, code=out_code).exists():
+            out_code = f"{out_code}-{n}"[:20]
+        output = services.output_save(actor=self.actor, output=Output(
+            outcome=outcome, code=out_code, title=out_title[:300] or out_code,
+            order=outcome.outputs.count() + 1, **source))
+        for ind in result["indicators"]:
+            self._indicator(output, ind, source)
+
+    def _indicator(self, output: Output, ind: dict[str, Any], source: dict[str, Any]
+                   ) -> None:
+        code, title = _coded(ind["title"], f"{output.code}.{ind['number']}")
+        kind = KINDS.get(ind["measure"], Indicator.Kind.COUNT)
+        base = ind["baseline"] or {}
+        baseline_on = base.get("on")
+        if baseline_on is None and base.get("year") and str(base["year"]).isdigit():
+            baseline_on = None  # a year alone says no day; the value is kept without it
+        indicator = services.indicator_save(actor=self.actor, indicator=Indicator(
+            output=output, code=code, title=title[:300] or code, unit=ind["unit"][:60],
+            kind=kind, direction=(Indicator.Direction.DECREASE if ind["ascending"] in
+                                  ("0", "false") else Indicator.Direction.INCREASE),
+            baseline_value=None if kind == Indicator.Kind.QUALITATIVE else base.get("value"),
+            baseline_on=baseline_on, baseline_source=str(base.get("comment") or "")[:300],
+            order=ind["number"], **source))
+        for per in ind["periods"]:
+            key = self._period(per["start"], per["end"])
+            if key is None:
+                self.plan.warnings.append(_(
+                    "%(indicator)s: the period %(start)s – %(end)s is neither a month, a "
+                    "quarter, a year nor one of the office's mandate years; it was left out.")
+                    % {"indicator": indicator.code, "start": per["start"], "end": per["end"]})
+                continue
+            kind_, key_ = key
+            plain = [v for v in per["targets"] if not v["dims"]]
+            if plain:
+                services.target_save(actor=self.actor, target=Target(
+                    indicator=indicator, period_kind=kind_, period_key=key_,
+                    value=plain[0]["value"], text=plain[0]["text"], **source))
+            totals = [v for v in per["actuals"] if not v["dims"]]
+            if not totals:
+                continue
+            actual = services.actual_save(actor=self.actor, actual=Actual(
+                indicator=indicator, period_kind=kind_, period_key=key_,
+                value=totals[0]["value"], text=totals[0]["text"],
+                evidence_note=str(source["source_note"]), **source))
+            for row in per["actuals"]:
+                if row["dims"] and row["value"] is not None:
+                    save_audited(actor=self.actor, before=None, instance=IatiActualRow(
+                        actual=actual, dimensions=row["dims"], value=row["value"]))
+
+    def _period(self, start: dt.date | None, end: dt.date | None) -> tuple[str, str] | None:
+        if start is None or end is None:
+            return None
+        if (start, end) in self.mandate_years:
+            return PeriodKind.MANDATE, self.mandate_years[(start, end)]
+        for kind, key in ((PeriodKind.MONTH, f"{start:%Y-%m}"),
+                          (PeriodKind.QUARTER, f"{start.year}-Q{(start.month - 1) // 3 + 1}"),
+                          (PeriodKind.YEAR, f"{start.year}")):
+            period = periods.resolve(self.office, kind, key)
+            if (period.first, period.last) == (start, end):
+                return kind, key
+        return None
+
+
+# ---------------------------------------------------------------------------------------
+# The job
+
+
+def checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_file(office: Office, actor: Actor, path: Path, *, name: str, dry_run: bool,
+                progress: Progress | None = None, report: reader.Report | None = None,
+                plan: Plan | None = None) -> tuple[reader.Report, Plan]:
+    """Import (or, dry, try) the file; raises JobFailed with the report's first critical
+    problem when the file cannot be read. The database changes only on a commit that
+    reaches the end of the file."""
+    check_actor(actor, office, Can.EDIT_RESULTS)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise JobFailed(_("The file is larger than %(limit)s MB; split it.")
+                        % {"limit": MAX_FILE_BYTES // 1_000_000})
+    report = report if report is not None else reader.Report()
+    plan = plan if plan is not None else Plan()
+    try:
+        with transaction.atomic(), open(path, "rb") as fh:
+            importer = Importer(office, actor, plan, name)
+            default_lang = LANGUAGE
+            for checked in reader.activities(fh, report):
+                if any(p.id == "0.3.1" for p in checked.problems):
+                    plan.warnings.append(_(
+                        "%(id)s does not follow the IATI 2.03 schema; what could be read was "
+                        "imported (see the validation report).") % {"id": checked.identifier})
+                importer.apply(read_activity(checked.element, default_lang))
+                if progress is not None:
+                    progress(fh.tell(), size)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except reader.Refused as refused:
+        raise JobFailed(refused.problem.message) from refused
+    return report, plan
+
+
+def run(job: Job, actor: Actor, progress: Progress) -> None:
+    if not job.input_path:
+        raise JobFailed(_("The job has no file to import."))
+    path = Path(job.input_path)
+    if not path.is_file():
+        raise JobFailed(_("The uploaded file is no longer there; upload it again."))
+    if job.applies_id is not None:
+        dry = job.applies
+        if dry is None or not dry.dry_run or dry.state != Job.State.DONE:
+            raise JobFailed(_("Only a completed dry run can be imported."))
+        if checksum(path) != dry.checksum or job.checksum != dry.checksum:
+            raise JobFailed(_("The file is not the one the dry run checked (its checksum "
+                              "differs); run the dry run again."))
+    progress(0, path.stat().st_size, _("Reading the file…"), force=True)
+    report, plan = reader.Report(), Plan()
+    try:
+        import_file(job.office, actor, path, name=job.input_name or path.name,
+                    dry_run=job.dry_run, progress=progress, report=report, plan=plan)
+    except JobFailed:
+        job.report = {"validation": report.as_dict()}
+        raise
+    counts = plan.counts
+    job.report = {
+        "validation": report.as_dict(), "plan": plan.as_dict(),
+        "summary": [(_("Dry run: %(created)s would be created, %(updated)s updated, %(left)s "
+                       "left as they are.") if job.dry_run else
+                     _("Imported: %(created)s created, %(updated)s updated, %(left)s left as "
+                       "they are.")) % counts,
+                    _("%(errors)s errors and %(warnings)s warnings in the validation report.")
+                    % {"errors": report.counts["error"] + report.counts["critical"],
+                       "warnings": report.counts["warning"]}]}
