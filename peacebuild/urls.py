@@ -22,5 +22,6 @@ urlpatterns = [
     path("partners/", include("peacebuild.partners.urls")),
     path("results/", include("peacebuild.programmes.urls")),
     path("reports/", include("peacebuild.reporting.urls")),
+    path("exchange/iati/", include("peacebuild.exchange.iati.urls")),
     path("accounts/", include("peacebuild.accounts.urls")),
 ]
