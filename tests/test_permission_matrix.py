@@ -88,14 +88,26 @@ def _all_matrices() -> set[str]:
         if not app.ispkg:  # modules such as wsgi (which checks the database as it starts)
             continue
         try:
-            module = importlib.import_module(f"peacebuild.{app.name}.tests.test_permissions")
+            tests = importlib.import_module(f"peacebuild.{app.name}.tests")
         except ModuleNotFoundError:
             continue
-        # An app's matrix may key by bare URL name, or by (name, method); its namespace
-        # is the app's name.
-        for key in getattr(module, "MATRIX", {}):
-            name = key[0] if isinstance(key, tuple) else key
-            covered.add(name if ":" in name else f"{app.name}:{name}")
+        # An app's matrices: tests/test_permissions.py, and test_permissions_<part>.py for
+        # a part of the app with its own pages (exchange: iati, sheets, api).
+        names = [m.name for m in pkgutil.iter_modules(tests.__path__)
+                 if m.name == "test_permissions" or m.name.startswith("test_permissions_")]
+        for name in names:
+            module = importlib.import_module(f"peacebuild.{app.name}.tests.{name}")
+            covered |= _matrix_names(module, app.name)
+    return covered
+
+
+def _matrix_names(module, app: str) -> set[str]:
+    """A matrix may key by bare URL name, or by (name, method…); a bare name's namespace
+    is the app's name."""
+    covered = set()
+    for key in getattr(module, "MATRIX", {}):
+        name = key[0] if isinstance(key, tuple) else key
+        covered.add(name if ":" in name else f"{app}:{name}")
     return covered
 
 

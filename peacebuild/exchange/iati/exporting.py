@@ -163,9 +163,10 @@ def activity_element(office: Office, programme: Programme, *, today: dt.date,
     org = _sub(act, "reporting-org", ref=office.iati_org_id, type="40")
     _sub(org, "narrative", office.name)
     _narratives(act, "title", programme.name, programme.names)
-    if programme.description.strip():
-        _narratives(act, "description", programme.description, programme.descriptions,
-                    type="1")
+    # IATI requires a description; a programme without one is described by its name.
+    _narratives(act, "description", programme.description.strip() or programme.name,
+                programme.descriptions if programme.description.strip() else programme.names,
+                type="1")
     for row in _participating(office, programme, kept.get("participating", [])):
         attrs = {"role": row["role"]}
         if row.get("ref"):

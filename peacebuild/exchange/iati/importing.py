@@ -471,6 +471,8 @@ def run(job: Job, actor: Actor, progress: Progress) -> None:
         job.report = {"validation": report.as_dict()}
         raise
     counts = plan.counts
+    progress(job.total, None, _("Dry run done: nothing was changed.") if job.dry_run
+             else _("Imported."), force=True)
     job.report = {
         "validation": report.as_dict(), "plan": plan.as_dict(),
         "summary": [(_("Dry run: %(created)s would be created, %(updated)s updated, %(left)s "

@@ -102,20 +102,36 @@ def _sniff(head: bytes) -> None:
                     "laughs”) or read other files and addresses (XXE)."))
 
 
-def explain_syntax(error: etree.XMLSyntaxError) -> Refused:
-    """A parser error in words a person can act on (rule 0.1.1)."""
+def _end(source: IO[bytes]) -> tuple[int, int]:
+    """The file's last line number and that line's length (read again, after an error)."""
+    source.seek(0)
+    lines, tail = 1, b""
+    for chunk in iter(lambda: source.read(1 << 20), b""):
+        lines += chunk.count(b"\n")
+        tail = (tail + chunk).rsplit(b"\n", 1)[-1]
+    return lines, len(tail)
+
+
+def explain_syntax(error: etree.XMLSyntaxError, source: IO[bytes] | None = None) -> Refused:
+    """A parser error in words a person can act on (rule 0.1.1). An error on the file's
+    last line is a file cut off: that is what the person needs to hear."""
     text = str(error.msg or error)
     line = error.lineno or None
     lowered = text.lower()
-    if "premature end" in lowered or "extra content" in lowered and "end" in lowered \
-            or "not properly terminated" in lowered or "end of data" in lowered \
-            or "eof" in lowered or "opening and ending tag mismatch" in lowered and not line:
-        message = _("The file stops in the middle (line %(line)s): it is truncated or cut "
-                    "off. Download or export it again.") % {"line": line or "?"}
+    at_end = False
+    if source is not None and line is not None:
+        last, width = _end(source)
+        column = error.position[1] if error.position else 0
+        at_end = line >= last and column >= width - 1
+    if "no element found" in lowered or "document is empty" in lowered:
+        message = _("The file is empty.")
     elif "encoding" in lowered or "utf-8" in lowered or "char 0x" in lowered \
             or "input is not proper" in lowered or "invalid character" in lowered:
         message = _("The file's bytes are not in the encoding it declares (line %(line)s). "
                     "IATI files are UTF-8: save it again as UTF-8.") % {"line": line or "?"}
+    elif at_end or "premature end" in lowered or "end of data" in lowered:
+        message = _("The file stops in the middle (line %(line)s): it is truncated or cut "
+                    "off. Download or export it again.") % {"line": line or "?"}
     elif "entit" in lowered or "doctype" in lowered:
         message = _("The file uses entities, which Peacebuild refuses (line %(line)s).") % {
             "line": line or "?"}
@@ -210,7 +226,7 @@ def activities(source: IO[bytes], report: Report, *, rules: bool = True,
                 while el.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as error:
-        refused = explain_syntax(error)
+        refused = explain_syntax(error, source)
         report.add(refused.problem)
         raise refused from error
     except Refused as refused:

@@ -1,0 +1,175 @@
+"""Hostile and broken files: each a clear error naming the problem, and the database
+exactly as it was."""
+
+import io
+from pathlib import Path
+
+import pytest
+
+from peacebuild.accounts.models import AuditEntry
+from peacebuild.accounts.permissions import SYSTEM
+from peacebuild.exchange import jobs
+from peacebuild.exchange.iati import importing, reader
+from peacebuild.exchange.models import Job
+from peacebuild.programmes.models import Programme
+
+ACTIVITY = """<iati-activity xml:lang="en" last-updated-datetime="2001-01-01T00:00:00Z">
+ <iati-identifier>XM-DAC-41114-{n}</iati-identifier>
+ <reporting-org ref="XM-DAC-41114" type="40"><narrative>UNDP</narrative></reporting-org>
+ <title><narrative>Activity {n}</narrative></title>
+ <description><narrative>What activity {n} does</narrative></description>
+ <participating-org role="4" ref="XM-DAC-41114"/>
+ <activity-status code="2"/>
+ <activity-date type="2" iso-date="2001-01-01"/>
+ <recipient-country code="TJ"/>
+ <sector code="15220"/>
+</iati-activity>"""
+
+
+def iati(*activities: str, head: str = '<?xml version="1.0" encoding="UTF-8"?>\n') -> bytes:
+    return (head + '<iati-activities version="2.03">' + "".join(activities)
+            + "</iati-activities>").encode()
+
+
+GOOD = iati(ACTIVITY.format(n=1), ACTIVITY.format(n=2))
+
+LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<iati-activities version="2.03"><iati-activity><iati-identifier>&lol3;</iati-identifier>
+</iati-activity></iati-activities>"""
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<iati-activities version="2.03"><iati-activity><iati-identifier>&xxe;</iati-identifier>
+</iati-activity></iati-activities>"""
+EXTERNAL_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE iati-activities SYSTEM "http://example.org/evil.dtd">
+<iati-activities version="2.03"></iati-activities>"""
+PARAMETER = b"""<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY % remote SYSTEM "http://example.org/x.dtd"> %remote;]>
+<iati-activities version="2.03"/>"""
+# A DOCTYPE that the sniffer cannot see (beyond its window): the parser's check refuses it.
+LATE_DOCTYPE = b"<?xml version='1.0'?>" + b"<!--" + b" " * 70_000 + b"-->" + \
+    b'<!DOCTYPE a [<!ENTITY e "x">]><iati-activities version="2.03"/>'
+TRUNCATED = GOOD[: len(GOOD) // 2]
+CP1252 = iati(ACTIVITY.format(n=1).replace("Activity 1", "Activit\xe9 1")).replace(
+    "Activité".encode(), b"Activit\xe9")
+UTF16 = GOOD.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+LATIN1_DECLARED = iati(ACTIVITY.format(n=1).replace("Activity 1", "Activité 1"),
+                       head='<?xml version="1.0" encoding="ISO-8859-1"?>\n')
+
+HOSTILE = {
+    "billion laughs": (LAUGHS, "DOCTYPE"),
+    "XXE": (XXE, "DOCTYPE"),
+    "external DTD": (EXTERNAL_DTD, "DOCTYPE"),
+    "parameter entity": (PARAMETER, "DOCTYPE"),
+    "late DOCTYPE": (LATE_DOCTYPE, "DOCTYPE"),
+    "truncated": (TRUNCATED, "truncated"),
+    "wrong encoding": (CP1252, "encoding"),
+    "not IATI": (b"<html><body>hello</body></html>", "not an IATI activity file"),
+    "empty": (b"", "empty"),
+    "not XML": (b"PK\x03\x04 this is a zip", "not well-formed"),
+}
+
+
+def _state():
+    return Programme.objects.count(), AuditEntry.objects.count()
+
+
+def _run(office, data: bytes, tmp_path: Path, *, dry_run: bool = False) -> Job:
+    job = Job(office=office, kind=Job.Kind.IATI_IMPORT, dry_run=dry_run)
+    jobs.store_input(job, "f.xml", [data], limit=10**9)
+    job.save()
+    return jobs.run_job(job.pk)
+
+
+@pytest.fixture
+def importer_office(office):
+    office.iati_org_id = "XM-DAC-41114"
+    office.save()
+    return office
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_and_broken_files_are_refused_with_a_clear_reason(case, importer_office,
+                                                                  tmp_path):
+    data, words = HOSTILE[case]
+    before = _state()
+    job = _run(importer_office, data, tmp_path)
+    assert job.state == Job.State.FAILED, case
+    assert words in job.reason, (case, job.reason)
+    assert _state() == before
+    problems = job.report["validation"]["problems"]
+    assert problems and problems[-1]["severity"] == "critical"
+    assert "root:" not in job.reason and "/etc/passwd" not in str(job.report)
+
+
+def test_a_file_in_another_declared_encoding_is_read(importer_office, tmp_path):
+    for data in (UTF16, LATIN1_DECLARED):
+        job = _run(importer_office, data, tmp_path, dry_run=True)
+        assert job.state == Job.State.DONE, job.reason
+
+
+def test_a_good_file_imports(importer_office, tmp_path):
+    job = _run(importer_office, GOOD, tmp_path)
+    assert job.state == Job.State.DONE, job.reason
+    assert job.report["plan"]["counts"]["created"] == 2
+    assert set(Programme.objects.filter(office=importer_office).values_list("code", flat=True)
+               ) >= {"1", "2"}
+
+
+def test_an_oversized_activity_is_refused(importer_office, tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_ACTIVITY_ELEMENTS", 5)
+    before = _state()
+    job = _run(importer_office, GOOD, tmp_path)
+    assert job.state == Job.State.FAILED and "larger than Peacebuild reads" in job.reason
+    assert _state() == before
+
+
+def test_an_oversized_file_is_refused(importer_office, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 100)
+    job = _run(importer_office, GOOD, tmp_path)
+    assert job.state == Job.State.FAILED and "larger than" in job.reason
+    with pytest.raises(jobs.JobFailed, match="larger than"):
+        jobs.store_input(Job(office=importer_office), "big.xml", [b"x" * 2000], limit=1000)
+
+
+def test_a_huge_text_node_is_refused_by_the_parser():
+    data = iati(ACTIVITY.format(n=1).replace("Activity 1", "x" * 11_000_000))
+    with pytest.raises(reader.Refused):
+        list(reader.activities(io.BytesIO(data), reader.Report(), rules=False))
+
+
+def test_a_file_that_fails_the_schema_in_small_ways_imports_with_warnings(importer_office,
+                                                                          tmp_path):
+    sloppy = ACTIVITY.format(n=3).replace('<activity-status code="2"/>\n', "").replace(
+        "<sector", '<unknown-element/><sector')
+    job = _run(importer_office, iati(sloppy), tmp_path)
+    assert job.state == Job.State.DONE, job.reason
+    assert job.report["plan"]["counts"]["created"] == 1
+    assert any(p["id"] == "0.3.1" for p in job.report["validation"]["problems"])
+    assert "does not follow the IATI 2.03 schema" in job.report["plan"]["warnings"][0]
+
+
+def test_activities_without_identifier_or_title_are_left_with_a_reason(importer_office,
+                                                                       tmp_path):
+    no_id = ACTIVITY.format(n=4).replace("XM-DAC-41114-4", "")
+    no_title = ACTIVITY.format(n=5).replace("<narrative>Activity 5</narrative>", "")
+    job = _run(importer_office, iati(no_id, no_title), tmp_path, dry_run=True)
+    left = job.report["plan"]["left"]
+    assert [row["reason"] for row in left] == ["The activity has no iati-identifier.",
+                                               "The activity has no title."]
+
+
+def test_import_needs_the_results_capability(importer_office, users, tmp_path):
+    path = tmp_path / "f.xml"
+    path.write_bytes(GOOD)
+    with pytest.raises(Exception, match="roles|permission|needs"):
+        importing.import_file(importer_office, users["viewer"], path, name="f.xml",
+                              dry_run=True)
+    _r, plan = importing.import_file(importer_office, users["monitoring"], path, name="f.xml",
+                                     dry_run=True)
+    assert plan.counts["created"] == 2
+    _r, plan = importing.import_file(importer_office, SYSTEM, path, name="f.xml",
+                                     dry_run=True)
+    assert plan.counts["created"] == 2
