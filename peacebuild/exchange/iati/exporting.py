@@ -41,13 +41,13 @@ MAX_FILE_BYTES = 59_000_000  # below the IATI Registry's 60 MB, with room for th
 LANGUAGE = "en"  # the language of the records' own names and descriptions
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-MEASURES = {Indicator.Kind.COUNT: "1", Indicator.Kind.PERCENTAGE: "2",
+MEASURES: dict[str, str] = {Indicator.Kind.COUNT: "1", Indicator.Kind.PERCENTAGE: "2",
             Indicator.Kind.YES_NO: "3", Indicator.Kind.QUALITATIVE: "5"}
-ORG_TYPES = {Organisation.Kind.GOVERNMENT: "10", Organisation.Kind.NGO: "22",
+ORG_TYPES: dict[str, str] = {Organisation.Kind.GOVERNMENT: "10", Organisation.Kind.NGO: "22",
              Organisation.Kind.UN: "40", Organisation.Kind.INTERNATIONAL: "40",
              Organisation.Kind.DONOR: "10", Organisation.Kind.PARTY: "90",
              Organisation.Kind.MEDIA: "70", Organisation.Kind.OTHER: "90"}
-DOCUMENT_CATEGORIES = {Document.Kind.RESOLUTION: "A02", Document.Kind.REPORT: "A07",
+DOCUMENT_CATEGORIES: dict[str, str] = {Document.Kind.RESOLUTION: "A02", Document.Kind.REPORT: "A07",
                        Document.Kind.LETTER: "A07"}
 # Attendance splits by these, each combination one <actual> beside the total.
 DISAGGREGATE = ("sex", "category")
@@ -142,10 +142,12 @@ def _locations(office: Office, programme: Programme, kept: list[dict[str, Any]]
 def _documents(office: Office, kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
     docs = (Document.objects.filter(office=office, kind__in=DOCUMENT_CATEGORIES)
             .exclude(url="").order_by("dated_on", "id"))
-    rows = [{"url": d.url, "title": d.title if not d.symbol else f"{d.symbol} {d.title}",
-             "category": DOCUMENT_CATEGORIES[d.kind],
-             "date": (d.issued_on or d.dated_on).isoformat() if d.issued_on or d.dated_on
-             else ""} for d in docs]
+    rows = []
+    for d in docs:
+        on = d.issued_on or d.dated_on
+        rows.append({"url": d.url, "title": f"{d.symbol} {d.title}" if d.symbol else d.title,
+                     "category": DOCUMENT_CATEGORIES[d.kind],
+                     "date": on.isoformat() if on else ""})
     urls = {r["url"] for r in rows}
     return rows + [r for r in kept if r.get("url") not in urls]
 

@@ -179,28 +179,30 @@ def activities(source: IO[bytes], report: Report, *, rules: bool = True,
         report.add(refused.problem)
         raise
     source.seek(0)
+    if _root_tag(head) not in (None, "iati-activities"):
+        _drain(source, report)  # a broken file is 0.1.1 (not well-formed) before 0.2.1
+        stop = _critical("0.2.1", _(
+            "This is XML, but not an IATI activity file: its first element is <%(tag)s>, "
+            "not <iati-activities>.") % {"tag": str(_root_tag(head))[:60]})
+        report.add(stop.problem)
+        raise stop
     now = dt.datetime.now(dt.UTC)
     seen: set[str] = set()
-    context = etree.iterparse(source, events=("start", "end"), resolve_entities=False,
-                              no_network=True, load_dtd=False, huge_tree=False,
-                              remove_comments=True, remove_pis=True)
-    depth, root_checked, not_iati = 0, False, None
+    # Only the activities' ends reach Python (the tag filter runs in libxml2): the reader
+    # costs little more than the plainest iterparse.
+    context = etree.iterparse(source, events=("end",), tag="iati-activity",
+                              resolve_entities=False, no_network=True, load_dtd=False,
+                              huge_tree=False, remove_comments=True, remove_pis=True)
+    root = None
     try:
-        for event, el in context:
-            if event == "start":
-                depth += 1
-                if not root_checked:
-                    root_checked = True
-                    not_iati = _check_root(el)
-                continue
-            depth -= 1
-            if not_iati is not None:  # read to the end: a broken file is 0.1.1, not 0.2.1
-                el.clear()
-                continue
-            if depth != 1 or el.tag != "iati-activity":
-                if depth == 1:  # something else directly under the root
-                    el.clear()
-                continue
+        for _event, el in context:
+            if root is None:
+                root = el.getroottree().getroot()
+                not_iati = _check_root(root)
+                if not_iati is not None:
+                    raise not_iati
+            if el.getparent() is not root:
+                continue  # an iati-activity inside something else is not an activity
             _check_size(el)
             report.activities += 1
             identifier = (el.findtext("iati-identifier") or "").strip()
@@ -221,21 +223,51 @@ def activities(source: IO[bytes], report: Report, *, rules: bool = True,
                 report.add(problem)
             yield Checked(el, identifier, problems)
             el.clear()
-            parent = el.getparent()
-            if parent is not None:
-                while el.getprevious() is not None:
-                    del parent[0]
+            while el.getprevious() is not None:
+                del root[0]
+        if root is None:  # no activity at all: is it IATI?
+            found = getattr(context, "root", None)
+            if found is None:
+                raise _critical("0.1.1", _("The file is empty."))
+            stop = _check_root(found)
+            if stop is not None:
+                raise stop
     except etree.XMLSyntaxError as error:
-        refused = explain_syntax(error, source)
-        report.add(refused.problem)
-        raise refused from error
+        broken = explain_syntax(error, source)
+        report.add(broken.problem)
+        raise broken from error
     except Refused as refused:
         report.add(refused.problem)
         raise
-    if not root_checked or not_iati is not None:
-        refused = not_iati or _critical("0.1.1", _("The file is empty."))
-        report.add(refused.problem)
-        raise refused
+
+
+def _root_tag(head: bytes) -> str | None:
+    """The first element's name, from the first bytes (None if they do not say)."""
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True,
+                                 load_dtd=False, huge_tree=False)
+    try:
+        parser.feed(head)
+        for _event, el in parser.read_events():
+            return str(el.tag)
+    except etree.XMLSyntaxError:
+        return None
+    return None
+
+
+def _drain(source: IO[bytes], report: Report) -> None:
+    """Read a file to its end in constant memory, for its well-formedness only."""
+    try:
+        for _event, el in etree.iterparse(source, events=("end",), resolve_entities=False,
+                                          no_network=True, load_dtd=False, huge_tree=False):
+            el.clear()
+            parent = el.getparent()
+            while parent is not None and el.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as error:
+        broken = explain_syntax(error, source)
+        report.add(broken.problem)
+        raise broken from error
+    source.seek(0)
 
 
 def _check_root(root: Any) -> Refused | None:

@@ -90,7 +90,7 @@ def _relative(context: str) -> list[str] | None:
 @cache
 def activity_rules() -> tuple[Rule, ...]:
     data = json.loads((DATA / "standard.json").read_text(encoding="utf-8"))
-    rules = []
+    rules: list[Rule] = []
     for context, kinds in data.items():
         relative = _relative(context)
         if relative is None:
@@ -171,10 +171,10 @@ def _passes(kind: str, case: dict[str, Any], el: Any, today: dt.date, now: dt.da
         return _startswith(case, el)
     if kind == "regex_matches":
         regex = re.compile(case["regex"])
-        return all(regex.search(t) for t in _texts(el, paths))
+        return all(regex.search(t) is not None for t in _texts(el, paths))
     if kind == "regex_no_matches":
         regex = re.compile(case["regex"])
-        return not any(regex.search(t) for t in _texts(el, paths))
+        return not any(regex.search(t) is not None for t in _texts(el, paths))
     if kind == "no_spaces":
         return all(t == t.strip() for t in _texts(el, paths))
     if kind == "one_or_all":
@@ -199,16 +199,16 @@ def _passes(kind: str, case: dict[str, Any], el: Any, today: dt.date, now: dt.da
     if kind == "range":
         low, high = Decimal(str(case.get("min", "-Infinity"))), Decimal(str(case.get("max",
                                                                                   "Infinity")))
-        values = [_decimal(t) for t in _texts(el, paths)]
-        return all(v is not None and low <= v <= high for v in values)
+        numbers = [_decimal(t) for t in _texts(el, paths)]
+        return all(v is not None and low <= v <= high for v in numbers)
     if kind in ("sum", "strict_sum"):
         texts = _texts(el, paths)
         if not texts:
             return True
-        values = [_decimal(t) for t in texts]
-        if any(v is None for v in values):
+        amounts = [_decimal(t) for t in texts]
+        if any(v is None for v in amounts):
             return False
-        return sum(v for v in values if v is not None) == Decimal(str(case["sum"]))
+        return sum(v for v in amounts if v is not None) == Decimal(str(case["sum"]))
     if kind == "if_then":
         return not _truthy(_xpath(el, case["if"])) or _truthy(_xpath(el, case["then"]))
     raise ValueError(f"unknown rule kind {kind}")
@@ -277,7 +277,7 @@ def _cases(rule: Rule, el: Any) -> list[tuple[str, dict[str, Any]]]:
     values its `foreach` finds."""
     if rule.kind != "loop":
         return [(rule.kind, rule.case)]
-    out = []
+    out: list[tuple[str, dict[str, Any]]] = []
     values = sorted({str(v) for v in _xpath(el, rule.case["foreach"])})
     for value in values:
         for kind, body in rule.case["do"].items():

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from peacebuild.accounts.permissions import MemberRequest, may, office_view
+from peacebuild.accounts.permissions import MemberRequest, may, office_view, user_of
 
 from .. import jobs
 from ..models import Job
@@ -39,7 +39,7 @@ def iati_home(request: MemberRequest) -> HttpResponse:
 @office_view(EXPORT)
 def iati_export(request: MemberRequest) -> HttpResponseBase:
     job = Job.objects.create(office=request.office, kind=Job.Kind.IATI_EXPORT,
-                             requested_by=request.user)
+                             requested_by=user_of(request.user))
     jobs.enqueue(job)
     return redirect("iati:job", job.pk)
 
@@ -54,7 +54,7 @@ def iati_upload(request: MemberRequest) -> HttpResponseBase:
             "office": request.office}, status=400)
     upload = form.cleaned_data["file"]
     job = Job(office=request.office, kind=Job.Kind.IATI_IMPORT, dry_run=True,
-              requested_by=request.user)
+              requested_by=user_of(request.user))
     try:
         jobs.store_input(job, upload.name, upload.chunks(), limit=UPLOAD_LIMIT)
     except jobs.JobFailed as failure:
@@ -97,7 +97,7 @@ def iati_commit(request: MemberRequest, pk: int) -> HttpResponseBase:
     job = Job.objects.create(office=request.office, kind=Job.Kind.IATI_IMPORT, dry_run=False,
                              applies=dry, input_name=dry.input_name,
                              input_path=dry.input_path, checksum=dry.checksum,
-                             requested_by=request.user)
+                             requested_by=user_of(request.user))
     jobs.enqueue(job)
     return redirect("iati:job", job.pk)
 
