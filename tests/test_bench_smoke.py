@@ -19,3 +19,17 @@ def test_bench_figures_agrees_with_duckdb_at_small_scale(tmp_path):
     assert "numbers equal: yes" in lines
     assert lines[-1].startswith("ratio: ")
     assert "400 activities, 4,000 attendance" in result.stdout
+
+
+def test_bench_exchange_iati_runs_at_small_scale(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "exchange.py"), "--activities", "300",
+         "--import-activities", "20", "--group", "iati"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "IATI: 300 activities, 0.5 MB (checks and import: 20 activities)"
+    assert "full import, committed: 20 in" in result.stdout and "0 errors" in result.stdout
+    assert lines[-1].startswith("ratio: ")

@@ -48,6 +48,7 @@ from peacebuild.programmes.models import (
     Indicator,
     Outcome,
     Output,
+    Programme,
     Target,
 )
 from peacebuild.reporting import services as reporting
@@ -202,6 +203,13 @@ CASES: dict[str, Case] = {
         "monitoring", [*NOBODY, "head", "programme"]),
     "programmes.period_value_delete": (
         lambda w, a: programmes.period_value_delete(actor=a, instance=w.target),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.programme_save": (
+        lambda w, a: programmes.programme_save(actor=a, programme=Programme(
+            office=w.office, code="from-iati", name="Imported programme")),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.framework_clear": (
+        lambda w, a: programmes.framework_clear(actor=a, programme=w.programme),
         "monitoring", [*NOBODY, "head", "programme"]),
     "programmes.benchmark_save": (
         lambda w, a: programmes.benchmark_save(actor=a, benchmark=Benchmark(

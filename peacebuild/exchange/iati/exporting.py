@@ -377,8 +377,8 @@ def run(job: Job, actor: Actor, progress: Progress) -> None:
     export = build(office, progress=lambda done, total: progress(done, total))
     job.report = {"validation": export.report.as_dict(), "activities": export.activities,
                   "files": [{"name": n, "bytes": len(d)} for n, d in export.files],
-                  "summary": [_("%(n)s IATI activities in %(files)s file(s); %(errors)s "
-                                "errors, %(warnings)s warnings.")
+                  "summary": [_("IATI activities: %(n)s; files: %(files)s; errors: "
+                                "%(errors)s; warnings: %(warnings)s.")
                               % {"n": export.activities, "files": len(export.files),
                                  "errors": export.report.counts["error"]
                                  + export.report.counts["critical"],

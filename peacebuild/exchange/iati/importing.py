@@ -475,10 +475,10 @@ def run(job: Job, actor: Actor, progress: Progress) -> None:
              else _("Imported."), force=True)
     job.report = {
         "validation": report.as_dict(), "plan": plan.as_dict(),
-        "summary": [(_("Dry run: %(created)s would be created, %(updated)s updated, %(left)s "
-                       "left as they are.") if job.dry_run else
-                     _("Imported: %(created)s created, %(updated)s updated, %(left)s left as "
-                       "they are.")) % counts,
-                    _("%(errors)s errors and %(warnings)s warnings in the validation report.")
+        "summary": [(_("Dry run — would be created: %(created)s; updated: %(updated)s; left as "
+                       "they are: %(left)s.") if job.dry_run else
+                     _("Imported — created: %(created)s; updated: %(updated)s; left as they "
+                       "are: %(left)s.")) % counts,
+                    _("Validation report — errors: %(errors)s; warnings: %(warnings)s.")
                     % {"errors": report.counts["error"] + report.counts["critical"],
                        "warnings": report.counts["warning"]}]}

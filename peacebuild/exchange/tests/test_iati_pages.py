@@ -56,10 +56,10 @@ def test_upload_dry_run_then_commit(office, client_for, django_capture_on_commit
                      {"file": SimpleUploadedFile("undp.xml", GOOD)})
     dry = Job.objects.get(dry_run=True)
     html = response.content.decode()
-    assert "Dry run: 2 would be created" in html and "Import this file" in html
+    assert "Dry run — would be created: 2;" in html and "Import this file" in html
     assert Programme.objects.filter(office=office).count() == before
     response = _post(client, capture, reverse("iati:commit", args=[dry.pk]))
-    assert "Imported: 2 created" in response.content.decode()
+    assert "Imported — created: 2;" in response.content.decode()
     assert Programme.objects.filter(office=office).count() == before + 2
     again = client.post(reverse("iati:commit", args=[dry.pk]), follow=True)
     assert "already being imported or was imported" in again.content.decode()
