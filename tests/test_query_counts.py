@@ -13,7 +13,7 @@ import peacebuild
 
 # Forms, actions, files and one-record pages: their cost does not grow with the office.
 NOT_A_LIST = re.compile(
-    r"(^|:)(\w+_)?(create|edit|delete|approve|reopen|issue|render|preview)$"
+    r"(^|:)(\w+_)?(create|edit|delete|approve|reopen|issue|render|preview|upload|commit)$"
     r"|:(export\w*|download|job|switch_office|detail|document)$"
 )
 # The pages of one's own account (signing in, the second factor, the password) and the
@@ -44,10 +44,15 @@ def _tested() -> set[str]:
         if not app.ispkg:  # modules such as wsgi (which checks the database as it starts)
             continue
         try:
-            module = importlib.import_module(f"peacebuild.{app.name}.tests.test_query_counts")
+            tests = importlib.import_module(f"peacebuild.{app.name}.tests")
         except ModuleNotFoundError:
             continue
-        pages |= module.PAGES
+        # tests/test_query_counts.py, and test_query_counts_<part>.py for a part of an app
+        # with its own pages (exchange: iati, sheets, api).
+        for m in pkgutil.iter_modules(tests.__path__):
+            if m.name == "test_query_counts" or m.name.startswith("test_query_counts_"):
+                module = importlib.import_module(f"peacebuild.{app.name}.tests.{m.name}")
+                pages |= module.PAGES
     return pages
 
 

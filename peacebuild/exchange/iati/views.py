@@ -1,6 +1,8 @@
 """The IATI pages: export the office's programmes and results, upload a file for a dry
 run, read the report, commit exactly the file the dry run checked, download."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBase
@@ -15,6 +17,8 @@ from .. import jobs
 from ..models import Job
 from .permissions import EXPORT, IMPORT, KINDS, get_iati_job_for_user
 
+SEVERITIES = {"critical": gettext_lazy("critical"), "error": gettext_lazy("error"),
+              "warning": gettext_lazy("warning")}
 UPLOAD_LIMIT = 500_000_000  # bytes through the page; the command takes up to 2 GB
 
 
@@ -26,6 +30,22 @@ def _recent(request: MemberRequest) -> list[Job]:
     kinds = list(KINDS) if may(request, IMPORT) else [Job.Kind.IATI_EXPORT]
     return list(Job.objects.filter(office=request.office, kind__in=kinds)
                 .defer("output", "report").select_related("requested_by")[:10])
+
+
+def grouped(validation: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's problems by rule: a rule broken by 500 activities is one line."""
+    rules: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for p in validation.get("problems", []):
+        row = rules.setdefault((p["id"], p["severity"], p["message"]), {
+            "id": p["id"], "severity": p["severity"], "message": p["message"],
+            "label": SEVERITIES.get(p["severity"], p["severity"]),
+            "count": 0, "where": []})
+        row["count"] += 1
+        if len(row["where"]) < 5:
+            row["where"].append(p.get("activity") or (f"line {p['line']}" if p.get("line")
+                                                      else ""))
+    order = {"critical": 0, "error": 1, "warning": 2}
+    return sorted(rules.values(), key=lambda r: (order.get(r["severity"], 3), r["id"]))
 
 
 @office_view(EXPORT)
@@ -77,10 +97,13 @@ def iati_job(request: MemberRequest, pk: int) -> HttpResponse:
                  .values_list("pk", flat=True).first() if job.dry_run else None)
     validation = job.report.get("validation", {})
     return render(request, template, {
-        "job": job, "validation": validation, "plan": job.report.get("plan", {}),
+        "job": job, "validation": validation, "problems": grouped(validation),
+        "plan": job.report.get("plan", {}),
         "committed": committed,
         "may_commit": (job.kind == Job.Kind.IATI_IMPORT and job.dry_run
-                       and job.state == Job.State.DONE and committed is None),
+                       and job.state == Job.State.DONE and committed is None
+                       and any(job.report.get("plan", {}).get("counts", {}).get(k)
+                               for k in ("created", "updated"))),
     })
 
 
