@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from peacebuild.accounts.models import AuditEntry, User
 from peacebuild.activities.models import Activity, Centre
 from peacebuild.demo.loader import load_demo
+from peacebuild.exchange.models import Job
 from peacebuild.mandates.models import Document, MandatePeriod, Office
 from peacebuild.partners.models import (
     ActionPoint,
@@ -95,6 +96,10 @@ OBJECTS: dict[str, Finder] = {
         indicator__output__outcome__programme__office=o),
     "programmes:benchmark_edit": lambda o: Benchmark.objects.filter(office=o),
     "programmes:assessment_create": lambda o: Benchmark.objects.filter(office=o),
+    "iati:job": lambda o: Job.objects.filter(office=o, kind=Job.Kind.IATI_EXPORT),
+    "iati:download": lambda o: Job.objects.filter(office=o, kind=Job.Kind.IATI_EXPORT),
+    "iati:commit": lambda o: Job.objects.filter(office=o, kind=Job.Kind.IATI_IMPORT,
+                                                dry_run=True),
     "reporting:detail": lambda o: _drafts(o),
     "reporting:edit": lambda o: _drafts(o),
     "reporting:section_edit": lambda o: _drafts(o),
@@ -183,6 +188,10 @@ def demo(django_db_setup, django_db_blocker):
         report = _drafts(office).order_by("pk").first()
         RenderJob.objects.create(report=report, office=office, language="en", format="html",
                                  state=RenderJob.State.DONE, output=b"<p>Done</p>")
+        Job.objects.create(office=office, kind=Job.Kind.IATI_EXPORT, state=Job.State.DONE,
+                           output=b"<iati-activities/>", output_name="untop-iati.xml")
+        Job.objects.create(office=office, kind=Job.Kind.IATI_IMPORT, dry_run=True,
+                           state=Job.State.DONE, input_name="f.xml")
         yield office
         transaction.set_rollback(True)
 

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from peacebuild.accounts.permissions import MemberRequest, may, office_view, user_of
+from peacebuild.accounts.permissions import (
+    MemberRequest,
+    may,
+    office_view,
+    require,
+    user_of,
+)
 
 from .. import jobs
 from ..models import Job
@@ -108,9 +114,10 @@ def iati_job(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@office_view(IMPORT)
+@office_view(EXPORT)  # the job first (another office's is a 404), then the capability
 def iati_commit(request: MemberRequest, pk: int) -> HttpResponseBase:
     dry = get_iati_job_for_user(request, pk)
+    require(request, IMPORT)
     if dry.kind != Job.Kind.IATI_IMPORT or not dry.dry_run or dry.state != Job.State.DONE:
         messages.error(request, _("Only a completed dry run can be imported."))
         return redirect("iati:job", dry.pk)

@@ -24,7 +24,8 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
         ("iati:upload", "POST", ""):          (403, 403, 302, 403, 403, 403, 302),
         ("iati:job", "GET", "export"):        (200, 200, 200, 200, 200, 404, 302),
         ("iati:job", "GET", "import"):        (403, 403, 200, 403, 403, 404, 302),
-        ("iati:commit", "POST", "import"):    (403, 403, 302, 403, 403, 403, 302),
+        ("iati:commit", "POST", "import"):    (403, 403, 302, 403, 403, 404, 302),
+        ("iati:commit", "POST", "export"):    (403, 403, 302, 403, 403, 404, 302),
         ("iati:download", "GET", "export"):   (200, 200, 200, 200, 200, 404, 302),
         ("iati:download", "GET", "import"):   (403, 403, 404, 403, 403, 404, 302),
     }.items()
