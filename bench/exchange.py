@@ -14,8 +14,8 @@ two disaggregated actuals) is read by
 4. the whole import, committed into an empty office (programmes, results, audit log).
 
 Steps 3 and 4 (checks, and writes through the services) run on `--import-activities` of
-them (a file of the same shape) and are compared by rate (activities per second). Each step runs in a forked
-process whose peak resident memory (`wait4`'s ru_maxrss) is reported.
+them (a file of the same shape) and are compared by rate (activities per second). Each step
+runs in a forked process whose peak resident memory (`wait4`'s ru_maxrss) is reported.
 The last line is `ratio: X` — the full import's rate over plain iterparse's.
 
 A group is a function `group_<name>(args) -> list[str]` returning its lines, the last one
@@ -83,15 +83,19 @@ def forked(fn: Callable[[], dict[str, float]]) -> dict[str, float]:
 ACTIVITY = """<iati-activity xml:lang="en" last-updated-datetime="2005-01-01T00:00:00Z">
  <iati-identifier>{org}-A{n}</iati-identifier>
  <reporting-org ref="{org}" type="40"><narrative>Bench publisher</narrative></reporting-org>
- <title><narrative>Programme {n}</narrative><narrative xml:lang="ru">Программа {n}</narrative></title>
- <description type="1"><narrative>Dialogue, training and civic education, line {n}.</narrative></description>
- <participating-org ref="{org}" role="2" type="40"><narrative>Bench publisher</narrative></participating-org>
+ <title><narrative>Programme {n}</narrative>
+  <narrative xml:lang="ru">Программа {n}</narrative></title>
+ <description type="1">
+  <narrative>Dialogue, training and civic education, line {n}.</narrative></description>
+ <participating-org ref="{org}" role="2" type="40">
+  <narrative>Bench publisher</narrative></participating-org>
  <participating-org role="4" type="22"><narrative>Partner NGO {m}</narrative></participating-org>
  <activity-status code="2"/>
  <activity-date iso-date="2003-01-01" type="2"/>
  <activity-date iso-date="2006-12-31" type="3"/>
  <recipient-country code="TJ" percentage="100"/>
- <location ref="TJ-SU"><location-reach code="1"/><name><narrative>Sughd Region</narrative></name><location-class code="1"/></location>
+ <location ref="TJ-SU"><location-reach code="1"/>
+  <name><narrative>Sughd Region</narrative></name><location-class code="1"/></location>
  <sector vocabulary="1" code="15220"/>
  <result type="1">
   <title><narrative>1.1 People trained</narrative></title>

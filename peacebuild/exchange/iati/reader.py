@@ -229,9 +229,9 @@ def activities(source: IO[bytes], report: Report, *, rules: bool = True,
             found = getattr(context, "root", None)
             if found is None:
                 raise _critical("0.1.1", _("The file is empty."))
-            stop = _check_root(found)
-            if stop is not None:
-                raise stop
+            late = _check_root(found)
+            if late is not None:
+                raise late
     except etree.XMLSyntaxError as error:
         broken = explain_syntax(error, source)
         report.add(broken.problem)
