@@ -100,8 +100,9 @@ def run_job(job_id: int, listener: Listener | None = None) -> Job:
     (already run, or running elsewhere) is returned as it is: running twice is harmless."""
     fail_stale()
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("office", "requested_by").get(
-            pk=job_id)
+        # of=("self",): PostgreSQL cannot lock the nullable side of the requester's join.
+        job = (Job.objects.select_for_update(of=("self",))
+               .select_related("office", "requested_by").get(pk=job_id))
         if job.state != Job.State.QUEUED:
             return job
         job.state, job.started_at = Job.State.RUNNING, timezone.now()
