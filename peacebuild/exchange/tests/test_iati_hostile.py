@@ -173,3 +173,60 @@ def test_import_needs_the_results_capability(importer_office, users, tmp_path):
     _r, plan = importing.import_file(importer_office, SYSTEM, path, name="f.xml",
                                      dry_run=True)
     assert plan.counts["created"] == 2
+
+
+RICH = """<iati-activity xml:lang="fr" last-updated-datetime="not a date">
+ <iati-identifier>XM-DAC-41114-R</iati-identifier>
+ <reporting-org ref="XM-DAC-41114" type="40"><narrative>PNUD</narrative></reporting-org>
+ <title><narrative>Dialogue national</narrative><narrative xml:lang="en">National dialogue</narrative></title>
+ <description><narrative>Description</narrative></description>
+ <participating-org role="1" type="10"><narrative>Donateur</narrative></participating-org>
+ <activity-status code="2"/>
+ <activity-date type="1" iso-date="2002-01-01"/>
+ <activity-date type="3" iso-date="2001-01-01"/>
+ <recipient-country code="TJ"/>
+ <sector vocabulary="1" code="15220" percentage="60"/>
+ <sector vocabulary="1" code="15160" percentage="40"/>
+ <document-link url="https://example.org/r.pdf" format="application/pdf">
+  <title><narrative>Rapport</narrative></title><category code="A07"/></document-link>
+ <result type="2"><title><narrative>Sans indicateur</narrative></title></result>
+ <result type="1"><title><narrative>Untitled output</narrative></title>
+  <indicator measure="5" ascending="0"><title><narrative>Perception</narrative></title>
+   <baseline year="2002"><comment><narrative>Enquête</narrative></comment></baseline>
+   <period><period-start iso-date="2004-04-01"/><period-end iso-date="2004-06-30"/>
+    <target><comment><narrative>Meilleure</narrative></comment></target>
+    <actual><comment><narrative>Un peu meilleure</narrative></comment></actual></period>
+   <period><period-start iso-date="2004-07-01"/><period-end iso-date="2004-07-31"/>
+    <target><comment><narrative>Stable</narrative></comment></target></period>
+   <period><period-start iso-date="2004-07-03"/><period-end iso-date="2004-09-09"/>
+    <target><comment><narrative>Odd</narrative></comment></target></period>
+  </indicator>
+ </result>
+</iati-activity>"""
+
+
+def test_a_rich_activity_maps_languages_periods_sectors_and_qualitative_results(
+        importer_office, tmp_path):
+    job = _run(importer_office, iati(RICH), tmp_path)
+    assert job.state == Job.State.DONE, job.reason
+    programme = Programme.objects.get(office=importer_office, iati__identifier="XM-DAC-41114-R")
+    assert programme.name == "National dialogue" and programme.names == {
+        "fr": "Dialogue national"}
+    assert programme.ends_on == programme.starts_on  # an end before the start is not kept
+    assert programme.iati.kept["sectors"][1] == {"vocabulary": "1", "code": "15160",
+                                                 "percentage": "40"}
+    assert programme.iati.last_updated is None
+    indicator = programme.outcomes.get().outputs.get().indicators.get()
+    assert indicator.kind == "qualitative" and indicator.direction == "decrease"
+    assert indicator.baseline_source == "Enquête"
+    assert sorted(indicator.targets.values_list("period_kind", "period_key")) == [
+        ("month", "2004-07"), ("quarter", "2004-Q2")]
+    assert indicator.actuals.get().text == "Un peu meilleure"
+    warnings = job.report["plan"]["warnings"]
+    assert any("2004-07-03" in w and "left out" in w for w in warnings)
+    # a second import of the same code gets a code of its own
+    again = RICH.replace("XM-DAC-41114-R<", "XM-DAC-41114-r<")
+    job = _run(importer_office, iati(again), tmp_path)
+    assert job.state == Job.State.DONE, job.reason
+    codes = set(Programme.objects.filter(office=importer_office).values_list("code", flat=True))
+    assert {"r", "r-2"} <= codes

@@ -119,3 +119,39 @@ def test_report_counts_everything_but_keeps_a_bounded_list():
     report = check_file(io.BytesIO(data))
     assert report.counts["error"] > 500 and len(report.problems) == 500
     assert report.as_dict()["kept"] == 500
+
+
+def test_the_less_common_rule_kinds():
+    today, now = dt.date(2026, 1, 1), dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    def passes(kind, case, xml):
+        return ruleset._passes(kind, case, etree.fromstring(xml), today, now)
+
+    budget = ('<budget><period-start iso-date="2020-01-01"/>'
+              '<period-end iso-date="{end}"/><value>5</value></budget>')
+    limit = {"start": "period-start/@iso-date", "end": "period-end/@iso-date"}
+    assert passes("time_limit", limit, budget.format(end="2020-12-31"))
+    assert not passes("time_limit", limit, budget.format(end="2022-01-01"))
+    assert passes("time_limit", limit, "<budget/>")
+    between = {"date": "value/@value-date", "start": "period-start/@iso-date",
+               "end": "period-end/@iso-date"}
+    inside = budget.format(end="2020-12-31").replace("<value>", '<value value-date="2020-06-01">')
+    assert passes("between_dates", between, inside)
+    assert not passes("between_dates", between, inside.replace("2020-06-01", "2021-06-01"))
+    assert passes("between_dates", between, "<budget/>")
+    assert not passes("range", {"paths": ["@p"], "min": 0, "max": 100}, '<x p="many"/>')
+    assert not passes("range", {"paths": ["@p"], "min": 0, "max": 100}, '<x p="101"/>')
+    assert not passes("strict_sum", {"paths": ["s/@p"], "sum": 100}, '<x><s p="x"/></x>')
+    assert passes("date_now", {"date": "@d"}, '<x d="2020-01-01T00:00:00"/>')
+    assert passes("date_now", {"date": "@d"}, '<x d="soon"/>')
+    assert not passes("date_now", {"date": "@d"}, '<x d="2030-01-01T00:00:00Z"/>')
+    assert passes("dependent", {"paths": ["a", "b"]}, "<x><a/><b/></x>")
+    assert not passes("dependent", {"paths": ["a", "b"]}, "<x><a/></x>")
+    assert passes("regex_no_matches", {"paths": ["@r"], "regex": "/"}, '<x r="a-b"/>')
+    assert not passes("one_or_all", {"one": "@default-currency", "all": "currency"},
+                      "<x><transaction><value>1</value></transaction></x>")
+    assert passes("one_or_all", {"one": "sector", "all": "sector"},
+                  "<x><transaction><sector code='1'/></transaction></x>")
+    assert passes("one_or_all", {"one": "@a", "all": "b"}, "<x><b/></x>")
+    assert not passes("startswith", {"prefix": ["@none"], "paths": ["@id"]}, '<x id="A"/>')
+    assert passes("unique", {"paths": ["a", "@b"]}, '<x b="2"><a>1</a></x>')
