@@ -178,7 +178,8 @@ def test_import_needs_the_results_capability(importer_office, users, tmp_path):
 RICH = """<iati-activity xml:lang="fr" last-updated-datetime="not a date">
  <iati-identifier>XM-DAC-41114-R</iati-identifier>
  <reporting-org ref="XM-DAC-41114" type="40"><narrative>PNUD</narrative></reporting-org>
- <title><narrative>Dialogue national</narrative><narrative xml:lang="en">National dialogue</narrative></title>
+ <title><narrative>Dialogue national</narrative>
+  <narrative xml:lang="en">National dialogue</narrative></title>
  <description><narrative>Description</narrative></description>
  <participating-org role="1" type="10"><narrative>Donateur</narrative></participating-org>
  <activity-status code="2"/>
