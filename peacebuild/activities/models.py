@@ -1,9 +1,17 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from peacebuild.mandates.models import Sourced, Translated, translations
+
+
+def interface_language() -> str:
+    """The active interface language as an Activity.language choice (English if none)."""
+    active = (get_language() or "").lower()
+    return active if active in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
 
 # One activity may be large (13,000 poll workers trained in 2005) but not absurd.
 MAX_PARTICIPANTS = 100_000
