@@ -249,7 +249,8 @@ class _Loader:
     def programme_rows(self) -> None:
         for row in read("programmes.json")["programmes"]:
             programme = Programme(office=self.office, code=row["code"], name=row["name"],
-                                  description=row["description"],
+                                  names=row["names"], description=row["description"],
+                                  descriptions=row["descriptions"],
                                   **self.source(row["source"]).fields())
             save_audited(actor=SYSTEM, before=None, instance=programme)
             self.programmes[row["code"]] = programme
@@ -264,7 +265,7 @@ class _Loader:
     def centres(self) -> dict[str, Centre]:
         for row in read("centres.json")["centres"]:
             self.centre_rows[row["key"]] = centre_save(actor=SYSTEM, centre=Centre(
-                office=self.office, name=row["name"], kind=row["kind"],
+                office=self.office, name=row["name"], names=row["names"], kind=row["kind"],
                 place=self.place(row["place"]),
                 partner=self.orgs[row["partner"]] if row["partner"] else None,
                 programme=self.programmes[row["programme"]], opened_on=d(row["opened_on"]),
@@ -287,7 +288,8 @@ class _Loader:
             actor=SYSTEM, office=self.office, attendance=attendance,
             partners=[self.orgs[k] for k in row["partners"]],
             type=self.types[row["type"]], programme=self.programmes[row["programme"]],
-            title=row["title"], starts_on=d(row["starts_on"]), ends_on=d(row["ends_on"]),
+            title=row["title"], language="en",  # the demo's texts are written in English
+            starts_on=d(row["starts_on"]), ends_on=d(row["ends_on"]),
             place=place, participants_total=total,
             **self.source(row["source"]).fields(), **extra,
         )

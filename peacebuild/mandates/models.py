@@ -11,7 +11,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from peacebuild.lib.names import OTHER_LANGUAGES, names_problems, pick_name
+from peacebuild.lib.names import OTHER_LANGUAGES, language_key, names_problems, pick_name
 
 # UN document symbols: a series (S, A, E, SC…) then parts separated by "/", and for
 # resolutions an optional year in brackets: S/2004/331, S/RES/1274 (1999), SC/6417.
@@ -117,6 +117,10 @@ class Translated:
     def in_language(self, attr: str, language: str | None = None) -> str:
         return pick_name(getattr(self, attr), getattr(self, self.translated[attr]),
                          language or get_language())
+
+    def translation(self, attr: str, language: str) -> str:
+        """Only the translation into `language`, without falling back: "" if there is none."""
+        return (getattr(self, self.translated[attr]) or {}).get(language_key(language), "")
 
     @property
     def localized_name(self) -> str:
