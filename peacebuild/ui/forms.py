@@ -68,7 +68,7 @@ class OtherLanguagesForm(forms.ModelForm):
         if self.names_in_other_languages is None:
             return
         column, json_field = self.names_in_other_languages
-        model_field = self._meta.model._meta.get_field(column)  # type: ignore[union-attr]
+        model_field = self._meta.model._meta.get_field(column)
         stored = getattr(self.instance, json_field) or {}
         labels = dict(settings.LANGUAGES)
         for key in OTHER_LANGUAGES:
@@ -92,19 +92,21 @@ class OtherLanguagesForm(forms.ModelForm):
     @property
     def other_languages_legend(self) -> str:
         assert self.names_in_other_languages is not None
-        field = self._meta.model._meta.get_field(  # type: ignore[union-attr]
-            self.names_in_other_languages[1])
+        field = self._meta.model._meta.get_field(self.names_in_other_languages[1])
         return str(field.verbose_name)
 
     @property
     def other_language_fields(self) -> list[Any]:
         return [f for f in self.visible_fields() if hasattr(f.field, "other_language")]
 
-    def _post_clean(self) -> None:
+    def clean(self) -> dict[str, Any]:
+        # Before the model form copies its fields onto the instance, which leaves the JSON
+        # field (not one of them) as set here.
+        cleaned = super().clean() or self.cleaned_data
         if self.names_in_other_languages is not None:
             json_field = self.names_in_other_languages[1]
-            typed = {key: self.cleaned_data.get(self._key(key), "")
-                     for key in OTHER_LANGUAGES if self._key(key) in self.cleaned_data}
+            typed = {key: cleaned[self._key(key)]
+                     for key in OTHER_LANGUAGES if self._key(key) in cleaned}
             setattr(self.instance, json_field,
                     merged_names(getattr(self.instance, json_field), typed))
-        super()._post_clean()
+        return cleaned
