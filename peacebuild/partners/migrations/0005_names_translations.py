@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0003_coordination_follow_through'),
+        ('partners', '0004_minutes_in_seven_languages'),
     ]
 
     operations = [
@@ -20,10 +20,5 @@ class Migration(migrations.Migration):
             model_name='group',
             name='purposes',
             field=models.JSONField(blank=True, default=dict, help_text='By language code, e.g. {"ru": "…", "zh": "…"}; a language left out shows the English text.', validators=[peacebuild.mandates.models.TranslationsValidator(None)], verbose_name='purpose in other languages'),
-        ),
-        migrations.AlterField(
-            model_name='groupmeeting',
-            name='minutes_language',
-            field=models.CharField(choices=[('en', 'English'), ('ru', 'Russian'), ('tg', 'Tajik'), ('zh-hans', 'Chinese'), ('ar', 'Arabic'), ('fr', 'French'), ('es', 'Spanish')], default='en', max_length=10, verbose_name='language of the minutes'),
         ),
     ]
