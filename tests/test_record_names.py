@@ -14,6 +14,7 @@ from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity, Centre
 from peacebuild.activities.services import activity_create
 from peacebuild.lib.names import merged_names, names_problems, pick_name
+from peacebuild.mandates.models import HeadOfOffice
 from peacebuild.partners.models import Group
 from peacebuild.programmes.models import Indicator, Outcome, Output, Programme
 from peacebuild.reporting import services as reporting
@@ -102,8 +103,12 @@ def test_a_translations_value_is_checked():
 # The pages in the interface language
 
 
-def test_the_overview_in_chinese_names_the_office_in_chinese(named, client_for):
+def test_the_overview_in_chinese_names_the_office_in_chinese(named, client_for, office):
+    HeadOfOffice.objects.create(office=office, name="Vladimir Sotirov",
+                                title="Representative of the Secretary-General",
+                                titles={"zh": "秘书长代表"})
     html = _get(client_for("viewer"), reverse("ui:home"), "zh-hans")
+    assert "<bdi>秘书长代表</bdi>" in html
     assert f"<h1>{OFFICE_ZH}</h1>" in html
     assert "联塔办事处 — " + OFFICE_ZH in html  # the office switcher
     assert "Test Office of Peace-building" not in html

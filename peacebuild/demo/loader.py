@@ -241,6 +241,7 @@ class _Loader:
         for row in read("offices.json")["heads"]:
             save_audited(actor=SYSTEM, before=None, instance=HeadOfOffice(
                 office=self.office, name=row["name"], title=row["title"],
+                titles=row.get("titles", {}),
                 starts_on=d(row["starts_on"]) if row["starts_on"] else None,
                 ends_on=d(row["ends_on"]) if row["ends_on"] else None,
                 dates_note=row["dates_note"], **self.source(row["source"]).fields(),

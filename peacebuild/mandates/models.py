@@ -400,10 +400,13 @@ class MandatePeriod(Sourced):
         return "ended"
 
 
-class HeadOfOffice(Sourced):
+class HeadOfOffice(Translated, Sourced):
+    translated = {"title": "titles"}
+
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="heads")
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=300, blank=True)
+    titles = translations(_("title in other languages"), max_length=300)
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("to"), null=True, blank=True)
     dates_note = models.CharField(
