@@ -242,7 +242,7 @@ def test_a_new_activity_records_the_interface_language_and_the_page_says_so(
     activity = Activity.objects.get(title="苦盏的俱乐部会议")
     assert activity.language == "zh-hans"
     html = _get(client, reverse("activities:detail", args=[activity.pk]), "en")
-    assert '<bdi lang="zh-hans">苦盏的俱乐部会议</bdi>' in html
+    assert '<h1 lang="zh-hans"><bdi>苦盏的俱乐部会议</bdi></h1>' in html
     assert "Chinese" in html
 
 

@@ -149,8 +149,10 @@ class Activity(Sourced):
     description = models.TextField(_("description"), blank=True)
     # Free text stays as written; this says in which language, for lang= on the page.
     language = models.CharField(
-        _("language of the title and description"), max_length=10,
-        choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+        _("written in"), max_length=10,
+        choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The language the title and description are written in. They are shown "
+                    "as written, in every interface language."))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     place = models.ForeignKey(
