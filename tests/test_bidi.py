@@ -37,7 +37,7 @@ def test_pages_isolate_user_text(client_for, activity):
     listed = client.get(reverse("activities:list")).content.decode()
     assert f"<bdi>{EVIL}</bdi>" in listed
     detail = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
-    assert f"<h1><bdi>{EVIL}</bdi></h1>" in detail
+    assert f'<h1 lang="en"><bdi>{EVIL}</bdi></h1>' in detail  # the language it is written in
     assert f'<span aria-current="page"><bdi>{EVIL}</bdi></span>' in detail  # breadcrumbs
     assert f"<title>&#x2068;{EVIL}&#x2069; · Peacebuild</title>" in detail
     # Nowhere else on the page is the title left to run into the text around it.

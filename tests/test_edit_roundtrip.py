@@ -80,6 +80,8 @@ def _centre(w: World) -> Centre:
         office=w.office, name="Khujand education centre", kind=Centre.Kind.EDUCATION,
         place=w.places["TJ-SU"], partner=_partner(w, "Centre partner"), programme=w.programme,
         opened_on=dt.date(2003, 1, 1), closed_on=dt.date(2005, 12, 31), description=LINES,
+        names={"ru": "Худжандский учебный центр", "zh": "苦盏教育中心"},
+        descriptions={"fr": "Centre d'éducation\nà Khoudjand"},
     )
 
 
@@ -125,8 +127,10 @@ def organisation(w: World) -> tuple[Organisation, dict]:
 
 def outcome(w: World) -> tuple[Outcome, dict]:
     record = Outcome.objects.create(programme=w.programme, code="1", title="Dialogue sustained",
+                                    titles={"ar": "استمرار الحوار", "es": "Diálogo sostenido"},
                                     order=3, source_note="Programme document")
-    Output.objects.create(outcome=record, code="1.1", title="Clubs held", order=1)
+    Output.objects.create(outcome=record, code="1.1", title="Clubs held", order=1,
+                          titles={"tg": "Клубҳо баргузор шуданд"})
     return record, {"pk": record.pk}
 
 
@@ -139,6 +143,8 @@ def indicator(w: World) -> tuple[Indicator, dict]:
     parent, _ = output(w)
     record = results.indicator_save(actor=SYSTEM, indicator=Indicator(
         output=parent, code="1.1.1", title="Club meetings held", unit="meetings",
+        titles={"zh": "举行的俱乐部会议", "ru": "Проведённые заседания клубов"},
+        units={"ru": "заседания"},
         kind=Indicator.Kind.COUNT, direction=Indicator.Direction.DECREASE,
         baseline_value=Decimal("12.00"), baseline_on=dt.date(2003, 6, 1),
         baseline_source="Office records", order=2,
@@ -152,7 +158,8 @@ def indicator(w: World) -> tuple[Indicator, dict]:
 def benchmark(w: World) -> tuple[Benchmark, dict]:
     record = Benchmark.objects.create(
         office=w.office, programme=w.programme, title="2005 elections free and non-violent",
-        description=LINES, due_on=dt.date(2005, 2, 27),
+        titles={"fr": "Élections de 2005 libres et non violentes"},
+        description=LINES, descriptions={"ru": "Первая строка."}, due_on=dt.date(2005, 2, 27),
     )
     Assessment.objects.create(benchmark=record, assessed_on=dt.date(2005, 3, 1),
                               status=Assessment.Status.AT_RISK, evidence_note=LINES,
@@ -189,7 +196,8 @@ def section(w: World) -> tuple[Section, dict]:
 def _group(w: World) -> Group:
     record = Group.objects.create(
         office=w.office, name="Human-rights thematic group", code="human-rights-group",
-        purpose=LINES, convener=_partner(w, "UN country team"),
+        names={"zh": "人权专题小组", "ar": "الفريق المواضيعي المعني بحقوق الإنسان"},
+        purpose=LINES, purposes={"ru": "Координация"}, convener=_partner(w, "UN country team"),
         terms_of_reference=_document(w), source_note="S/2004/331",
     )
     GroupMember.objects.create(group=record, organisation=_partner(w, "OHCHR"),

@@ -16,7 +16,7 @@ from peacebuild.mandates.models import Office
 from peacebuild.partners.models import GroupMeeting, Organisation
 from peacebuild.places.models import Place
 from peacebuild.programmes.models import Programme
-from peacebuild.ui.forms import RecordsChoiceField
+from peacebuild.ui.forms import OtherLanguagesForm, RecordsChoiceField
 
 from .models import (
     MAX_PARTICIPANTS,
@@ -26,6 +26,7 @@ from .models import (
     Centre,
     ParticipantCategory,
     Sex,
+    interface_language,
 )
 from .services import Cell
 
@@ -146,9 +147,9 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         field_classes = {"partners": RecordsChoiceField}
-        fields = ["programme", "type", "title", "description", "starts_on", "ends_on", "place",
-                  "centre", "partners", "participants_total", "outputs", "follow_up",
-                  "meeting"]
+        fields = ["programme", "type", "title", "description", "language", "starts_on",
+                  "ends_on", "place", "centre", "partners", "participants_total", "outputs",
+                  "follow_up", "meeting"]
         widgets = {
             "starts_on": date_widget(),
             "ends_on": date_widget(),
@@ -157,6 +158,12 @@ class ActivityForm(forms.ModelForm):
             "follow_up": forms.Textarea(attrs={"rows": 2}),
             "partners": forms.SelectMultiple(attrs={"size": 6}),
         }
+
+    def clean_language(self) -> str:
+        typed: str = self.cleaned_data.get("language") or ""
+        if typed:
+            return typed
+        return self.instance.language if self.instance.pk else interface_language()
 
     def __init__(self, *args: Any, request: MemberRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,6 +174,9 @@ class ActivityForm(forms.ModelForm):
         fields["programme"].queryset = programmes.filter(
             pk__in=[p.pk for p in programmes if may_edit_programme(request, p.pk)]
         )
+        if not self.instance.pk:  # a new record's text is most likely in the interface's
+            self.initial.setdefault("language", interface_language())
+        fields["language"].required = False  # not sent: as stored, or the interface's
         allowed = list(fields["programme"].queryset)
         if len(allowed) == 1 and not self.instance.pk:
             # Most officers record for one programme: no need to choose it every time.
@@ -288,7 +298,9 @@ def _max_participants(value: int | None) -> None:
         )
 
 
-class CentreForm(forms.ModelForm):
+class CentreForm(OtherLanguagesForm):
+    names_in_other_languages = ("name", "names")
+
     class Meta:
         model = Centre
         fields = ["name", "kind", "place", "partner", "programme", "opened_on", "closed_on",

@@ -4,8 +4,14 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from peacebuild.lib.names import pick_name
-from peacebuild.mandates.models import Sourced
+from peacebuild.mandates.models import Sourced, Translated, translations
+
+
+def interface_language() -> str:
+    """The active interface language as an Activity.language choice (English if none)."""
+    active = (get_language() or "").lower()
+    return active if active in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
 
 # One activity may be large (13,000 poll workers trained in 2005) but not absurd.
 MAX_PARTICIPANTS = 100_000
@@ -40,8 +46,10 @@ class AgeGroup(models.TextChoices):
     OLDER = "60+", _("60 and over")
 
 
-class ActivityType(models.Model):
+class ActivityType(Translated, models.Model):
     """Reference data: what kind of thing an activity is."""
+
+    translated = {"name": "names"}
 
     class Category(models.TextChoices):
         DIALOGUE = "dialogue", _("dialogue meeting")
@@ -58,7 +66,7 @@ class ActivityType(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    names = translations(_("name in other languages"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
 
     class Meta:
@@ -67,10 +75,12 @@ class ActivityType(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return pick_name(self.name, self.names, get_language())
+        return self.localized_name
 
 
-class Centre(Sourced):
+class Centre(Translated, Sourced):
+    translated = {"name": "names", "description": "descriptions"}
+
     class Kind(models.TextChoices):
         EDUCATION = "education", _("conflict-prevention and human-rights education centre")
         RESOURCE = "resource", _("resource centre")
@@ -82,6 +92,7 @@ class Centre(Sourced):
         verbose_name=_("office"),
     )
     name = models.CharField(_("name"), max_length=300)
+    names = translations(_("name in other languages"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     place = models.ForeignKey(
         "places.Place", on_delete=models.PROTECT, related_name="centres", verbose_name=_("place")
@@ -97,6 +108,7 @@ class Centre(Sourced):
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    descriptions = translations(_("description in other languages"))
 
     class Meta:
         verbose_name = _("centre")
@@ -112,7 +124,7 @@ class Centre(Sourced):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
     def clean(self) -> None:
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
@@ -135,6 +147,12 @@ class Activity(Sourced):
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    # Free text stays as written; this says in which language, for lang= on the page.
+    language = models.CharField(
+        _("written in"), max_length=10,
+        choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The language the title and description are written in. They are shown "
+                    "as written, in every interface language."))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     place = models.ForeignKey(

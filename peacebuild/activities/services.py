@@ -25,6 +25,7 @@ from .models import (
     Centre,
     ParticipantCategory,
     Sex,
+    interface_language,
 )
 
 
@@ -157,6 +158,7 @@ def activity_create(
     **fields: Any,
 ) -> Activity:
     """Record an activity with its attendance breakdown (cells → counts)."""
+    fields.setdefault("language", interface_language())  # the creator's, unless said
     activity = Activity(office=office, created_by=user_of(actor),
                         **fields)
     return _save(activity, actor=actor, attendance=attendance, partners=partners, before=None)

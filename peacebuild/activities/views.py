@@ -154,7 +154,7 @@ def activity_export(request: MemberRequest) -> HttpResponseBase:
         for a in activities.iterator(chunk_size=2000):
             yield [a.pk, a.starts_on.isoformat(), a.ends_on.isoformat(), a.title, a.type.code,
                    a.type.category, a.programme.code, a.region.code if a.region else "",
-                   a.place.code if a.place else "", a.centre.name if a.centre else "",
+                   a.place.code if a.place else "", a.centre.localized_name if a.centre else "",
                    a.participants_total if a.participants_total is not None else "",
                    a.source_kind]
 

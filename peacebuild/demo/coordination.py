@@ -50,7 +50,8 @@ def load_coordination(office: Office, orgs: dict[str, Organisation], source: Sou
                 dated_on=_d(spec["dated_on"]), original_language="en", languages=["en"],
                 **source(spec["source"]).fields()))
         group = group_save(actor=SYSTEM, group=Group(
-            office=office, code=row["code"], name=row["name"], purpose=row["purpose"],
+            office=office, code=row["code"], name=row["name"], names=row["names"],
+            purpose=row["purpose"], purposes=row["purposes"],
             chaired_by_office=True, terms_of_reference=tor, **source(row["source"]).fields()))
         for key, attendee in row["members"]:
             group_member_save(actor=SYSTEM, member=GroupMember(

@@ -241,6 +241,7 @@ class _Loader:
         for row in read("offices.json")["heads"]:
             save_audited(actor=SYSTEM, before=None, instance=HeadOfOffice(
                 office=self.office, name=row["name"], title=row["title"],
+                titles=row.get("titles", {}),
                 starts_on=d(row["starts_on"]) if row["starts_on"] else None,
                 ends_on=d(row["ends_on"]) if row["ends_on"] else None,
                 dates_note=row["dates_note"], **self.source(row["source"]).fields(),
@@ -249,8 +250,8 @@ class _Loader:
     def programme_rows(self) -> None:
         for row in read("programmes.json")["programmes"]:
             programme = Programme(office=self.office, code=row["code"], name=row["name"],
-                                  description=row["description"],
-                                  names=row.get("names", {}),
+                                  names=row["names"], description=row["description"],
+                                  descriptions=row["descriptions"],
                                   dac_sector=row.get("dac_sector", "15220"),
                                   **self.source(row["source"]).fields())
             save_audited(actor=SYSTEM, before=None, instance=programme)
@@ -266,7 +267,7 @@ class _Loader:
     def centres(self) -> dict[str, Centre]:
         for row in read("centres.json")["centres"]:
             self.centre_rows[row["key"]] = centre_save(actor=SYSTEM, centre=Centre(
-                office=self.office, name=row["name"], kind=row["kind"],
+                office=self.office, name=row["name"], names=row["names"], kind=row["kind"],
                 place=self.place(row["place"]),
                 partner=self.orgs[row["partner"]] if row["partner"] else None,
                 programme=self.programmes[row["programme"]], opened_on=d(row["opened_on"]),
@@ -289,7 +290,8 @@ class _Loader:
             actor=SYSTEM, office=self.office, attendance=attendance,
             partners=[self.orgs[k] for k in row["partners"]],
             type=self.types[row["type"]], programme=self.programmes[row["programme"]],
-            title=row["title"], starts_on=d(row["starts_on"]), ends_on=d(row["ends_on"]),
+            title=row["title"], language="en",  # the demo's texts are written in English
+            starts_on=d(row["starts_on"]), ends_on=d(row["ends_on"]),
             place=place, participants_total=total,
             **self.source(row["source"]).fields(), **extra,
         )

@@ -49,14 +49,15 @@ def load_results(office: Office) -> None:
     for n, row in enumerate(data["outcomes"], start=1):
         outcome = services.outcome_save(actor=SYSTEM, outcome=Outcome(
             programme=programmes[row["programme"]], code=str(n), title=row["outcome"], order=n,
-            **from_letter))
+            titles=row["outcome_names"], **from_letter))
         output = services.output_save(actor=SYSTEM, output=Output(
-            outcome=outcome, code=f"{n}.1", title=row["output"], order=1, **from_letter))
+            outcome=outcome, code=f"{n}.1", title=row["output"], titles=row["output_names"],
+            order=1, **from_letter))
         for order, ind in enumerate(row["indicators"]):
             indicator = services.indicator_save(actor=SYSTEM, indicator=Indicator(
-                output=output, code=ind["code"], title=ind["title"], unit=ind["unit"],
-                kind=ind["kind"], rule=ind["rule"], baseline_value=Decimal(ind["baseline"]),
-                baseline_on=baseline_on,
+                output=output, code=ind["code"], title=ind["title"], titles=ind["titles"],
+                unit=ind["unit"], units=ind["units"], kind=ind["kind"], rule=ind["rule"],
+                baseline_value=Decimal(ind["baseline"]), baseline_on=baseline_on,
                 baseline_source="Invented by the demo (the year before S/2004/331)",
                 order=order, **from_letter))
             services.target_save(actor=SYSTEM, target=Target(
@@ -74,13 +75,15 @@ def _entered_indicator(data: dict[str, Any], programmes: dict[str, Programme],
     year = data["mandate_year"]
     outcome = services.outcome_save(actor=SYSTEM, outcome=Outcome(
         programme=programmes[row["programme"]], code=row["outcome_code"],
-        title=row["outcome"], order=int(row["outcome_code"]), **src))
+        title=row["outcome"], titles=row["outcome_names"], order=int(row["outcome_code"]),
+        **src))
     output = services.output_save(actor=SYSTEM, output=Output(
-        outcome=outcome, code=f"{row['outcome_code']}.1", title=row["output"], order=1, **src))
+        outcome=outcome, code=f"{row['outcome_code']}.1", title=row["output"],
+        titles=row["output_names"], order=1, **src))
     ind = row["indicator"]
     indicator = services.indicator_save(actor=SYSTEM, indicator=Indicator(
-        output=output, code=ind["code"], title=ind["title"], kind=ind["kind"],
-        baseline_value=Decimal(ind["baseline"]),
+        output=output, code=ind["code"], title=ind["title"], titles=ind["titles"],
+        kind=ind["kind"], baseline_value=Decimal(ind["baseline"]),
         baseline_on=dt.date.fromisoformat(data["baseline_on"]),
         baseline_source=ind["baseline_source"], **src))
     services.target_save(actor=SYSTEM, target=Target(
@@ -97,7 +100,8 @@ def _benchmark(office: Office, row: dict[str, Any], programmes: dict[str, Progra
                docs: dict[str, Document]) -> None:
     benchmark = services.benchmark_save(actor=SYSTEM, benchmark=Benchmark(
         office=office, programme=programmes[row["programme"]], title=row["title"],
-        description=row["description"], due_on=dt.date.fromisoformat(row["due_on"]),
+        titles=row["titles"], description=row["description"],
+        descriptions=row["descriptions"], due_on=dt.date.fromisoformat(row["due_on"]),
         **_source(row["source"], docs)))
     for assessment in row["assessments"]:
         evidence = assessment["evidence_document"]

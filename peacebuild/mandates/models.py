@@ -1,12 +1,17 @@
 import datetime as dt
 import re
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from peacebuild.lib.names import OTHER_LANGUAGES, language_key, names_problems, pick_name
 
 # UN document symbols: a series (S, A, E, SC…) then parts separated by "/", and for
 # resolutions an optional year in brackets: S/2004/331, S/RES/1274 (1999), SC/6417.
@@ -86,6 +91,73 @@ class SourceKind(models.TextChoices):
     INVENTED = "invented", _("invented by the demo for plausibility")
 
 
+@deconstructible
+class TranslationsValidator:
+    """A translations field holds {language: text} for the six other languages, each text
+    trimmed, without NUL and no longer than the English column allows."""
+
+    def __init__(self, max_length: int | None = None) -> None:
+        self.max_length = max_length
+
+    def __call__(self, value: object) -> None:
+        problems = names_problems(value, self.max_length)
+        if problems:
+            raise ValidationError(
+                _("Translations are written as {\"ru\": \"…\", \"zh\": \"…\"} with the "
+                  "language codes %(codes)s, each a trimmed text of at most %(max)s "
+                  "characters: %(problems)s."),
+                code="invalid_translations",
+                params={"codes": ", ".join(OTHER_LANGUAGES), "max": self.max_length or "∞",
+                        "problems": "; ".join(problems)})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TranslationsValidator) and other.max_length == self.max_length
+
+
+def translations(verbose_name: Any, max_length: int | None = None) -> models.JSONField:
+    """The JSON field beside a translatable column: its text in the other languages."""
+    return models.JSONField(verbose_name, default=dict, blank=True,
+                            validators=[TranslationsValidator(max_length)],
+                            help_text=_('By language code, e.g. {"ru": "…", "zh": "…"}; '
+                                        "a language left out shows the English text."))
+
+
+class Translated:
+    """A record whose names carry translations. `translated` maps each translatable
+    column to the JSON field that holds it in other languages ({"name": "names"}).
+    Fallback: the language asked for (the interface's unless said), else English."""
+
+    translated: dict[str, str] = {}
+
+    def in_language(self, attr: str, language: str | None = None) -> str:
+        return pick_name(getattr(self, attr), getattr(self, self.translated[attr]),
+                         language or get_language())
+
+    def translation(self, attr: str, language: str) -> str:
+        """Only the translation into `language`, without falling back: "" if there is none."""
+        return (getattr(self, self.translated[attr]) or {}).get(language_key(language), "")
+
+    @property
+    def localized_name(self) -> str:
+        return self.in_language("name")
+
+    @property
+    def localized_title(self) -> str:
+        return self.in_language("title")
+
+    @property
+    def localized_description(self) -> str:
+        return self.in_language("description")
+
+    @property
+    def localized_purpose(self) -> str:
+        return self.in_language("purpose")
+
+    @property
+    def localized_unit(self) -> str:
+        return self.in_language("unit")
+
+
 class Sourced(models.Model):
     """Where a record comes from: a document, a public source, or the demo's invention."""
 
@@ -115,9 +187,16 @@ class Sourced(models.Model):
         return " — ".join(parts)
 
 
-class Office(Sourced):
+class Office(Translated, Sourced):
+    translated = {"name": "names", "short_name": "short_names"}
+
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    names = translations(_("name in other languages"), max_length=200)
+    short_name = models.CharField(
+        _("short name"), max_length=40, blank=True,
+        help_text=_("The office's acronym as documents write it, e.g. UNTOP."))
+    short_names = translations(_("short name in other languages"), max_length=40)
     country = models.CharField(_("country (ISO 3166-1)"), max_length=2, default=default_country)
     seat = models.ForeignKey(
         "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -160,7 +239,12 @@ class Office(Sourced):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_short_name(self) -> str:
+        """The acronym in the active language, else the English one, else the code."""
+        return self.in_language("short_name") or self.code.upper()
 
     def clean(self) -> None:
         if self.closed_on and self.established_on and self.closed_on < self.established_on:
@@ -338,10 +422,13 @@ class MandatePeriod(Sourced):
         return "ended"
 
 
-class HeadOfOffice(Sourced):
+class HeadOfOffice(Translated, Sourced):
+    translated = {"title": "titles"}
+
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="heads")
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=300, blank=True)
+    titles = translations(_("title in other languages"), max_length=300)
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("to"), null=True, blank=True)
     dates_note = models.CharField(

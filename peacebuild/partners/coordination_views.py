@@ -106,7 +106,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "figures": figures,
         "today": today,
         "can_coordinate": may_coordinate(request),
-        "crumbs": _crumbs((group.name, None)),
+        "crumbs": _crumbs((group.localized_name, None)),
     })
 
 
@@ -132,7 +132,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda form, version: services.group_save(actor=request.user,
                                                        group=form.instance, version=version),
         done=lambda g: back, heading=_("Edit the group"), back=back,
-        crumbs=_crumbs((group.name, back)))
+        crumbs=_crumbs((group.localized_name, back)))
 
 
 @office_view(Can.COORDINATE)
@@ -145,7 +145,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda form, version: services.group_member_save(
             actor=request.user, member=form.instance, version=version),
         done=lambda m: back, heading=_("Add a member"), back=back,
-        crumbs=_crumbs((group.name, back)))
+        crumbs=_crumbs((group.localized_name, back)))
 
 
 @office_view(Can.COORDINATE)
@@ -159,7 +159,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda form, version: services.group_member_save(
             actor=request.user, member=form.instance, version=version),
         done=lambda m: back, heading=_("Edit the member"), back=back,
-        crumbs=_crumbs((group.name, back)))
+        crumbs=_crumbs((group.localized_name, back)))
 
 
 @office_view(Can.COORDINATE)
@@ -215,7 +215,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": group.office.today(),
         "can_coordinate": may_coordinate(request),
         "user_id": request.user.pk,
-        "crumbs": _crumbs((group.name, back), (_meeting_label(meeting), None)),
+        "crumbs": _crumbs((group.localized_name, back), (_meeting_label(meeting), None)),
     })
 
 
@@ -224,7 +224,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request, pk, write=True)
     meeting = GroupMeeting(group=group, minutes_language=request.LANGUAGE_CODE)
     return _meeting_form(request, meeting, _("Record a meeting of %(group)s")
-                         % {"group": group.name})
+                         % {"group": group.localized_name})
 
 
 @office_view(Can.COORDINATE)
@@ -245,7 +245,7 @@ def _meeting_form(request: HttpRequest, meeting: GroupMeeting, heading: str) -> 
             attended=form.cleaned_data["attended"], version=version),
         done=lambda m: reverse("partners:meeting", args=[m.pk]),
         heading=heading, back=back, template="partners/meeting_form.html",
-        crumbs=_crumbs((group.name, reverse("partners:group", args=[group.pk]))))
+        crumbs=_crumbs((group.localized_name, reverse("partners:group", args=[group.pk]))))
 
 
 # ---------------------------------------------------------------------------------------
@@ -297,7 +297,8 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda form, version: services.action_save(
             actor=request.user, action=form.instance, version=version),
         done=lambda a: back, heading=_("Add an action point"), back=back,
-        crumbs=_crumbs((meeting.group.name, reverse("partners:group", args=[meeting.group_id])),
+        crumbs=_crumbs((meeting.group.localized_name,
+                        reverse("partners:group", args=[meeting.group_id])),
                        (_meeting_label(meeting), back)),
         intro=_("Agreed at the meeting of %(date)s.") % {"date": meeting.held_on})
 
@@ -314,7 +315,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda form, version: services.action_save(
             actor=request.user, action=form.instance, version=version),
         done=lambda a: back, heading=_("Edit the action point"), back=back,
-        crumbs=_crumbs((meeting.group.name, reverse("partners:group", args=[meeting.group_id])),
+        crumbs=_crumbs((meeting.group.localized_name,
+                        reverse("partners:group", args=[meeting.group_id])),
                        (_meeting_label(meeting), back)))
 
 
@@ -343,7 +345,7 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
         request, instance=action, make_form=make_form, save=save,
         heading=_("Close the action point"), back=back,
         done=lambda a: (request.POST.get("next") or back) if _safe(request) else back,
-        crumbs=_crumbs((meeting.group.name, reverse("partners:group",
+        crumbs=_crumbs((meeting.group.localized_name, reverse("partners:group",
                                                     args=[meeting.group_id])),
                        (_meeting_label(meeting), back)),
         intro=action.text)

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from peacebuild.mandates.models import Document, Office
-from peacebuild.ui.forms import DateInput, RecordsChoiceField
+from peacebuild.ui.forms import DateInput, OtherLanguagesForm, RecordsChoiceField
 
 from .models import ActionPoint, Group, GroupMeeting, GroupMember, Organisation
 
@@ -23,7 +23,9 @@ class OrganisationForm(forms.ModelForm):
 # Coordination
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(OtherLanguagesForm):
+    names_in_other_languages = ("name", "names")
+
     class Meta:
         model = Group
         fields = ["name", "code", "purpose", "chaired_by_office", "convener",

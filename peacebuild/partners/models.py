@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peacebuild.mandates.models import Sourced, validate_plausible_date
+from peacebuild.mandates.models import Sourced, Translated, translations, validate_plausible_date
 
 
 class Organisation(Sourced):
@@ -42,17 +42,21 @@ class Organisation(Sourced):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
 
-class Group(Sourced):
+class Group(Translated, Sourced):
     """A coordination group the office convenes or sits in (e.g. the human-rights thematic
     group with the UN country team, donors and international organisations)."""
 
+    translated = {"name": "names", "purpose": "purposes"}
+
     office = models.ForeignKey("mandates.Office", on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(_("name"), max_length=300)
+    names = translations(_("name in other languages"), max_length=300)
     code = models.SlugField(
         _("code"), max_length=40, blank=True,
         help_text=_("A short name for report figures, e.g. human-rights-group."),
     )
     purpose = models.TextField(_("purpose"), blank=True)
+    purposes = translations(_("purpose in other languages"))
     members: "models.ManyToManyField[Organisation, GroupMember]" = models.ManyToManyField(
         Organisation, blank=True, related_name="groups", verbose_name=_("members"),
         through="GroupMember",
@@ -86,7 +90,7 @@ class Group(Sourced):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
 
 class GroupMember(models.Model):

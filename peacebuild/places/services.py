@@ -10,22 +10,32 @@ from django.db import transaction
 from .models import Place
 
 COUNTRY_CODE = "TJ"
-COUNTRY_NAMES = {"ru": "Таджикистан", "tg": "Тоҷикистон", "zh": "塔吉克斯坦"}
+COUNTRY_NAMES = {"ru": "Таджикистан", "tg": "Тоҷикистон", "zh": "塔吉克斯坦", "ar": "طاجيكستان",
+                 "fr": "Tadjikistan", "es": "Tayikistán"}
 
 # ISO 3166-2 codes with the English names of the geoBoundaries ADM1 layer; pycountry's
 # names for TJ are romanised Tajik ("nohiyahoi tobei jumhurí"), not what users read.
 REGION_NAMES: dict[str, dict[str, str]] = {
-    "TJ-DU": {"en": "Dushanbe", "ru": "Душанбе", "tg": "Душанбе", "zh": "杜尚别"},
+    "TJ-DU": {"en": "Dushanbe", "ru": "Душанбе", "tg": "Душанбе", "zh": "杜尚别",
+              "ar": "دوشانبي", "fr": "Douchanbé", "es": "Dusambé"},
     "TJ-SU": {"en": "Sughd Region", "ru": "Согдийская область", "tg": "Вилояти Суғд",
-              "zh": "索格德州"},
+              "zh": "索格德州", "ar": "ولاية سُغد", "fr": "Région de Sughd",
+              "es": "Región de Sughd"},
     "TJ-KT": {"en": "Khatlon Region", "ru": "Хатлонская область", "tg": "Вилояти Хатлон",
-              "zh": "哈特隆州"},
+              "zh": "哈特隆州", "ar": "ولاية خَتلان", "fr": "Région de Khatlon",
+              "es": "Región de Jatlón"},
     "TJ-GB": {"en": "Gorno-Badakhshan Autonomous Region",
               "ru": "Горно-Бадахшанская автономная область",
-              "tg": "Вилояти Мухтори Кӯҳистони Бадахшон", "zh": "戈尔诺-巴达赫尚自治州"},
+              "tg": "Вилояти Мухтори Кӯҳистони Бадахшон", "zh": "戈尔诺-巴达赫尚自治州",
+              "ar": "ولاية غورنو - باداخشان المتمتعة بالحكم الذاتي",
+              "fr": "Région autonome du Haut-Badakhchan",
+              "es": "Región Autónoma de Alto Badajshán"},
     "TJ-RA": {"en": "Districts of Republican Subordination",
               "ru": "Районы республиканского подчинения",
-              "tg": "Ноҳияҳои тобеи ҷумҳурӣ", "zh": "中央直属区"},
+              "tg": "Ноҳияҳои тобеи ҷумҳурӣ", "zh": "中央直属区",
+              "ar": "المقاطعات الخاضعة للحكومة المركزية",
+              "fr": "Districts de subordination républicaine",
+              "es": "Distritos de Subordinación Republicana"},
 }
 
 

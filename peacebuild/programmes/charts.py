@@ -175,7 +175,8 @@ def tables(office: Office, flt: ActivityFilter, indicator_values: list | None = 
             actual = iv.value if iv.value is not None else iv.text
             how = _("computed from the records") if ind.is_computed else (
                 _("entered") if iv.entered else "")
-            t.rows.append([ind.output.outcome.programme.name, ind.code, ind.title, ind.unit,
+            t.rows.append([ind.output.outcome.programme.localized_name, ind.code,
+                           ind.localized_title, ind.localized_unit,
                            plain(ind.baseline_value), plain(iv.target_value), plain(actual),
                            how])
             t.links.append(["", "", "", "", "", "", iv.href, ""])
@@ -199,7 +200,7 @@ def progress_svg(iv: "IndicatorValue") -> str:
     def f(v: object) -> float | None:
         return float(v) if v is not None else None  # type: ignore[arg-type]
     title = _("%(indicator)s: %(actual)s of a target of %(target)s") % {
-        "indicator": ind.title, "actual": n(iv.value), "target": n(iv.target_value)}
+        "indicator": ind.localized_title, "actual": n(iv.value), "target": n(iv.target_value)}
     return svg.progress_bar(value=f(iv.value), target=f(iv.target_value),
                             baseline=f(ind.baseline_value), title=title, href=iv.href,
                             width=220)

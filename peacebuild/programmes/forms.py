@@ -9,7 +9,7 @@ from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 from peacebuild.mandates.models import Document, Office
-from peacebuild.ui.forms import DateInput, choice_field
+from peacebuild.ui.forms import DateInput, OtherLanguagesForm, choice_field
 
 from .models import Actual, Assessment, Benchmark, Indicator, Outcome, Output, Programme, Target
 
@@ -17,13 +17,17 @@ PERIOD_HELP = _("2003-10 for a month, 2003-Q4 for a quarter, 2003 for a year, or
                 "day of a mandate year (2003-06-01).")
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(OtherLanguagesForm):
+    names_in_other_languages = ("title", "titles")
+
     class Meta:
         model = Outcome
         fields = ["code", "title", "order"]
 
 
-class OutputForm(forms.ModelForm):
+class OutputForm(OtherLanguagesForm):
+    names_in_other_languages = ("title", "titles")
+
     class Meta:
         model = Output
         fields = ["code", "title", "order"]
@@ -47,7 +51,9 @@ class RuleField(forms.JSONField):
             return InvalidJSONInput(data)
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(OtherLanguagesForm):
+    names_in_other_languages = ("title", "titles")
+
     class Meta:
         model = Indicator
         field_classes = {"rule": RuleField}
@@ -89,7 +95,9 @@ class ActualForm(forms.ModelForm):
         choice_field(self, "evidence_document").queryset = _documents(office)
 
 
-class BenchmarkForm(forms.ModelForm):
+class BenchmarkForm(OtherLanguagesForm):
+    names_in_other_languages = ("title", "titles")
+
     class Meta:
         model = Benchmark
         fields = ["title", "programme", "due_on", "description"]

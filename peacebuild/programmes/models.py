@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from peacebuild.mandates.models import Sourced
+from peacebuild.mandates.models import Sourced, Translated, translations
 
 
 class DacSector(models.TextChoices):
@@ -19,8 +19,10 @@ class DacSector(models.TextChoices):
     LEGAL_JUDICIAL = "15130", _("legal and judicial development")
 
 
-class Programme(Sourced):
+class Programme(Translated, Sourced):
     """A line of the office's work (dialogue and reconciliation, rule of law…)."""
+
+    translated = {"name": "names", "description": "descriptions"}
 
     office = models.ForeignKey(
         "mandates.Office", on_delete=models.CASCADE, related_name="programmes",
@@ -28,11 +30,9 @@ class Programme(Sourced):
     )
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
+    names = translations(_("name in other languages"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # The name and description in other languages, by language code: {"ru": "…"}.
-    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
-    descriptions = models.JSONField(_("descriptions in other languages"), default=dict,
-                                    blank=True)
+    descriptions = translations(_("description in other languages"))
     dac_sector = models.CharField(_("DAC sector"), max_length=5, choices=DacSector.choices,
                                   default=DacSector.PEACEBUILDING)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
@@ -47,7 +47,7 @@ class Programme(Sourced):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -66,12 +66,15 @@ class PeriodKind(models.TextChoices):
     MANDATE = "mandate", _("mandate year")
 
 
-class Outcome(Sourced):
+class Outcome(Translated, Sourced):
+    translated = {"title": "titles"}
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("programme")
     )
     code = models.CharField(_("code"), max_length=20, help_text=_("e.g. 1, 1.2"))
     title = models.CharField(_("title"), max_length=300)
+    titles = translations(_("title in other languages"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -83,19 +86,22 @@ class Outcome(Sourced):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.code} {self.localized_title}"
 
     @property
     def office(self):  # for the audit log and access checks
         return self.programme.office
 
 
-class Output(Sourced):
+class Output(Translated, Sourced):
+    translated = {"title": "titles"}
+
     outcome = models.ForeignKey(
         Outcome, on_delete=models.CASCADE, related_name="outputs", verbose_name=_("outcome")
     )
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
+    titles = translations(_("title in other languages"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -107,14 +113,16 @@ class Output(Sourced):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.code} {self.localized_title}"
 
     @property
     def office(self):  # for the audit log and access checks
         return self.outcome.programme.office
 
 
-class Indicator(Sourced):
+class Indicator(Translated, Sourced):
+    translated = {"title": "titles", "unit": "units"}
+
     class Kind(models.TextChoices):
         COUNT = "count", _("count")
         PERCENTAGE = "percentage", _("percentage")
@@ -131,8 +139,10 @@ class Indicator(Sourced):
     )
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
+    titles = translations(_("title in other languages"), max_length=300)
     unit = models.CharField(_("unit"), max_length=60, blank=True,
                             help_text=_("e.g. meetings, people, centres"))
+    units = translations(_("unit in other languages"), max_length=60)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COUNT)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices,
                                  default=Direction.INCREASE)
@@ -156,7 +166,7 @@ class Indicator(Sourced):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.code} {self.localized_title}"
 
     @property
     def office(self):  # for the audit log and access checks
@@ -239,8 +249,10 @@ class Actual(PeriodValue):
         return self.indicator.office
 
 
-class Benchmark(Sourced):
+class Benchmark(Translated, Sourced):
     """A marker of the mandate's achievement, e.g. free and non-violent elections in 2005."""
+
+    translated = {"title": "titles", "description": "descriptions"}
 
     office = models.ForeignKey(
         "mandates.Office", on_delete=models.CASCADE, related_name="benchmarks",
@@ -251,7 +263,9 @@ class Benchmark(Sourced):
         verbose_name=_("programme"),
     )
     title = models.CharField(_("title"), max_length=300)
+    titles = translations(_("title in other languages"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    descriptions = translations(_("description in other languages"))
     due_on = models.DateField(_("due by"), null=True, blank=True)
 
     class Meta:
@@ -260,7 +274,7 @@ class Benchmark(Sourced):
         ordering = ["office", "due_on", "title"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.localized_title
 
 
 class Assessment(Sourced):

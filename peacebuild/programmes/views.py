@@ -81,7 +81,7 @@ def _dashboard(request: MemberRequest, programme: Programme | None) -> HttpRespo
         "coordination": figures.coordination_table(office, flt) if programme is None else [],
         "download_query": urlencode(dflt.as_query()),
         "crumbs": [(_("Results"), reverse("programmes:dashboard") if programme else None)]
-        + ([(programme.name, None)] if programme else []),
+        + ([(programme.localized_name, None)] if programme else []),
     }
     template = ("programmes/_dashboard_body.html" if getattr(request, "htmx", False)
                 and request.headers.get("HX-Target") == "dashboard-body"
@@ -174,7 +174,7 @@ def outcome_create(request: MemberRequest, pk: int) -> HttpResponse:
     return _form_page(
         request, lambda data, files, i: OutcomeForm(data, instance=i),
         Outcome(programme=programme),
-        heading=_("New outcome of %(programme)s") % {"programme": programme.name},
+        heading=_("New outcome of %(programme)s") % {"programme": programme.localized_name},
         back=reverse(FRAMEWORK),
         save=lambda o, v: services.outcome_save(actor=request.user, outcome=o, version=v))
 
@@ -298,6 +298,6 @@ def assessment_create(request: MemberRequest, pk: int) -> HttpResponse:
     return _form_page(
         request, lambda data, files, i: AssessmentForm(data, instance=i, office=office),
         Assessment(benchmark=benchmark),
-        heading=_("Assess: %(benchmark)s") % {"benchmark": benchmark.title},
+        heading=_("Assess: %(benchmark)s") % {"benchmark": benchmark.localized_title},
         back=reverse(FRAMEWORK),
         save=lambda a, v: services.assessment_add(actor=request.user, assessment=a))

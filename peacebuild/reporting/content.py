@@ -11,6 +11,7 @@ from django.utils import translation
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.lib import unformat
 from peacebuild.lib.bidi import confine
+from peacebuild.mandates.models import Translated
 from peacebuild.places.maps import ATTRIBUTION
 from peacebuild.programmes.charts import map_svg, trend_svg
 
@@ -20,7 +21,17 @@ from .narrative import errors_of, resolve
 from .texts import strings, text
 
 # Django's interface languages, for the annex's definitions (gettext); others fall back.
-DJANGO_LANGUAGE = {"zh": "zh-hans", "ru": "ru", "tg": "tg", "en": "en"}
+DJANGO_LANGUAGE = {"zh": "zh-hans", "ru": "ru", "tg": "tg", "en": "en", "ar": "ar", "fr": "fr",
+                   "es": "es"}
+
+
+def record_name(record: Translated, attr: str, language: str, standard: str = "") -> str:
+    """A record's name in the document's language, not the reader's interface: its own
+    translation, else the standard text's (`standard`), else its English name. In English,
+    the record's own name."""
+    if language == "en":
+        return str(getattr(record, attr))
+    return record.translation(attr, language) or standard or str(getattr(record, attr))
 
 
 def period_of(report: Report) -> Period:
@@ -30,7 +41,7 @@ def period_of(report: Report) -> Period:
 def build_content(report: Report, sections: Iterable[Section], language: str,
                   cache: Cache, *, issued: IssuedVersion | None = None) -> dict[str, Any]:
     language = unformat.check(language)
-    office_name = text(language, "office.name") or report.office.name
+    office_name = record_name(report.office, "name", language, text(language, "office.name"))
 
     def day(d: dt.date | None) -> str:
         return unformat.format_date(d, language) if d else "…"
@@ -56,8 +67,9 @@ def build_content(report: Report, sections: Iterable[Section], language: str,
         heading = ""
         if report.kind != Report.Kind.LETTER and section.key not in ("opening", "closing"):
             known = f"heading.{section.key}" in strings("en")  # a standard programme's
-            heading = (text(language, f"heading.{section.key}") if known else "") or (
-                section.programme.name if section.programme is not None else section.key)
+            standard = text(language, f"heading.{section.key}") if known else ""
+            heading = (record_name(section.programme, "name", language, standard)
+                       if section.programme is not None else standard or section.key)
         out_sections.append({
             "key": section.key, "heading": heading,
             "paragraphs": [[s.as_dict() for s in p] for p in paragraphs],

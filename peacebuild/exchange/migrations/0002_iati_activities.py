@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('exchange', '0001_initial'),
         ('mandates', '0005_iati_office_org_id'),
-        ('programmes', '0006_iati_names_sectors'),
+        ('programmes', '0006_iati_dac_sector'),
     ]
 
     operations = [

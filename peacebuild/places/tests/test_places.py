@@ -58,8 +58,11 @@ def test_loading_again_changes_nothing(loaded):
     ("ru", "Таджикистан", "Согдийская область"),
     ("tg", "Тоҷикистон", "Вилояти Суғд"),
     ("zh-hans", "塔吉克斯坦", "索格德州"),
-    # A language the office has no names in falls back to the English name.
-    ("fr", "Tajikistan", "Sughd Region"),
+    ("ar", "طاجيكستان", "ولاية سُغد"),
+    ("fr", "Tadjikistan", "Région de Sughd"),
+    ("es", "Tayikistán", "Región de Sughd"),
+    # A language with no names falls back to the English name.
+    ("de", "Tajikistan", "Sughd Region"),
 ])
 def test_names_follow_the_language(loaded, language, country, region):
     with translation.override(language):

@@ -100,6 +100,10 @@ def test_an_offices_own_programmes_get_sections_of_their_own(office, programme):
     assert sections == [("opening", None), ("dialogue", "Dialogue"),
                         ("mediation", "Mediation"), ("closing", None)]
     content = build_content(report, list(report.sections.all()), "en", Cache(period_of(report)))
-    # The standard heading for a programme the texts know; the name for the office's own.
+    # In English, the programmes' own names (the record's word comes first).
+    assert [s["heading"] for s in content["sections"]][1:3] == ["Dialogue", "Mediation"]
+    # In a language they have no name in: the standard heading for a programme the texts
+    # know, the English name for the office's own.
+    content = build_content(report, list(report.sections.all()), "fr", Cache(period_of(report)))
     assert [s["heading"] for s in content["sections"]][1:3] == [
-        "Dialogue and national reconciliation", "Mediation"]
+        "Dialogue et réconciliation nationale", "Mediation"]

@@ -15,14 +15,4 @@ class Migration(migrations.Migration):
             name='dac_sector',
             field=models.CharField(choices=[('15220', 'civilian peace-building, conflict prevention and resolution'), ('15150', 'democratic participation and civil society'), ('15151', 'elections'), ('15160', 'human rights'), ('15130', 'legal and judicial development')], default='15220', max_length=5, verbose_name='DAC sector'),
         ),
-        migrations.AddField(
-            model_name='programme',
-            name='descriptions',
-            field=models.JSONField(blank=True, default=dict, verbose_name='descriptions in other languages'),
-        ),
-        migrations.AddField(
-            model_name='programme',
-            name='names',
-            field=models.JSONField(blank=True, default=dict, verbose_name='names in other languages'),
-        ),
     ]
