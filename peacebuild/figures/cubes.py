@@ -224,9 +224,11 @@ def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | 
     return min(fits, key=lambda c: c.size_rank) if fits else None
 
 
-def cube_rows(office_id: int, cube: Cube, filters: CubeFilter) -> QuerySet[Any]:
+def cube_rows(office_id: int, cube: Cube, filters: CubeFilter,
+              types: list[int] | None = None) -> QuerySet[Any]:
     """The cube's rows for the office under the filter (the cube was chosen to have every
-    key the filter needs)."""
+    key the filter needs). `types`: the activity types of the filter's kind of activity,
+    when the caller knows them already."""
     f: Any = filters  # the other fields are read with getattr, as cube_for does
     rows = cube.model._default_manager.filter(office=office_id)
     if getattr(f, "programme", None):
@@ -234,7 +236,7 @@ def cube_rows(office_id: int, cube: Cube, filters: CubeFilter) -> QuerySet[Any]:
     if getattr(f, "type", None):
         rows = rows.filter(type=f.type)
     if getattr(f, "category", ""):
-        rows = rows.filter(type__in=list(
+        rows = rows.filter(type__in=types if types is not None else list(
             ActivityType.objects.filter(category=f.category).values_list("pk", flat=True)))
     if getattr(f, "region", None):
         rows = rows.filter(region=f.region)
