@@ -2,24 +2,28 @@
 change (a programme officer only for their own programmes), validates fully, saves
 atomically and logs to the audit trail; a failure saves nothing."""
 
+import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import before_change, record, record_delete, save_audited, snapshot
 from peacebuild.accounts.models import AuditEntry
 from peacebuild.accounts.permissions import Actor, check_actor, user_of
 from peacebuild.accounts.roles import Can
-from peacebuild.figures.cubes import contribution, cubes_apply
+from peacebuild.figures.cubes import contribution, cubes_add, cubes_apply, cubes_rebuild, month_of
 from peacebuild.mandates.models import Office
 
 from .models import (
     MAX_PARTICIPANTS,
     Activity,
+    ActivityType,
     AgeGroup,
     Attendance,
     Centre,
@@ -193,6 +197,135 @@ def activity_delete(*, actor: Actor, activity: Activity) -> None:
     cubes_apply(before=contribution(stored), after=None)
     record_delete(actor=actor, instance=stored, before=before)
     stored.delete()
+
+
+BULK_BATCH = 2000
+
+
+def activities_create_many(*, actor: Actor, office: Office,
+                           items: Iterable[Mapping[str, Any]]) -> list[Activity]:
+    """Record many activities of one office at once (the spreadsheet and IATI importers).
+
+    Each item is what `activity_create` takes besides `actor` and `office`: the activity's
+    fields (`programme`, `type`, `title`, `starts_on`, `ends_on`, and optionally `place`,
+    `participants_total`, `description`, `centre`, …; `programme`, `type` and `place`
+    may be instances or primary keys), `attendance` (Cell → count) and `partners`
+    (organisations or their primary keys). Every item is validated as `activity_create`
+    validates it; if any is refused nothing is saved and one ValidationError lists the
+    refused items by position (from 1): {"item 3": [messages], ...}. The actor is checked
+    once per programme named. Then everything is inserted in one transaction (bulk
+    inserts, one audit entry per activity) and the summary tables are brought up to date
+    set-based: the touched months rebuilt from the raw rows when the load is at least as
+    large as what those months held, else the load's contributions added in one upsert
+    per table. Returns the saved activities, in the order of `items`."""
+    from peacebuild.places.models import Place
+
+    if actor is None:
+        check_actor(actor, office, Can.EDIT_ACTIVITIES)  # refuses: a change needs an actor
+    rows = [dict(item) for item in items]
+    programmes = {p.pk: p for p in office.programmes.all()}
+    types = {t.pk: t for t in ActivityType.objects.all()}
+    place_ids = {getattr(r.get("place"), "pk", r.get("place")) for r in rows} - {None}
+    places = {p.pk: p for p in Place.objects.filter(pk__in=place_ids)}
+    region_of = {pk: p.region for pk, p in places.items()}  # a walk up the tree per place
+    user = user_of(actor)
+    errors: dict[str, list[str]] = {}
+    checked: set[int | None] = set()
+    built: list[tuple[Activity, dict[Cell, int], list[int]]] = []
+    for n, row in enumerate(rows, start=1):
+        attendance = row.pop("attendance", None) or {}
+        partners = [getattr(p, "pk", p) for p in row.pop("partners", None) or ()]
+        for name, known in (("programme", programmes), ("type", types), ("place", places)):
+            value = row.get(name)
+            if value is not None and not isinstance(value, models.Model):
+                row[name] = known.get(value)
+                if row[name] is None:
+                    errors.setdefault(f"item {n}", []).append(
+                        _("%(field)s %(id)s does not exist.") % {"field": name, "id": value})
+        for name in ("programme", "type"):
+            if row.get(name) is None:
+                errors.setdefault(f"item {n}", []).append(
+                    _("%(field)s: this field is required.") % {"field": name})
+        if f"item {n}" in errors:
+            continue
+        try:
+            activity = Activity(office=office, created_by=user, **row)
+            if activity.programme_id not in checked:
+                _check_writer(actor, activity)
+                checked.add(activity.programme_id)
+            cells = _clean_attendance(attendance)
+            _check_activity(activity, cells)
+            activity.region = region_of.get(activity.place_id) if activity.place_id else None
+            # The two check constraints are _check_activity's first lines; the foreign
+            # keys were resolved above: no query per item.
+            activity.full_clean(exclude=["region", "office", "programme", "type", "place",
+                                         "created_by"], validate_constraints=False)
+        except ValidationError as error:
+            errors.setdefault(f"item {n}", []).extend(error.messages)
+            continue
+        except (TypeError, ValueError) as error:
+            errors.setdefault(f"item {n}", []).append(str(error))
+            continue
+        built.append((activity, cells, partners))
+    if errors:
+        raise ValidationError(errors)
+    partner_ids = {p for _a, _c, ps in built for p in ps}
+    if partner_ids:
+        from peacebuild.partners.models import Organisation
+
+        mine = set(Organisation.objects.filter(office=office, pk__in=partner_ids)
+                   .values_list("pk", flat=True))
+        if partner_ids - mine:
+            raise ValidationError({"partners": _("A partner is another office's or does not "
+                                                 "exist.")})
+    activities = [a for a, _c, _p in built]
+    with transaction.atomic():
+        Activity.objects.bulk_create(activities, batch_size=BULK_BATCH)
+        cells_of = {
+            a.pk: [Attendance(activity=a, category=c.category, sex=c.sex,
+                              age_group=c.age_group, count=n) for c, n in cells.items()]
+            for a, cells, _p in built
+        }
+        Attendance.objects.bulk_create(
+            [cell for cells in cells_of.values() for cell in cells], batch_size=BULK_BATCH)
+        through = Activity.partners.through
+        through.objects.bulk_create(
+            [through(activity_id=a.pk, organisation_id=p) for a, _c, ps in built for p in ps],
+            batch_size=BULK_BATCH)
+        AuditEntry.objects.bulk_create([
+            AuditEntry(actor=user, office=office, action=AuditEntry.Action.CREATE,
+                       model=Activity._meta.label, object_id=str(a.pk),
+                       object_repr=str(a)[:300],
+                       after=_new_snapshot(a, cells, partners))
+            for a, cells, partners in built], batch_size=BULK_BATCH)
+        months = {month_of(a.starts_on) for a in activities}
+        held = Activity.objects.filter(office=office).filter(
+            _months_q(months)).count() - len(activities) if months else 0
+        if len(activities) >= held:
+            cubes_rebuild(office.pk, months)
+        else:
+            cubes_add([contribution(a, cells_of[a.pk], ps) for a, _c, ps in built])
+    return activities
+
+
+def _months_q(months: set[Any]) -> models.Q:
+    q = models.Q()
+    for first in months:
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        q |= models.Q(starts_on__gte=first, starts_on__lt=following)
+    return q
+
+
+def _new_snapshot(activity: Activity, cells: dict[Cell, int], partners: list[int]
+                  ) -> dict[str, Any]:
+    """activity_snapshot of a just-inserted activity, without reading it back."""
+    state = {f.name: f.value_from_object(activity) for f in activity._meta.concrete_fields
+             if f.editable}
+    state |= {"id": activity.pk, "partners": sorted(partners),
+              "attendance": {_cell_key(c.category, c.sex, c.age_group): n
+                             for c, n in sorted(cells.items(), key=lambda kv: (
+                                 kv[0].category, kv[0].sex, kv[0].age_group))}}
+    return json.loads(json.dumps(state, cls=DjangoJSONEncoder))
 
 
 def _cell_key(category: str, sex: str, age_group: str) -> str:

@@ -186,6 +186,18 @@ def cubes_apply(*, before: Contribution | None, after: Contribution | None) -> N
         _upsert(cube, deltas)
 
 
+def cubes_add(contributions: Iterable[Contribution]) -> None:
+    """Add many new activities' contributions at once: the deltas summed in memory, then
+    one upsert per cube (a bulk load into a large office, where rebuilding the touched
+    months would re-read more rows than the load brings)."""
+    items = list(contributions)
+    for cube in CUBES:
+        deltas: Counter[tuple[Any, ...]] = Counter()
+        for c in items:
+            _deltas(cube, c, 1, deltas)
+        _upsert(cube, deltas)
+
+
 @transaction.atomic
 def cubes_rebuild(office_id: int | None = None, months: Iterable[dt.date] | None = None
                   ) -> None:
