@@ -78,7 +78,8 @@ QUERIES = [
 # Every figure shape: measures × filters × breakdowns × windows (whole months, windows
 # that cut months at one or both ends, a few days inside one month) × who took part.
 WINDOWS = [(None, None), (dt.date(2003, 4, 1), dt.date(2003, 12, 31)),
-           (dt.date(2003, 2, 14), dt.date(2003, 11, 3)), (dt.date(2003, 3, 5), dt.date(2003, 3, 20)),
+           (dt.date(2003, 2, 14), dt.date(2003, 11, 3)),
+           (dt.date(2003, 3, 5), dt.date(2003, 3, 20)),
            (None, dt.date(2003, 8, 17)), (dt.date(2003, 5, 31), None),
            (dt.date(2003, 6, 15), dt.date(2003, 7, 2))]
 WHO = [{}, {"sex": "f"}, {"participant_category": "party"},

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import before_change, record, record_delete, save_audited, snapshot
@@ -40,13 +40,18 @@ class Cell:
     age_group: str = AgeGroup.UNKNOWN
 
 
+CATEGORIES = frozenset(ParticipantCategory.values)
+SEXES = frozenset(Sex.values)
+AGE_GROUPS = frozenset(AgeGroup.values)
+
+
 def _clean_attendance(cells: Mapping[Cell, Any]) -> dict[Cell, int]:
     """Counts as integers; zero cells dropped; bad keys and counts raise with a clear message."""
     clean: dict[Cell, int] = {}
     errors: list[str] = []
     for cell, raw in cells.items():
-        if cell.category not in ParticipantCategory.values or cell.sex not in Sex.values or (
-            cell.age_group not in AgeGroup.values
+        if cell.category not in CATEGORIES or cell.sex not in SEXES or (
+            cell.age_group not in AGE_GROUPS
         ):
             errors.append(_("Unknown attendance cell: %(cell)s.") % {"cell": cell})
             continue
@@ -113,6 +118,7 @@ def _check_writer(actor: Actor, activity: Activity) -> None:
 def _save(activity: Activity, *, actor: Actor, attendance: Mapping[Cell, Any] | None,
           partners: Iterable[Any] | None, before: dict[str, Any] | None) -> Activity:
     _check_writer(actor, activity)
+    partners = None if partners is None else list(partners)  # read more than once below
     cells = _clean_attendance(attendance or {})
     _check_activity(activity, cells)
     activity.region = activity.place.region if activity.place is not None else None
@@ -128,14 +134,21 @@ def _save(activity: Activity, *, actor: Actor, attendance: Mapping[Cell, Any] | 
         activity.save()
         if partners is not None:
             activity.partners.set(partners)
+        rows = None
         if attendance is not None:
             activity.attendance.all().delete()
-            Attendance.objects.bulk_create(
+            rows = Attendance.objects.bulk_create(
                 Attendance(activity=activity, category=c.category, sex=c.sex,
                            age_group=c.age_group, count=n)
                 for c, n in cells.items()
             )
-        cubes_apply(before=old, after=contribution(activity))
+        elif stored is None:
+            rows = []
+        # What was just written need not be read back; what was left alone is read.
+        partner_ids = None if partners is None else [getattr(p, "pk", p) for p in partners]
+        if partner_ids is None and stored is None:
+            partner_ids = []
+        cubes_apply(before=old, after=contribution(activity, rows, partner_ids))
         after = activity_snapshot(activity)
         action = AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE
         record(actor=actor, action=action, instance=activity, before=before, after=after)
@@ -281,17 +294,18 @@ def activities_create_many(*, actor: Actor, office: Office,
     activities = [a for a, _c, _p in built]
     with transaction.atomic():
         Activity.objects.bulk_create(activities, batch_size=BULK_BATCH)
-        cells_of = {
-            a.pk: [Attendance(activity=a, category=c.category, sex=c.sex,
-                              age_group=c.age_group, count=n) for c, n in cells.items()]
-            for a, cells, _p in built
-        }
-        Attendance.objects.bulk_create(
-            [cell for cells in cells_of.values() for cell in cells], batch_size=BULK_BATCH)
-        through = Activity.partners.through
-        through.objects.bulk_create(
-            [through(activity_id=a.pk, organisation_id=p) for a, _c, ps in built for p in ps],
-            batch_size=BULK_BATCH)
+        # The child rows are plain values: one executemany each, no model instances.
+        q = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {q(Attendance._meta.db_table)} (activity_id, category, sex, "
+                f"age_group, count) VALUES (%s, %s, %s, %s, %s)",
+                [(a.pk, c.category, c.sex, c.age_group, n)
+                 for a, cells, _p in built for c, n in cells.items()])
+            cursor.executemany(
+                f"INSERT INTO {q(Activity.partners.through._meta.db_table)} (activity_id, "
+                f"organisation_id) VALUES (%s, %s)",
+                [(a.pk, p) for a, _c, ps in built for p in ps])
         AuditEntry.objects.bulk_create([
             AuditEntry(actor=user, office=office, action=AuditEntry.Action.CREATE,
                        model=Activity._meta.label, object_id=str(a.pk),
@@ -304,7 +318,10 @@ def activities_create_many(*, actor: Actor, office: Office,
         if len(activities) >= held:
             cubes_rebuild(office.pk, months)
         else:
-            cubes_add([contribution(a, cells_of[a.pk], ps) for a, _c, ps in built])
+            cubes_add([contribution(a, [Attendance(category=c.category, sex=c.sex,
+                                                   age_group=c.age_group, count=n)
+                                        for c, n in cells.items()], ps)
+                       for a, cells, ps in built])
     return activities
 
 
@@ -325,7 +342,8 @@ def _new_snapshot(activity: Activity, cells: dict[Cell, int], partners: list[int
               "attendance": {_cell_key(c.category, c.sex, c.age_group): n
                              for c, n in sorted(cells.items(), key=lambda kv: (
                                  kv[0].category, kv[0].sex, kv[0].age_group))}}
-    return json.loads(json.dumps(state, cls=DjangoJSONEncoder))
+    saved: dict[str, Any] = json.loads(json.dumps(state, cls=DjangoJSONEncoder))
+    return saved
 
 
 def _cell_key(category: str, sex: str, age_group: str) -> str:

@@ -208,8 +208,10 @@ def cubes_rebuild(office_id: int | None = None, months: Iterable[dt.date] | None
     q = connection.ops.quote_name
     act, att = q(Activity._meta.db_table), q(Attendance._meta.db_table)
     through = q(Activity.partners.through._meta.db_table)
-    where, params = ["1 = 1"], []
-    cube_where, cube_params = ["1 = 1"], []
+    where: list[str] = ["1 = 1"]
+    params: list[int | dt.date] = []
+    cube_where: list[str] = ["1 = 1"]
+    cube_params: list[int | dt.date] = []
     if office_id:
         where.append("a.office_id = %s")
         params.append(office_id)
