@@ -234,9 +234,12 @@ def cubes_rebuild(office_id: int | None = None, months: Iterable[dt.date] | None
                "who": "w.who", "partner": "p.organisation_id"}
     sources = {
         "": f"{act} a",
-        "who": f"(SELECT activity_id, sex AS who FROM {att} UNION SELECT activity_id, "
-               f"category FROM {att} UNION SELECT activity_id, category || '/' || sex "
-               f"FROM {att}) w JOIN {act} a ON a.id = w.activity_id",
+        # sexes, categories and category/sex pairs never share a key: UNION ALL of
+        # three DISTINCTs (the last two along the attendance's unique index)
+        "who": f"(SELECT DISTINCT activity_id, sex AS who FROM {att} UNION ALL "
+               f"SELECT DISTINCT activity_id, category FROM {att} UNION ALL "
+               f"SELECT DISTINCT activity_id, category || '/' || sex FROM {att}) w "
+               f"JOIN {act} a ON a.id = w.activity_id",
         "partner": f"{through} p JOIN {act} a ON a.id = p.activity_id",
     }
     with connection.cursor() as cursor:

@@ -143,6 +143,8 @@ class AttendeeCube(CubeKey):
                 name="attendeecube_key",
             ),
         ]
+        indexes = [models.Index(fields=["office", "who", "month"],
+                                name="attendeecube_month_idx")]
 
 
 class PartnerCube(CubeKey):
@@ -160,3 +162,5 @@ class PartnerCube(CubeKey):
                 name="partnercube_key",
             ),
         ]
+        indexes = [models.Index(fields=["office", "partner", "month"],
+                                name="partnercube_month_idx")]

@@ -17,9 +17,10 @@ def fill(apps, schema_editor):
     att, act = "activities_attendance", "activities_activity"
     sources = {
         "figures_attendeecube": (
-            "w.who", f"(SELECT activity_id, sex AS who FROM {att} UNION SELECT activity_id, "
-            f"category FROM {att} UNION SELECT activity_id, category || '/' || sex FROM {att}"
-            f") w JOIN {act} a ON a.id = w.activity_id", "who"),
+            "w.who", f"(SELECT DISTINCT activity_id, sex AS who FROM {att} UNION ALL "
+            f"SELECT DISTINCT activity_id, category FROM {att} UNION ALL SELECT DISTINCT "
+            f"activity_id, category || '/' || sex FROM {att}) w "
+            f"JOIN {act} a ON a.id = w.activity_id", "who"),
         "figures_partnercube": (
             "p.organisation_id", f"activities_activity_partners p JOIN {act} a "
             f"ON a.id = p.activity_id", "partner"),
@@ -57,6 +58,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('office', 'who', 'programme', 'type', 'region', 'month'), name='attendeecube_key')],
+                'indexes': [models.Index(fields=['office', 'who', 'month'], name='attendeecube_month_idx')],
             },
         ),
         migrations.CreateModel(
@@ -74,6 +76,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('office', 'partner', 'programme', 'type', 'region', 'month'), name='partnercube_key')],
+                'indexes': [models.Index(fields=['office', 'partner', 'month'], name='partnercube_month_idx')],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
