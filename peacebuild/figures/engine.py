@@ -15,9 +15,11 @@ Each number comes back as a `Figure` with its provenance: the filter and breakdo
 produced it, and `records_url`, the list of the records behind it. Small cells can be
 suppressed (`min_cell`), for counts drawn from casework.
 
-The answers come from summary tables kept exact on every write (`cubes.py`), or from the
-raw rows when a filter needs them (partner, free text); both give the same numbers, which
-the property tests check.
+The answers come from summary tables kept exact on every write (`cubes.py`): whole months
+from a cube, the cut months at the edges of a window from the raw rows; or from the raw
+rows alone for the few shapes no cube holds (free text, a partner's attendance); all give
+the same numbers, which the property tests check. `FigureResult.source` says which.
+Inside `figures_scope()` (every request) the office's vocabulary is read once.
 """
 
 import calendar
