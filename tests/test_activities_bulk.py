@@ -91,13 +91,17 @@ def test_each_loaded_activity_is_logged_as_a_single_save_would_log_it(
 
 def test_a_bad_item_saves_nothing_and_is_named(office, programme, activity_type,
                                                training_type, places, partner):
-    batch = items(programme, activity_type, training_type, places, partner, 4)
+    batch = items(programme, activity_type, training_type, places, partner, 6)
     batch[1]["ends_on"] = D(2002, 1, 1)  # before its start
     batch[2]["attendance"] = {Cell("party", "f"): -3}
     batch[3]["programme"] = 999_999
+    del batch[4]["type"]
+    batch[5]["no_such_field"] = 1
     with pytest.raises(ValidationError) as refused:
         activities_create_many(actor=SYSTEM, office=office, items=batch)
-    assert set(refused.value.message_dict) == {"item 2", "item 3", "item 4"}
+    assert set(refused.value.message_dict) == {"item 2", "item 3", "item 4", "item 5",
+                                               "item 6"}
+    assert refused.value.message_dict["item 5"] == ["type: this field is required."]
     assert "The end date is before the start date." in refused.value.message_dict["item 2"]
     assert not Activity.objects.filter(office=office).exists()
     assert not Attendance.objects.exists()
