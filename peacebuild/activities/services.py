@@ -2,7 +2,6 @@
 change (a programme officer only for their own programmes), validates fully, saves
 atomically and logs to the audit trail; a failure saves nothing."""
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from peacebuild.accounts.audit import before_change, record, record_delete, save
 from peacebuild.accounts.models import AuditEntry
 from peacebuild.accounts.permissions import Actor, check_actor, user_of
 from peacebuild.accounts.roles import Can
-from peacebuild.figures.cubes import contribution, cubes_add, cubes_apply, cubes_rebuild, month_of
+from peacebuild.figures.cubes import contribution, cubes_add, cubes_add_range, cubes_apply
 from peacebuild.mandates.models import Office
 
 from .models import (
@@ -228,9 +227,11 @@ def activities_create_many(*, actor: Actor, office: Office,
     refused items by position (from 1): {"item 3": [messages], ...}. The actor is checked
     once per programme named. Then everything is inserted in one transaction (bulk
     inserts, one audit entry per activity) and the summary tables are brought up to date
-    set-based: the touched months rebuilt from the raw rows when the load is at least as
-    large as what those months held, else the load's contributions added in one upsert
-    per table. Returns the saved activities, in the order of `items`."""
+    set-based: the database sums the new rows into every cube (`cubes_add_range`: one
+    INSERT … SELECT … GROUP BY … ON CONFLICT per cube, work that grows with the load, not
+    with the office), or, if the new ids are not one block, their contributions are
+    summed in memory and upserted once per cube. Returns the saved activities, in the
+    order of `items`."""
     from peacebuild.places.models import Place
 
     if actor is None:
@@ -312,25 +313,15 @@ def activities_create_many(*, actor: Actor, office: Office,
                        object_repr=str(a)[:300],
                        after=_new_snapshot(a, cells, partners))
             for a, cells, partners in built], batch_size=BULK_BATCH)
-        months = {month_of(a.starts_on) for a in activities}
-        held = Activity.objects.filter(office=office).filter(
-            _months_q(months)).count() - len(activities) if months else 0
-        if len(activities) >= held:
-            cubes_rebuild(office.pk, months)
+        ids = sorted(a.pk for a in activities)
+        if ids and ids[-1] - ids[0] + 1 == len(ids):  # one block: summed by the database
+            cubes_add_range(office.pk, ids[0], ids[-1])
         else:
             cubes_add([contribution(a, [Attendance(category=c.category, sex=c.sex,
                                                    age_group=c.age_group, count=n)
                                         for c, n in cells.items()], ps)
                        for a, cells, ps in built])
     return activities
-
-
-def _months_q(months: set[Any]) -> models.Q:
-    q = models.Q()
-    for first in months:
-        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        q |= models.Q(starts_on__gte=first, starts_on__lt=following)
-    return q
 
 
 def _new_snapshot(activity: Activity, cells: dict[Cell, int], partners: list[int]

@@ -202,12 +202,9 @@ def cubes_add(contributions: Iterable[Contribution]) -> None:
 def cubes_rebuild(office_id: int | None = None, months: Iterable[dt.date] | None = None
                   ) -> None:
     """Recompute the cubes from the raw rows, for one office or all, and for some months
-    only (the first day of each) or all: after a bulk load (its months), a restore, or a
-    write that bypassed the services (raw SQL). Set-based: one DELETE and one INSERT …
-    SELECT … GROUP BY per cube. Deleting an office needs no rebuild: its rows cascade."""
-    q = connection.ops.quote_name
-    act, att = q(Activity._meta.db_table), q(Attendance._meta.db_table)
-    through = q(Activity.partners.through._meta.db_table)
+    only (the first day of each) or all: after a restore, or a write that bypassed the
+    services (raw SQL). Set-based: one DELETE and one INSERT … SELECT … GROUP BY per cube.
+    Deleting an office needs no rebuild: its rows cascade."""
     where: list[str] = ["1 = 1"]
     params: list[int | dt.date] = []
     cube_where: list[str] = ["1 = 1"]
@@ -228,37 +225,70 @@ def cubes_rebuild(office_id: int | None = None, months: Iterable[dt.date] | None
         cube_where.append("(" + " OR ".join(["(month >= %s AND month < %s)"] * len(spans))
                           + ")")
         cube_params += [d for span in spans for d in span]
+    with connection.cursor() as cursor:
+        for cube in CUBES:
+            table = connection.ops.quote_name(cube.model._meta.db_table)
+            cursor.execute(f"DELETE FROM {table} WHERE {' AND '.join(cube_where)}",
+                           cube_params)
+            sql, sql_params = _aggregate(cube, " AND ".join(where), params)
+            cursor.execute(sql, sql_params)
+
+
+def cubes_add_range(office_id: int, first_id: int, last_id: int) -> None:
+    """Add the contributions of the office's activities with ids first_id … last_id (a
+    bulk load's, just inserted and not yet counted), set-based: one INSERT … SELECT …
+    GROUP BY … ON CONFLICT DO UPDATE per cube, whose work grows with the load, not with
+    the office. Call inside the transaction that inserted them."""
+    where = "a.office_id = %s AND a.id >= %s AND a.id <= %s"
+    with connection.cursor() as cursor:
+        for cube in CUBES:
+            sql, params = _aggregate(cube, where, [office_id, first_id, last_id],
+                                     ids=(first_id, last_id), upsert=True)
+            cursor.execute(sql, params)
+
+
+def _aggregate(cube: Cube, where: str, params: list[int | dt.date], *,
+               ids: tuple[int, int] | None = None, upsert: bool = False
+               ) -> tuple[str, list[int | dt.date]]:
+    """INSERT … SELECT of the cube's rows from the raw rows matching `where` (on the
+    activity, `a`); with `upsert`, added to the rows already there. `ids` bounds the
+    attendance read for the attendee cube to those activities."""
+    q = connection.ops.quote_name
+    act, att = q(Activity._meta.db_table), q(Attendance._meta.db_table)
+    through = q(Activity.partners.through._meta.db_table)
     columns = {"programme": "a.programme_id", "type": "a.type_id",
                "region": "COALESCE(a.region_id, 0)", "month": _month_sql("a.starts_on"),
                "category": "t.category", "sex": "t.sex", "age_group": "t.age_group",
                "who": "w.who", "partner": "p.organisation_id"}
+    inner = "WHERE activity_id >= %s AND activity_id <= %s" if ids else ""
+    bounds: list[int | dt.date] = [ids[0], ids[1]] if ids else []
+    inner_params = bounds * 3 if cube.split == "who" else []
     sources = {
         "": f"{act} a",
         # sexes, categories and category/sex pairs never share a key: UNION ALL of
         # three DISTINCTs (the last two along the attendance's unique index)
-        "who": f"(SELECT DISTINCT activity_id, sex AS who FROM {att} UNION ALL "
-               f"SELECT DISTINCT activity_id, category FROM {att} UNION ALL "
-               f"SELECT DISTINCT activity_id, category || '/' || sex FROM {att}) w "
+        "who": f"(SELECT DISTINCT activity_id, sex AS who FROM {att} {inner} UNION ALL "
+               f"SELECT DISTINCT activity_id, category FROM {att} {inner} UNION ALL "
+               f"SELECT DISTINCT activity_id, category || '/' || sex FROM {att} {inner}) w "
                f"JOIN {act} a ON a.id = w.activity_id",
         "partner": f"{through} p JOIN {act} a ON a.id = p.activity_id",
     }
-    with connection.cursor() as cursor:
-        for cube in CUBES:
-            table = q(cube.model._meta.db_table)
-            cursor.execute(f"DELETE FROM {table} WHERE {' AND '.join(cube_where)}",
-                           cube_params)
-            keys = cube.unique_key
-            group = ", ".join(["a.office_id", *(columns[k] for k in keys[1:])])
-            if cube.cell_keys:
-                select = f"SELECT {group}, SUM(t.count) FROM {att} t JOIN {act} a " \
-                         f"ON a.id = t.activity_id"
-            else:
-                select = f"SELECT {group}, COUNT(*), COALESCE(SUM(a.participants_total), 0) " \
-                         f"FROM {sources[cube.split]}"
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(q(k) for k in keys + cube.values)}) "
-                f"{select} WHERE {' AND '.join(where)} GROUP BY {group}", params
-            )
+    keys = cube.unique_key
+    group = ", ".join(["a.office_id", *(columns[k] for k in keys[1:])])
+    if cube.cell_keys:
+        select = f"SELECT {group}, SUM(t.count) FROM {att} t JOIN {act} a " \
+                 f"ON a.id = t.activity_id"
+    else:
+        select = f"SELECT {group}, COUNT(*), COALESCE(SUM(a.participants_total), 0) " \
+                 f"FROM {sources[cube.split]}"
+    table = q(cube.model._meta.db_table)
+    sql = (f"INSERT INTO {table} ({', '.join(q(k) for k in keys + cube.values)}) "
+           f"{select} WHERE {where} GROUP BY {group}")
+    if upsert:
+        updates = ", ".join(f"{q(v)} = {table}.{q(v)} + excluded.{q(v)}"
+                            for v in cube.values)
+        sql += f" ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}"
+    return sql, inner_params + params
 
 
 def _spans(firsts: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
