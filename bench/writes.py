@@ -48,17 +48,15 @@ def bare():
     """The activity services with the cube maintenance switched off."""
     from peacebuild.activities import services
 
-    saved = (services.contribution, services.cubes_apply, services.cubes_rebuild,
-             services.cubes_add)
-    services.contribution = lambda *a, **k: None
-    services.cubes_apply = lambda **k: None
-    services.cubes_rebuild = lambda *a, **k: None
-    services.cubes_add = lambda *a, **k: None
+    names = ("contribution", "cubes_apply", "cubes_add", "cubes_add_range")
+    saved = {name: getattr(services, name) for name in names}
+    for name in names:
+        setattr(services, name, lambda *a, **k: None)
     try:
         yield
     finally:
-        (services.contribution, services.cubes_apply, services.cubes_rebuild,
-         services.cubes_add) = saved
+        for name, fn in saved.items():
+            setattr(services, name, fn)
 
 
 def item(i: int, programmes, types, places, partner) -> dict:
