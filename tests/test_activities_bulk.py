@@ -101,7 +101,10 @@ def test_a_bad_item_saves_nothing_and_is_named(office, programme, activity_type,
         activities_create_many(actor=SYSTEM, office=office, items=batch)
     assert set(refused.value.message_dict) == {"item 2", "item 3", "item 4", "item 5",
                                                "item 6"}
-    assert refused.value.message_dict["item 5"] == ["type: this field is required."]
+    assert refused.value.message_dict["item 5"] == [
+        "Each activity needs a programme and a type."]
+    assert refused.value.message_dict["item 4"] == [
+        "Programme 999999 is not a programme of this office."]
     assert "The end date is before the start date." in refused.value.message_dict["item 2"]
     assert not Activity.objects.filter(office=office).exists()
     assert not Attendance.objects.exists()

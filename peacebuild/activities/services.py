@@ -249,17 +249,21 @@ def activities_create_many(*, actor: Actor, office: Office,
     for n, row in enumerate(rows, start=1):
         attendance = row.pop("attendance", None) or {}
         partners = [getattr(p, "pk", p) for p in row.pop("partners", None) or ()]
+        unknown = {
+            "programme": _("Programme %(id)s is not a programme of this office."),
+            "type": _("Activity type %(id)s does not exist."),
+            "place": _("Place %(id)s does not exist."),
+        }
         for name, known in (("programme", programmes), ("type", types), ("place", places)):
             value = row.get(name)
             if value is not None and not isinstance(value, models.Model):
                 row[name] = known.get(value)
                 if row[name] is None:
-                    errors.setdefault(f"item {n}", []).append(
-                        _("%(field)s %(id)s does not exist.") % {"field": name, "id": value})
-        for name in ("programme", "type"):
-            if row.get(name) is None:
-                errors.setdefault(f"item {n}", []).append(
-                    _("%(field)s: this field is required.") % {"field": name})
+                    errors.setdefault(f"item {n}", []).append(unknown[name] % {"id": value})
+        if (row.get("programme") is None or row.get("type") is None) and not errors.get(
+                f"item {n}"):
+            errors.setdefault(f"item {n}", []).append(
+                _("Each activity needs a programme and a type."))
         if f"item {n}" in errors:
             continue
         try:
@@ -290,8 +294,8 @@ def activities_create_many(*, actor: Actor, office: Office,
         mine = set(Organisation.objects.filter(office=office, pk__in=partner_ids)
                    .values_list("pk", flat=True))
         if partner_ids - mine:
-            raise ValidationError({"partners": _("A partner is another office's or does not "
-                                                 "exist.")})
+            raise ValidationError({"partners": _("A partner organisation belongs to another "
+                                                 "office or does not exist.")})
     activities = [a for a, _c, _p in built]
     with transaction.atomic():
         Activity.objects.bulk_create(activities, batch_size=BULK_BATCH)
