@@ -150,6 +150,11 @@ CASES: dict[str, Case] = {
             actor=a, office=w.office, programme=w.programme, type=w.activity_type,
             title="Roundtable", starts_on=dt.date(2004, 4, 1), ends_on=dt.date(2004, 4, 1)),
         "programme", [*NOBODY, "head", "monitoring"]),
+    "activities.activities_create_many": (
+        lambda w, a: activities.activities_create_many(actor=a, office=w.office, items=[
+            {"programme": w.programme, "type": w.activity_type, "title": "Roundtable",
+             "starts_on": dt.date(2004, 4, 1), "ends_on": dt.date(2004, 4, 1)}]),
+        "programme", [*NOBODY, "head", "monitoring"]),
     "activities.activity_update": (
         lambda w, a: activities.activity_update(actor=a, activity=w.activity, title="Changed"),
         "programme", [*NOBODY, "head", "monitoring"]),

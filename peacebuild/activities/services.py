@@ -2,24 +2,27 @@
 change (a programme officer only for their own programmes), validates fully, saves
 atomically and logs to the audit trail; a failure saves nothing."""
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import before_change, record, record_delete, save_audited, snapshot
 from peacebuild.accounts.models import AuditEntry
 from peacebuild.accounts.permissions import Actor, check_actor, user_of
 from peacebuild.accounts.roles import Can
-from peacebuild.figures.cubes import contribution, cubes_apply
+from peacebuild.figures.cubes import contribution, cubes_add, cubes_add_range, cubes_apply
 from peacebuild.mandates.models import Office
 
 from .models import (
     MAX_PARTICIPANTS,
     Activity,
+    ActivityType,
     AgeGroup,
     Attendance,
     Centre,
@@ -36,13 +39,18 @@ class Cell:
     age_group: str = AgeGroup.UNKNOWN
 
 
+CATEGORIES = frozenset(ParticipantCategory.values)
+SEXES = frozenset(Sex.values)
+AGE_GROUPS = frozenset(AgeGroup.values)
+
+
 def _clean_attendance(cells: Mapping[Cell, Any]) -> dict[Cell, int]:
     """Counts as integers; zero cells dropped; bad keys and counts raise with a clear message."""
     clean: dict[Cell, int] = {}
     errors: list[str] = []
     for cell, raw in cells.items():
-        if cell.category not in ParticipantCategory.values or cell.sex not in Sex.values or (
-            cell.age_group not in AgeGroup.values
+        if cell.category not in CATEGORIES or cell.sex not in SEXES or (
+            cell.age_group not in AGE_GROUPS
         ):
             errors.append(_("Unknown attendance cell: %(cell)s.") % {"cell": cell})
             continue
@@ -109,6 +117,7 @@ def _check_writer(actor: Actor, activity: Activity) -> None:
 def _save(activity: Activity, *, actor: Actor, attendance: Mapping[Cell, Any] | None,
           partners: Iterable[Any] | None, before: dict[str, Any] | None) -> Activity:
     _check_writer(actor, activity)
+    partners = None if partners is None else list(partners)  # read more than once below
     cells = _clean_attendance(attendance or {})
     _check_activity(activity, cells)
     activity.region = activity.place.region if activity.place is not None else None
@@ -124,14 +133,21 @@ def _save(activity: Activity, *, actor: Actor, attendance: Mapping[Cell, Any] | 
         activity.save()
         if partners is not None:
             activity.partners.set(partners)
+        rows = None
         if attendance is not None:
             activity.attendance.all().delete()
-            Attendance.objects.bulk_create(
+            rows = Attendance.objects.bulk_create(
                 Attendance(activity=activity, category=c.category, sex=c.sex,
                            age_group=c.age_group, count=n)
                 for c, n in cells.items()
             )
-        cubes_apply(before=old, after=contribution(activity))
+        elif stored is None:
+            rows = []
+        # What was just written need not be read back; what was left alone is read.
+        partner_ids = None if partners is None else [getattr(p, "pk", p) for p in partners]
+        if partner_ids is None and stored is None:
+            partner_ids = []
+        cubes_apply(before=old, after=contribution(activity, rows, partner_ids))
         after = activity_snapshot(activity)
         action = AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE
         record(actor=actor, action=action, instance=activity, before=before, after=after)
@@ -193,6 +209,136 @@ def activity_delete(*, actor: Actor, activity: Activity) -> None:
     cubes_apply(before=contribution(stored), after=None)
     record_delete(actor=actor, instance=stored, before=before)
     stored.delete()
+
+
+BULK_BATCH = 2000
+
+
+def activities_create_many(*, actor: Actor, office: Office,
+                           items: Iterable[Mapping[str, Any]]) -> list[Activity]:
+    """Record many activities of one office at once (the spreadsheet and IATI importers).
+
+    Each item is what `activity_create` takes besides `actor` and `office`: the activity's
+    fields (`programme`, `type`, `title`, `starts_on`, `ends_on`, and optionally `place`,
+    `participants_total`, `description`, `centre`, …; `programme`, `type` and `place`
+    may be instances or primary keys), `attendance` (Cell → count) and `partners`
+    (organisations or their primary keys). Every item is validated as `activity_create`
+    validates it; if any is refused nothing is saved and one ValidationError lists the
+    refused items by position (from 1): {"item 3": [messages], ...}. The actor is checked
+    once per programme named. Then everything is inserted in one transaction (bulk
+    inserts, one audit entry per activity) and the summary tables are brought up to date
+    set-based: the database sums the new rows into every cube (`cubes_add_range`: one
+    INSERT … SELECT … GROUP BY … ON CONFLICT per cube, work that grows with the load, not
+    with the office), or, if the new ids are not one block, their contributions are
+    summed in memory and upserted once per cube. Returns the saved activities, in the
+    order of `items`."""
+    from peacebuild.places.models import Place
+
+    if actor is None:
+        check_actor(actor, office, Can.EDIT_ACTIVITIES)  # refuses: a change needs an actor
+    rows = [dict(item) for item in items]
+    programmes = {p.pk: p for p in office.programmes.all()}
+    types = {t.pk: t for t in ActivityType.objects.all()}
+    place_ids = {getattr(r.get("place"), "pk", r.get("place")) for r in rows} - {None}
+    places = {p.pk: p for p in Place.objects.filter(pk__in=place_ids)}
+    region_of = {pk: p.region for pk, p in places.items()}  # a walk up the tree per place
+    user = user_of(actor)
+    errors: dict[str, list[str]] = {}
+    checked: set[int | None] = set()
+    built: list[tuple[Activity, dict[Cell, int], list[int]]] = []
+    for n, row in enumerate(rows, start=1):
+        attendance = row.pop("attendance", None) or {}
+        partners = [getattr(p, "pk", p) for p in row.pop("partners", None) or ()]
+        unknown = {
+            "programme": _("Programme %(id)s is not a programme of this office."),
+            "type": _("Activity type %(id)s does not exist."),
+            "place": _("Place %(id)s does not exist."),
+        }
+        for name, known in (("programme", programmes), ("type", types), ("place", places)):
+            value = row.get(name)
+            if value is not None and not isinstance(value, models.Model):
+                row[name] = known.get(value)
+                if row[name] is None:
+                    errors.setdefault(f"item {n}", []).append(unknown[name] % {"id": value})
+        if (row.get("programme") is None or row.get("type") is None) and not errors.get(
+                f"item {n}"):
+            errors.setdefault(f"item {n}", []).append(
+                _("Each activity needs a programme and a type."))
+        if f"item {n}" in errors:
+            continue
+        try:
+            activity = Activity(office=office, created_by=user, **row)
+            if activity.programme_id not in checked:
+                _check_writer(actor, activity)
+                checked.add(activity.programme_id)
+            cells = _clean_attendance(attendance)
+            _check_activity(activity, cells)
+            activity.region = region_of.get(activity.place_id) if activity.place_id else None
+            # The two check constraints are _check_activity's first lines; the foreign
+            # keys were resolved above: no query per item.
+            activity.full_clean(exclude=["region", "office", "programme", "type", "place",
+                                         "created_by"], validate_constraints=False)
+        except ValidationError as error:
+            errors.setdefault(f"item {n}", []).extend(error.messages)
+            continue
+        except (TypeError, ValueError) as error:
+            errors.setdefault(f"item {n}", []).append(str(error))
+            continue
+        built.append((activity, cells, partners))
+    if errors:
+        raise ValidationError(errors)
+    partner_ids = {p for _a, _c, ps in built for p in ps}
+    if partner_ids:
+        from peacebuild.partners.models import Organisation
+
+        mine = set(Organisation.objects.filter(office=office, pk__in=partner_ids)
+                   .values_list("pk", flat=True))
+        if partner_ids - mine:
+            raise ValidationError({"partners": _("A partner organisation belongs to another "
+                                                 "office or does not exist.")})
+    activities = [a for a, _c, _p in built]
+    with transaction.atomic():
+        Activity.objects.bulk_create(activities, batch_size=BULK_BATCH)
+        # The child rows are plain values: one executemany each, no model instances.
+        q = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {q(Attendance._meta.db_table)} (activity_id, category, sex, "
+                f"age_group, count) VALUES (%s, %s, %s, %s, %s)",
+                [(a.pk, c.category, c.sex, c.age_group, n)
+                 for a, cells, _p in built for c, n in cells.items()])
+            cursor.executemany(
+                f"INSERT INTO {q(Activity.partners.through._meta.db_table)} (activity_id, "
+                f"organisation_id) VALUES (%s, %s)",
+                [(a.pk, p) for a, _c, ps in built for p in ps])
+        AuditEntry.objects.bulk_create([
+            AuditEntry(actor=user, office=office, action=AuditEntry.Action.CREATE,
+                       model=Activity._meta.label, object_id=str(a.pk),
+                       object_repr=str(a)[:300],
+                       after=_new_snapshot(a, cells, partners))
+            for a, cells, partners in built], batch_size=BULK_BATCH)
+        ids = sorted(a.pk for a in activities)
+        if ids and ids[-1] - ids[0] + 1 == len(ids):  # one block: summed by the database
+            cubes_add_range(office.pk, ids[0], ids[-1])
+        else:
+            cubes_add([contribution(a, [Attendance(category=c.category, sex=c.sex,
+                                                   age_group=c.age_group, count=n)
+                                        for c, n in cells.items()], ps)
+                       for a, cells, ps in built])
+    return activities
+
+
+def _new_snapshot(activity: Activity, cells: dict[Cell, int], partners: list[int]
+                  ) -> dict[str, Any]:
+    """activity_snapshot of a just-inserted activity, without reading it back."""
+    state = {f.name: f.value_from_object(activity) for f in activity._meta.concrete_fields
+             if f.editable}
+    state |= {"id": activity.pk, "partners": sorted(partners),
+              "attendance": {_cell_key(c.category, c.sex, c.age_group): n
+                             for c, n in sorted(cells.items(), key=lambda kv: (
+                                 kv[0].category, kv[0].sex, kv[0].age_group))}}
+    saved: dict[str, Any] = json.loads(json.dumps(state, cls=DjangoJSONEncoder))
+    return saved
 
 
 def _cell_key(category: str, sex: str, age_group: str) -> str:

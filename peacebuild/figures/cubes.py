@@ -26,7 +26,15 @@ from django.db.models import Model, QuerySet
 
 from peacebuild.activities.models import Activity, ActivityType, Attendance
 
-from .models import ActivityCube, AgeCube, AgeLiteCube, CategoryCube, CategoryLiteCube
+from .models import (
+    ActivityCube,
+    AgeCube,
+    AgeLiteCube,
+    AttendeeCube,
+    CategoryCube,
+    CategoryLiteCube,
+    PartnerCube,
+)
 
 ACTIVITY_KEYS = ("programme", "type", "region", "month")
 
@@ -45,23 +53,36 @@ class CubeFilter(Protocol):
 class Cube:
     model: type[Model]
     keys: tuple[str, ...]  # activity-level keys besides the office
-    cell_keys: tuple[str, ...]  # attendance keys; () for the activity cube
+    cell_keys: tuple[str, ...]  # attendance keys; () for the activity cubes
     values: tuple[str, ...]
     breadth: int  # rows per activity-level key at most: categories × sexes, ages × sexes
+    split: str = ""  # "who" or "partner": a key that selects activities, one row each
 
     @property
     def size_rank(self) -> int:
         """Fewer keys first; between equals, fewer cells per key (age groups < categories)."""
         return len(self.keys) * 1000 + self.breadth
 
+    @property
+    def unique_key(self) -> tuple[str, ...]:
+        return ("office", *((self.split,) if self.split else ()), *self.keys, *self.cell_keys)
 
+
+ACTIVITY_VALUES = ("activities", "participants")
 CUBES = (
-    Cube(ActivityCube, ACTIVITY_KEYS, (), ("activities", "participants"), 1),
+    Cube(ActivityCube, ACTIVITY_KEYS, (), ACTIVITY_VALUES, 1),
     Cube(CategoryLiteCube, ("programme", "month"), ("category", "sex"), ("people",), 36),
     Cube(AgeLiteCube, ("programme", "month"), ("age_group", "sex"), ("people",), 15),
     Cube(CategoryCube, ACTIVITY_KEYS, ("category", "sex"), ("people",), 36),
     Cube(AgeCube, ACTIVITY_KEYS, ("age_group", "sex"), ("people",), 15),
+    Cube(AttendeeCube, ACTIVITY_KEYS, (), ACTIVITY_VALUES, 1, split="who"),
+    Cube(PartnerCube, ACTIVITY_KEYS, (), ACTIVITY_VALUES, 1, split="partner"),
 )
+
+
+def who_key(sex: str, category: str) -> str:
+    """The AttendeeCube key of a who-took-part filter: "f", "teacher" or "teacher/f"."""
+    return f"{category}/{sex}" if sex and category else sex or category
 
 
 # ---------------------------------------------------------------------------------------
@@ -76,34 +97,53 @@ class Contribution:
     keys: dict[str, object]  # programme, type, region, month
     participants: int
     cells: tuple[tuple[str, str, str, int], ...]  # (category, sex, age_group, count)
+    partners: tuple[int, ...] = ()
+
+    @property
+    def who(self) -> tuple[str, ...]:
+        """Every who-took-part key the activity answers to (see AttendeeCube)."""
+        keys = set()
+        for category, sex, _age, count in self.cells:
+            if count:
+                keys |= {sex, category, who_key(sex, category)}
+        return tuple(sorted(keys))
 
 
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def contribution(activity: Activity, cells: Iterable[Attendance] | None = None
-                 ) -> Contribution:
+def contribution(activity: Activity, cells: Iterable[Attendance] | None = None,
+                 partners: Iterable[int] | None = None) -> Contribution:
     rows = activity.attendance.all() if cells is None else cells
+    if partners is None:
+        partners = activity.partners.values_list("pk", flat=True) if activity.pk else ()
     return Contribution(
         office=activity.office_id,
         keys={"programme": activity.programme_id, "type": activity.type_id,
               "region": activity.region_id or 0, "month": month_of(activity.starts_on)},
         participants=activity.participants_total or 0,
         cells=tuple(sorted((a.category, a.sex, a.age_group, a.count) for a in rows)),
+        partners=tuple(sorted(set(partners))),
     )
 
 
 def _deltas(cube: Cube, c: Contribution, sign: int, out: Counter[tuple[Any, ...]]
             ) -> None:
-    base = (c.office, *(c.keys[k] for k in cube.keys))
+    keys = tuple(c.keys[k] for k in cube.keys)
+    if cube.split:
+        splits: Iterable[object] = c.who if cube.split == "who" else c.partners
+        for split in splits:
+            out[(c.office, split, *keys, "activities")] += sign
+            out[(c.office, split, *keys, "participants")] += sign * c.participants
+        return
     if not cube.cell_keys:
-        out[(*base, "activities")] += sign
-        out[(*base, "participants")] += sign * c.participants
+        out[(c.office, *keys, "activities")] += sign
+        out[(c.office, *keys, "participants")] += sign * c.participants
         return
     for category, sex, age_group, count in c.cells:
         cell = {"category": category, "sex": sex, "age_group": age_group}
-        out[(*base, *(cell[k] for k in cube.cell_keys), "people")] += sign * count
+        out[(c.office, *keys, *(cell[k] for k in cube.cell_keys), "people")] += sign * count
 
 
 def _upsert(cube: Cube, deltas: Counter[tuple[Any, ...]]) -> None:
@@ -117,7 +157,7 @@ def _upsert(cube: Cube, deltas: Counter[tuple[Any, ...]]) -> None:
         return
     q = connection.ops.quote_name
     table = q(cube.model._meta.db_table)
-    keys = ("office", *cube.keys, *cube.cell_keys)
+    keys = cube.unique_key
     cols = ", ".join(q(c) for c in keys + cube.values)
     marks = ", ".join(["%s"] * (len(keys) + len(cube.values)))
     updates = ", ".join(f"{q(v)} = {table}.{q(v)} + excluded.{q(v)}" for v in cube.values)
@@ -129,7 +169,10 @@ def _upsert(cube: Cube, deltas: Counter[tuple[Any, ...]]) -> None:
             f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}",
             [(*k, *(v[name] for name in cube.values)) for k, v in rows.items()],
         )
-        cursor.executemany(f"DELETE FROM {table} WHERE {where} AND {zero}", list(rows))
+        if any(sign < 0 for v in rows.values() for sign in v.values()):
+            cursor.executemany(f"DELETE FROM {table} WHERE {where} AND {zero}",
+                               [k for k, v in rows.items()
+                                if any(n < 0 for n in v.values())])
 
 
 def cubes_apply(*, before: Contribution | None, after: Contribution | None) -> None:
@@ -143,36 +186,125 @@ def cubes_apply(*, before: Contribution | None, after: Contribution | None) -> N
         _upsert(cube, deltas)
 
 
+def cubes_add(contributions: Iterable[Contribution]) -> None:
+    """Add many new activities' contributions at once: the deltas summed in memory, then
+    one upsert per cube (a bulk load into a large office, where rebuilding the touched
+    months would re-read more rows than the load brings)."""
+    items = list(contributions)
+    for cube in CUBES:
+        deltas: Counter[tuple[Any, ...]] = Counter()
+        for c in items:
+            _deltas(cube, c, 1, deltas)
+        _upsert(cube, deltas)
+
+
 @transaction.atomic
-def cubes_rebuild(office_id: int | None = None) -> None:
-    """Recompute the cubes from the raw rows, for one office or all: after a bulk load, a
-    restore, or a write that bypassed the services (raw SQL). Deleting an office needs no
-    rebuild: its rows cascade."""
-    act = connection.ops.quote_name(Activity._meta.db_table)
-    att = connection.ops.quote_name(Attendance._meta.db_table)
-    where = "WHERE a.office_id = %s" if office_id else ""
-    params = [office_id] if office_id else []
-    columns = {"programme": "a.programme_id", "type": "a.type_id",
-               "region": "COALESCE(a.region_id, 0)", "month": _month_sql("a.starts_on"),
-               "category": "t.category", "sex": "t.sex", "age_group": "t.age_group"}
+def cubes_rebuild(office_id: int | None = None, months: Iterable[dt.date] | None = None
+                  ) -> None:
+    """Recompute the cubes from the raw rows, for one office or all, and for some months
+    only (the first day of each) or all: after a restore, or a write that bypassed the
+    services (raw SQL). Set-based: one DELETE and one INSERT … SELECT … GROUP BY per cube.
+    Deleting an office needs no rebuild: its rows cascade."""
+    where: list[str] = ["1 = 1"]
+    params: list[int | dt.date] = []
+    cube_where: list[str] = ["1 = 1"]
+    cube_params: list[int | dt.date] = []
+    if office_id:
+        where.append("a.office_id = %s")
+        params.append(office_id)
+        cube_where.append("office = %s")
+        cube_params.append(office_id)
+    if months is not None:
+        firsts = sorted({month_of(m) for m in months})
+        if not firsts:
+            return
+        spans = _spans(firsts)
+        where.append("(" + " OR ".join(["(a.starts_on >= %s AND a.starts_on < %s)"] *
+                                       len(spans)) + ")")
+        params += [d for span in spans for d in span]
+        cube_where.append("(" + " OR ".join(["(month >= %s AND month < %s)"] * len(spans))
+                          + ")")
+        cube_params += [d for span in spans for d in span]
     with connection.cursor() as cursor:
         for cube in CUBES:
             table = connection.ops.quote_name(cube.model._meta.db_table)
-            if office_id:
-                cursor.execute(f"DELETE FROM {table} WHERE office = %s", [office_id])
-            else:
-                cursor.execute(f"DELETE FROM {table}")
-            keys = ("office", *cube.keys, *cube.cell_keys)
-            group = ", ".join(["a.office_id", *(columns[k] for k in keys[1:])])
-            if cube.cell_keys:
-                select = f"SELECT {group}, SUM(t.count) FROM {att} t JOIN {act} a " \
-                         f"ON a.id = t.activity_id {where} GROUP BY {group}"
-            else:
-                select = f"SELECT {group}, COUNT(*), COALESCE(SUM(a.participants_total), 0) " \
-                         f"FROM {act} a {where} GROUP BY {group}"
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(keys + cube.values)}) {select}", params
-            )
+            cursor.execute(f"DELETE FROM {table} WHERE {' AND '.join(cube_where)}",
+                           cube_params)
+            sql, sql_params = _aggregate(cube, " AND ".join(where), params)
+            cursor.execute(sql, sql_params)
+
+
+def cubes_add_range(office_id: int, first_id: int, last_id: int) -> None:
+    """Add the contributions of the office's activities with ids first_id … last_id (a
+    bulk load's, just inserted and not yet counted), set-based: one INSERT … SELECT …
+    GROUP BY … ON CONFLICT DO UPDATE per cube, whose work grows with the load, not with
+    the office. Call inside the transaction that inserted them."""
+    where = "a.office_id = %s AND a.id >= %s AND a.id <= %s"
+    with connection.cursor() as cursor:
+        for cube in CUBES:
+            sql, params = _aggregate(cube, where, [office_id, first_id, last_id],
+                                     ids=(first_id, last_id), upsert=True)
+            cursor.execute(sql, params)
+
+
+def _aggregate(cube: Cube, where: str, params: list[int | dt.date], *,
+               ids: tuple[int, int] | None = None, upsert: bool = False
+               ) -> tuple[str, list[int | dt.date]]:
+    """INSERT … SELECT of the cube's rows from the raw rows matching `where` (on the
+    activity, `a`); with `upsert`, added to the rows already there. `ids` bounds the
+    attendance read for the attendee cube to those activities."""
+    q = connection.ops.quote_name
+    act, att = q(Activity._meta.db_table), q(Attendance._meta.db_table)
+    through = q(Activity.partners.through._meta.db_table)
+    columns = {"programme": "a.programme_id", "type": "a.type_id",
+               "region": "COALESCE(a.region_id, 0)", "month": _month_sql("a.starts_on"),
+               "category": "t.category", "sex": "t.sex", "age_group": "t.age_group",
+               "who": "w.who", "partner": "p.organisation_id"}
+    inner = "WHERE activity_id >= %s AND activity_id <= %s" if ids else ""
+    bounds: list[int | dt.date] = [ids[0], ids[1]] if ids else []
+    inner_params = bounds * 3 if cube.split == "who" else []
+    sources = {
+        "": f"{act} a",
+        # sexes, categories and category/sex pairs never share a key: UNION ALL of
+        # three DISTINCTs (the last two along the attendance's unique index)
+        "who": f"(SELECT DISTINCT activity_id, sex AS who FROM {att} {inner} UNION ALL "
+               f"SELECT DISTINCT activity_id, category FROM {att} {inner} UNION ALL "
+               f"SELECT DISTINCT activity_id, category || '/' || sex FROM {att} {inner}) w "
+               f"JOIN {act} a ON a.id = w.activity_id",
+        "partner": f"{through} p JOIN {act} a ON a.id = p.activity_id",
+    }
+    keys = cube.unique_key
+    group = ", ".join(["a.office_id", *(columns[k] for k in keys[1:])])
+    if cube.cell_keys:
+        select = f"SELECT {group}, SUM(t.count) FROM {att} t JOIN {act} a " \
+                 f"ON a.id = t.activity_id"
+    else:
+        select = f"SELECT {group}, COUNT(*), COALESCE(SUM(a.participants_total), 0) " \
+                 f"FROM {sources[cube.split]}"
+    table = q(cube.model._meta.db_table)
+    sql = (f"INSERT INTO {table} ({', '.join(q(k) for k in keys + cube.values)}) "
+           f"{select} WHERE {where} GROUP BY {group}")
+    if upsert:
+        updates = ", ".join(f"{q(v)} = {table}.{q(v)} + excluded.{q(v)}"
+                            for v in cube.values)
+        sql += f" ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}"
+    return sql, inner_params + params
+
+
+def _spans(firsts: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted first days of months as [start, end) spans of consecutive months."""
+    spans: list[list[dt.date]] = []
+    for first in firsts:
+        end = _next_month(first)
+        if spans and spans[-1][1] == first:
+            spans[-1][1] = end
+        else:
+            spans.append([first, end])
+    return [(a, b) for a, b in spans]
+
+
+def _next_month(first: dt.date) -> dt.date:
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _month_sql(column: str) -> str:
@@ -198,10 +330,11 @@ def month_range(date_from: dt.date | None, date_to: dt.date | None
 
 
 def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | None:
-    """The smallest cube that can answer, or None (then the raw rows answer)."""
+    """The smallest cube that can answer, or None (then the raw rows answer): free text,
+    dates that cut a month (the engine then asks again for the whole months inside), a
+    partner with who took part or with the attendance measure."""
     f = filters
-    if getattr(f, "partner", None) or getattr(f, "q", "") or month_range(
-        f.date_from, f.date_to) is None:
+    if getattr(f, "q", "") or month_range(f.date_from, f.date_to) is None:
         return None
     by = set(by)
     time = {"month", "quarter", "year"}
@@ -214,33 +347,47 @@ def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | 
     attendance = measure == "attendance"
     who = {k for k, attr in (("sex", "sex"), ("category", "participant_category"))
            if getattr(f, attr, "")}
-    if who and not attendance:
-        return None  # "activities attended by women" needs the raw attendance rows
-    cells |= who
+    split = ""
+    if getattr(f, "partner", None):
+        if attendance or who:
+            return None  # a partner's attendance, or with who took part: the raw rows
+        split = "partner"
+    elif who and not attendance:
+        split = "who"  # "activities attended by women": the attendee cube
+    else:
+        cells |= who
     fits = [
         c for c in CUBES
-        if bool(c.cell_keys) == attendance and needed <= set(c.keys) and cells <= set(c.cell_keys)
+        if c.split == split and bool(c.cell_keys) == attendance and needed <= set(c.keys)
+        and cells <= set(c.cell_keys)
     ]
     return min(fits, key=lambda c: c.size_rank) if fits else None
 
 
-def cube_rows(office_id: int, cube: Cube, filters: CubeFilter) -> QuerySet[Any]:
+def cube_rows(office_id: int, cube: Cube, filters: CubeFilter,
+              types: list[int] | None = None) -> QuerySet[Any]:
     """The cube's rows for the office under the filter (the cube was chosen to have every
-    key the filter needs)."""
+    key the filter needs). `types`: the activity types of the filter's kind of activity,
+    when the caller knows them already."""
     f: Any = filters  # the other fields are read with getattr, as cube_for does
     rows = cube.model._default_manager.filter(office=office_id)
+    if cube.split == "who":
+        rows = rows.filter(who=who_key(getattr(f, "sex", ""),
+                                       getattr(f, "participant_category", "")))
+    if cube.split == "partner":
+        rows = rows.filter(partner=f.partner)
     if getattr(f, "programme", None):
         rows = rows.filter(programme=f.programme)
     if getattr(f, "type", None):
         rows = rows.filter(type=f.type)
     if getattr(f, "category", ""):
-        rows = rows.filter(type__in=list(
+        rows = rows.filter(type__in=types if types is not None else list(
             ActivityType.objects.filter(category=f.category).values_list("pk", flat=True)))
     if getattr(f, "region", None):
         rows = rows.filter(region=f.region)
-    if getattr(f, "sex", ""):
+    if getattr(f, "sex", "") and "sex" in cube.cell_keys:
         rows = rows.filter(sex=f.sex)
-    if getattr(f, "participant_category", ""):
+    if getattr(f, "participant_category", "") and "category" in cube.cell_keys:
         rows = rows.filter(category=f.participant_category)
     first, last = month_range(f.date_from, f.date_to) or (None, None)
     if first:

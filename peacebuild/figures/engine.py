@@ -15,14 +15,19 @@ Each number comes back as a `Figure` with its provenance: the filter and breakdo
 produced it, and `records_url`, the list of the records behind it. Small cells can be
 suppressed (`min_cell`), for counts drawn from casework.
 
-The answers come from summary tables kept exact on every write (`cubes.py`), or from the
-raw rows when a filter needs them (partner, free text); both give the same numbers, which
-the property tests check.
+The answers come from summary tables kept exact on every write (`cubes.py`): whole months
+from a cube, the cut months at the edges of a window from the raw rows; or from the raw
+rows alone for the few shapes no cube holds (free text, a partner's attendance); all give
+the same numbers, which the property tests check. `FigureResult.source` says which.
+Inside `figures_scope()` (every request) the office's vocabulary is read once.
 """
 
+import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -176,6 +181,96 @@ def dim_label(dim: str, key: object) -> str:
 
 
 
+# ---------------------------------------------------------------------------------------
+# Per-page work once: the office's vocabulary
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What validating a figure and choosing its rows need to know of the office: its
+    programmes and the kind of every activity type. Small reference data."""
+
+    programmes: frozenset[int]
+    type_categories: dict[int, str]
+
+    def types_of(self, category: str) -> list[int]:
+        return sorted(pk for pk, kind in self.type_categories.items() if kind == category)
+
+
+_scope: ContextVar[dict[int, Vocabulary] | None] = ContextVar("figures_scope", default=None)
+
+
+@contextmanager
+def figures_scope() -> Iterator[None]:
+    """Within it, the office's programmes and activity types are read once and shared by
+    every figure (a page, a report, a batch). Every request runs inside one (the app
+    opens it on `request_started`); saving or deleting a programme or an activity type
+    forgets what was read, so a figure never sees a stale vocabulary."""
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def scope_open() -> None:
+    """Open a scope for the rest of this context (a request: see apps.py)."""
+    _scope.set({})
+
+
+def scope_close() -> None:
+    _scope.set(None)
+
+
+def scope_forget() -> None:
+    """Forget the vocabulary read in the current scope (a programme or type changed)."""
+    cache = _scope.get()
+    if cache is not None:
+        cache.clear()
+
+
+def vocabulary(office: Office) -> Vocabulary | None:
+    """The office's vocabulary when a scope is open (read once per scope), else None:
+    then each figure asks the two small questions it needs itself."""
+    cache = _scope.get()
+    if cache is None:
+        return None
+    if office.pk not in cache:
+        cache[office.pk] = Vocabulary(
+            frozenset(office.programmes.values_list("pk", flat=True)),
+            dict(ActivityType.objects.values_list("pk", "category")),
+        )
+    return cache[office.pk]
+
+
+def compute_many(office: Office, queries: Iterable[FigureQuery], *,
+                 today: dt.date | None = None) -> list[FigureResult]:
+    """Several figures of one office, the vocabulary read once for all of them."""
+    with figures_scope():
+        return [compute(office, q, today=today) for q in queries]
+
+
+def _programme_known(office: Office, pk: int) -> bool:
+    vocab = vocabulary(office)
+    if vocab is not None:
+        return pk in vocab.programmes
+    return office.programmes.filter(pk=pk).exists()
+
+
+def _type_category(office: Office, pk: int) -> str | None:
+    vocab = vocabulary(office)
+    if vocab is not None:
+        return vocab.type_categories.get(pk)
+    return ActivityType.objects.filter(pk=pk).values_list("category", flat=True).first()
+
+
+def _types_of(office: Office, category: str) -> list[int]:
+    vocab = vocabulary(office)
+    if vocab is not None:
+        return vocab.types_of(category)
+    return list(ActivityType.objects.filter(category=category).values_list("pk", flat=True))
+
+
 def validate(office: Office, q: FigureQuery) -> None:
     """Refuse a figure that cannot be computed as asked, saying why."""
     errors: list[str] = []
@@ -202,12 +297,12 @@ def validate(office: Office, q: FigureQuery) -> None:
     f = q.filters
     if f.date_from and f.date_to and f.date_to < f.date_from:
         errors.append(_("The end of the period is before its start."))
-    if f.programme and not office.programmes.filter(pk=f.programme).exists():
+    if f.programme and not _programme_known(office, f.programme):
         errors.append(
             _("Programme %(id)s is not a programme of this office.") % {"id": f.programme}
         )
     if f.type:
-        kind = ActivityType.objects.filter(pk=f.type).values_list("category", flat=True).first()
+        kind = _type_category(office, f.type)
         if kind is None:
             errors.append(_("Activity type %(id)s does not exist.") % {"id": f.type})
         elif f.category and kind != f.category:
@@ -269,14 +364,64 @@ def compute(office: Office, q: FigureQuery, *, today: dt.date | None = None) -> 
     if q.measure == "distinct_participants":
         total = _figure(office, q, {}, _distinct_participants(office, q.filters))
         return FigureResult(q, total, [], "raw")
-    cube = cube_for(measure=q.measure, filters=q.filters, by=q.by)
-    grouped = _from_cube(office, q, cube) if cube else _from_raw(office, q)
+    grouped, source = _answer(office, q)
     rows = [_figure(office, q, dict(zip(q.by, key, strict=True)), value)
             for key, value in sorted(grouped.items(), key=lambda kv: _sort_key(kv[0]))]
     total_value = sum(grouped.values()) if q.by else grouped.get((), 0)
     total = _figure(office, q, {}, total_value)
-    return FigureResult(q, total, rows if q.by else [],
-                        f"cube:{cube.model._meta.db_table}" if cube else "raw")
+    return FigureResult(q, total, rows if q.by else [], source)
+
+
+def _answer(office: Office, q: FigureQuery) -> tuple[dict[tuple[object, ...], int], str]:
+    """The grouped numbers and which tables gave them: a cube when one covers the query;
+    for a window that cuts a month, the cube for the whole months inside it plus the raw
+    rows of the cut months at either edge (a few days of activities, read through the
+    index on the start date); else the raw rows."""
+    f = q.filters
+    cube = cube_for(measure=q.measure, filters=f, by=q.by)
+    if cube:
+        return _from_cube(office, q, cube), f"cube:{cube.model._meta.db_table}"
+    months, edges = split_window(f.date_from, f.date_to)
+    if edges and months is not None:
+        whole = replace(q, filters=replace(f, date_from=months[0], date_to=months[1]))
+        cube = cube_for(measure=q.measure, filters=whole.filters, by=q.by)
+        if cube:
+            out: dict[tuple[object, ...], int] = defaultdict(int)
+            parts = [_from_cube(office, whole, cube)] + [
+                _from_raw(office, replace(q, filters=replace(f, date_from=a, date_to=b)))
+                for a, b in edges]
+            for part in parts:
+                for key, value in part.items():
+                    out[key] += value
+            table = cube.model._meta.db_table
+            return {k: v for k, v in out.items() if v}, f"cube:{table}+raw:edges"
+    return _from_raw(office, q), "raw"
+
+
+def split_window(date_from: dt.date | None, date_to: dt.date | None
+                 ) -> tuple[tuple[dt.date | None, dt.date | None] | None,
+                            list[tuple[dt.date, dt.date]]]:
+    """A window as its whole months (first day, last day; None when it holds no whole
+    month) and the cut months at its edges (first day, last day of each part)."""
+    edges: list[tuple[dt.date, dt.date]] = []
+    first, last = date_from, date_to
+    if date_from and date_from.day != 1:
+        end = _month_end(date_from)
+        if date_to and date_to <= end:
+            return None, [(date_from, date_to)]
+        edges.append((date_from, end))
+        first = end + dt.timedelta(days=1)
+    if date_to and date_to != _month_end(date_to):
+        start = date_to.replace(day=1)
+        edges.append((start, date_to))
+        last = start - dt.timedelta(days=1)
+    if first and last and last < first:
+        return None, edges
+    return (first, last), edges
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def _sort_key(key: tuple[object, ...]) -> tuple[tuple[int, object], ...]:
@@ -295,7 +440,8 @@ def _figure(office: Office, q: FigureQuery, breakdown: dict[str, object], value:
 
 
 def _from_cube(office: Office, q: FigureQuery, cube: Cube) -> dict[tuple[object, ...], int]:
-    rows = cube_rows(office.pk, cube, q.filters)
+    types = _types_of(office, q.filters.category) if q.filters.category else None
+    rows = cube_rows(office.pk, cube, q.filters, types=types)
     value = "people" if cube.cell_keys else q.measure
     return _group(rows, q.by, value, month_field="month")
 

@@ -124,3 +124,43 @@ class AgeLiteCube(ProgrammeMonthKey):
                 name="agelitecube_key",
             ),
         ]
+
+
+class AttendeeCube(CubeKey):
+    """Activities, and the participants reported for them, per office × who took part ×
+    programme × type × region × month: "activities attended by women" (`who` = "f"), "by
+    teachers" ("teacher"), "by women teachers" ("teacher/f"). An activity counts once
+    under every sex, category and category/sex among its attendance."""
+
+    who = models.CharField(max_length=40)
+    activities = models.BigIntegerField(default=0)
+    participants = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "who", "programme", "type", "region", "month"],
+                name="attendeecube_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "who", "month"],
+                                name="attendeecube_month_idx")]
+
+
+class PartnerCube(CubeKey):
+    """Activities and reported participants per office × partner organisation × programme
+    × type × region × month (an activity counts once under each of its partners)."""
+
+    partner = models.IntegerField()
+    activities = models.BigIntegerField(default=0)
+    participants = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "partner", "programme", "type", "region", "month"],
+                name="partnercube_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "partner", "month"],
+                                name="partnercube_month_idx")]

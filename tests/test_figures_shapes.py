@@ -1,0 +1,149 @@
+"""The figures engine beyond month-aligned dashboards: the vocabulary read once per page,
+windows that cut a month answered from the cubes plus the raw rows of the edge months,
+the filters of who took part, and which tables answered each (`FigureResult.source`)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from peacebuild.accounts.permissions import SYSTEM
+from peacebuild.activities.models import ActivityType, AgeGroup
+from peacebuild.activities.queries import ActivityFilter
+from peacebuild.activities.services import Cell, activity_create
+from peacebuild.figures import engine
+from peacebuild.figures.engine import FigureError, FigureQuery, compute, split_window
+from peacebuild.programmes.models import Programme
+
+D = dt.date
+
+
+@pytest.fixture
+def records(office, programme, activity_type, training_type, places):
+    days = [D(2003, 5, 31), D(2003, 6, 1), D(2003, 6, 14), D(2003, 6, 15), D(2003, 7, 20),
+            D(2003, 8, 31), D(2003, 9, 1), D(2003, 9, 10), D(2003, 9, 11)]
+    for n, day in enumerate(days):
+        cells = {Cell("party", "f", AgeGroup.UNKNOWN): 2 + n,
+                 Cell("teacher", "m" if n % 2 else "f", AgeGroup.YOUTH): 1 + n % 3}
+        activity_create(actor=SYSTEM, office=office, programme=programme,
+                        type=activity_type if n % 2 else training_type,
+                        place=places["TJ-SU"] if n % 3 else None, starts_on=day, ends_on=day,
+                        title=f"Activity {n}", attendance=cells)
+
+
+def raw(office, query):
+    return engine._from_raw(office, query)
+
+
+# --- per-page work once -------------------------------------------------------------------
+
+def _queries(programme, activity_type, n):
+    flt = ActivityFilter(programme=programme.pk, type=activity_type.pk,
+                         category=activity_type.category)
+    return [FigureQuery("activities", flt) for _ in range(n)]
+
+
+def test_a_scope_reads_the_vocabulary_once_for_all_its_figures(
+        office, programme, activity_type, records):
+    figures = _queries(programme, activity_type, 10)
+    with CaptureQueriesContext(connection) as alone:
+        answers = [compute(office, q).total.value for q in figures]
+    with CaptureQueriesContext(connection) as scoped:
+        batch = [r.total.value for r in engine.compute_many(office, figures)]
+    assert answers == batch and answers[0] > 0
+    # Alone: per figure the programme, the type, the types of its kind and the figure
+    # itself; in a scope the programmes and the types once, then the figures.
+    assert len(alone) == 4 * 10
+    assert len(scoped) == 2 + 10
+
+
+def test_a_scope_forgets_a_programme_or_type_created_inside_it(office, programme):
+    with engine.figures_scope():
+        assert compute(office, FigureQuery("activities")).total.value == 0
+        later = Programme.objects.create(office=office, code="later", name="Later")
+        kind = ActivityType.objects.create(code="new-kind", name="New", category="media")
+        flt = ActivityFilter(programme=later.pk, type=kind.pk)
+        assert compute(office, FigureQuery("activities", flt)).total.value == 0
+        with pytest.raises(FigureError, match="not a programme of this office"):
+            compute(office, FigureQuery("activities", ActivityFilter(programme=later.pk + 99)))
+
+
+def test_a_programme_of_another_office_is_refused_in_a_scope_too(
+        office, other_office, programme):
+    foreign = Programme.objects.create(office=other_office, code="far", name="Far")
+    with engine.figures_scope(), pytest.raises(FigureError):
+        compute(office, FigureQuery("activities", ActivityFilter(programme=foreign.pk)))
+
+
+def test_a_programme_dashboard_reads_the_vocabulary_once_per_request(
+        client_for, office, programme, records, monkeypatch):
+    url = reverse("programmes:programme", args=[programme.pk])
+    client = client_for("viewer")
+    assert client.get(url).status_code == 200
+
+    def count() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    def programme_checks(sql: list[str]) -> int:
+        return sum('FROM "programmes_programme"' in q and "LIMIT 1" in q and
+                   'AS "a"' in q for q in sql)
+
+    scoped = count()
+    monkeypatch.setattr(engine, "scope_open", lambda: None)
+    unscoped = count()
+    assert programme_checks(unscoped) >= 5  # one per figure of the programme
+    assert programme_checks(scoped) == 0
+    assert len(scoped) <= len(unscoped) - programme_checks(unscoped) + 2
+
+
+# --- windows that cut a month ---------------------------------------------------------
+
+def test_split_window_gives_whole_months_and_edges():
+    assert split_window(D(2003, 6, 15), D(2004, 4, 23)) == (
+        (D(2003, 7, 1), D(2004, 3, 31)), [(D(2003, 6, 15), D(2003, 6, 30)),
+                                          (D(2004, 4, 1), D(2004, 4, 23))])
+    assert split_window(D(2003, 6, 15), D(2003, 6, 20)) == (None, [(D(2003, 6, 15),
+                                                                     D(2003, 6, 20))])
+    assert split_window(D(2003, 6, 15), D(2003, 7, 3)) == (
+        None, [(D(2003, 6, 15), D(2003, 6, 30)), (D(2003, 7, 1), D(2003, 7, 3))])
+    assert split_window(None, D(2003, 7, 3)) == ((None, D(2003, 6, 30)),
+                                                 [(D(2003, 7, 1), D(2003, 7, 3))])
+    assert split_window(D(2003, 7, 3), None) == ((D(2003, 8, 1), None),
+                                                 [(D(2003, 7, 3), D(2003, 7, 31))])
+    assert split_window(D(2003, 7, 1), D(2003, 7, 31)) == ((D(2003, 7, 1), D(2003, 7, 31)), [])
+
+
+@pytest.mark.parametrize(("measure", "by"), [
+    ("activities", ()), ("participants", ("month",)), ("attendance", ("sex",)),
+    ("attendance", ("category", "quarter")), ("activities", ("region", "type")),
+])
+@pytest.mark.parametrize(("first", "last"), [
+    (D(2003, 6, 15), D(2003, 9, 10)), (None, D(2003, 9, 10)), (D(2003, 6, 15), None),
+    (D(2003, 6, 2), D(2003, 6, 14)), (D(2003, 6, 15), D(2003, 7, 20)),
+])
+def test_a_window_that_cuts_months_equals_the_raw_rows(
+        office, records, measure, by, first, last):
+    q = FigureQuery(measure, ActivityFilter(date_from=first, date_to=last), by)
+    result = compute(office, q)
+    grouped = {tuple(r.breakdown[d] for d in by): r.value for r in result.rows} if by \
+        else {(): result.total.value}
+    assert grouped == {k: v for k, v in raw(office, q).items() if v} or grouped == {(): 0}
+    assert result.total.value > 0
+    months, _edges = split_window(first, last)
+    if months is not None:
+        assert result.source.endswith("+raw:edges") and result.source.startswith("cube:")
+    else:
+        assert result.source == "raw"  # a few days only: the raw rows through the index
+
+
+def test_the_records_behind_a_cut_window_are_its_number(office, records, client_for):
+    flt = ActivityFilter(date_from=D(2003, 6, 15), date_to=D(2003, 9, 10))
+    result = compute(office, FigureQuery("activities", flt))
+    assert result.total.value == 5  # 15 June, 20 July, 31 August, 1 and 10 September
+    page = client_for("viewer").get(result.total.records_url)
+    assert page.status_code == 200
+    assert page.content.decode().count("Activity ") >= 5
