@@ -12,7 +12,7 @@ from django.utils.translation import get_language_bidi
 
 from .queries import MandateState
 
-WIDTH, ROW, LEFT, RIGHT = 900, 34, 10, 10
+WIDTH, ROW, LEFT, RIGHT = 900, 34, 18, 18  # room for the first and last years
 
 
 @dataclass(frozen=True)
