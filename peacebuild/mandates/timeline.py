@@ -81,7 +81,7 @@ def timeline_svg(state: MandateState, rtl: bool | None = None) -> str:
         "mandates/timeline.svg",
         {"bars": bars, "years": years, "width": WIDTH, "height": height,
          "axis_y": height - 14, "year_y": height - 2, "today_x": today_x,
-         "today_label_x": label_x, "as_of": state.as_of, "rtl": rtl,
+         "today_label_x": label_x, "as_of": state.as_of,
          # Dates and symbols are left-to-right text; in a mirrored picture they end at x.
          "anchor": "end" if rtl else "start"},
     )
