@@ -3,7 +3,8 @@
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
 Loads the demo into a fresh SQLite database, serves it on a free local port, signs in
-with Debian's Chromium through Playwright and saves one PNG per page.
+with Debian's Chromium through Playwright and saves one PNG per page: the whole page on a
+desktop window, the first screen on a phone (360 × 780).
 """
 
 import argparse
@@ -20,7 +21,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-# (file name, path, language, user, then open the first link of the table row holding this)
+PHONE = {"width": 360, "height": 780}
+# (file name, path, language, user, then open the first link of the table row holding this,
+#  and optionally "phone" for a phone-sized window)
 PAGES = [
     ("overview", "/", "en", "programme", None),
     ("overview-2004-04-23", "/?as_of=2004-04-23", "en", "programme", None),
@@ -35,6 +38,18 @@ PAGES = [
     ("coordination-groups", "/partners/groups/", "en", "programme", None),
     ("overview-humanrights-2004-04-23", "/?as_of=2004-04-23", "en", "humanrights", None),
     ("coordination-actions-ru", "/partners/actions/?status=", "ru", "humanrights", None),
+    # Right to left: the Arabic interface, mirrored.
+    ("overview-ar", "/?as_of=2004-04-23", "ar", "programme", None),
+    ("activities-ar", "/activities/?category=dialogue&date_from=2003-06-01"
+                      "&date_to=2004-05-31", "ar", "programme", None),
+    ("results-dashboard-ar", "/results/", "ar", "monitoring", None),
+    ("report-letter-ar", "/reports/", "ar", "head", "S/2004/331"),
+    # A phone's first screen.
+    ("phone-overview", "/?as_of=2004-04-23", "en", "programme", None, "phone"),
+    ("phone-menu-ar", "/?as_of=2004-04-23", "ar", "programme", None, "phone-menu"),
+    ("phone-activity-form", "/activities/new/", "en", "programme", None, "phone"),
+    ("phone-results-dashboard-zh", "/results/", "zh-hans", "monitoring", None, "phone"),
+    ("phone-activities-ar", "/activities/", "ar", "programme", None, "phone"),
 ]
 
 
@@ -75,8 +90,10 @@ def main() -> None:
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                       "--disable-component-update", "--no-first-run", "--disable-sync"],
             )
-            for name, path, lang, user, follow in PAGES:
-                context = browser.new_context(viewport={"width": args.width, "height": 900})
+            for name, path, lang, user, follow, *size in PAGES:
+                phone = bool(size) and size[0].startswith("phone")
+                context = browser.new_context(
+                    viewport=PHONE if phone else {"width": args.width, "height": 900})
                 context.add_cookies([{"name": "django_language", "value": lang,
                                       "url": base}])
                 page = context.new_page()
@@ -88,7 +105,9 @@ def main() -> None:
                 if follow:
                     page.locator("main table tr").filter(has_text=follow).locator("a").first.click()
                     page.wait_for_load_state()
-                page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+                if size == ["phone-menu"]:
+                    page.click("[data-nav-toggle]")
+                page.screenshot(path=str(out / f"{name}.png"), full_page=not phone)
                 print(out / f"{name}.png")
                 context.close()
             browser.close()

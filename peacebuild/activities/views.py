@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from peacebuild.accounts.permissions import MemberRequest, office_view
 from peacebuild.accounts.roles import Can
 from peacebuild.figures import engine as figures
+from peacebuild.lib.bidi import isolate
 from peacebuild.lib.ids import parse_id
 from peacebuild.ui.downloads import csv_download
 from peacebuild.ui.formpages import form_page
@@ -241,7 +242,7 @@ def _activity_page(request: MemberRequest, activity: Activity | None) -> HttpRes
         )
 
     def success(form: ActivityForm) -> str:
-        title = form.cleaned_data["title"]
+        title = isolate(form.cleaned_data["title"])
         if activity is None:
             return _("The activity “%(title)s” was recorded.") % {"title": title}
         return _("The changes to “%(title)s” were saved.") % {"title": title}
@@ -272,7 +273,8 @@ def activity_delete(request: MemberRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         title = activity.title
         services.activity_delete(actor=request.user, activity=activity)
-        messages.success(request, _("The activity “%(title)s” was deleted.") % {"title": title})
+        messages.success(request, _("The activity “%(title)s” was deleted.") % {
+            "title": isolate(title)})
         return redirect("activities:list")
     return render(request, "activities/activity_confirm_delete.html", {
         "activity": activity,
@@ -315,7 +317,7 @@ def _centre_form_page(request: MemberRequest, centre: Centre) -> HttpResponse:
             actor=request.user, centre=form.instance, version=version),
         done=reverse("activities:centres"),
         success=lambda form: _("The centre “%(name)s” was saved.") % {
-            "name": form.instance.name},
+            "name": isolate(form.instance.name)},
         template="activities/centre_form.html", context={"centre": centre, "crumbs": crumbs},
     )
 

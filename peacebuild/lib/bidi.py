@@ -10,6 +10,14 @@ reach no further than the text that opened them. Balanced text is returned uncha
 EMBEDDINGS = {"\u202a", "\u202b", "\u202d", "\u202e"}  # LRE RLE LRO RLO, closed by PDF
 ISOLATES = {"\u2066", "\u2067", "\u2068"}  # LRI RLI FSI, closed by PDI
 POP_EMBEDDING, POP_ISOLATE = "\u202c", "\u2069"
+FIRST_STRONG_ISOLATE = "\u2068"
+
+
+def isolate(text: object) -> str:
+    """`text` between FSI and PDI: its own direction, from its first strong letter, and no
+    influence on the words around it. For names inside a sentence (messages) and where
+    <bdi> cannot go (<option>, <title>, attribute values)."""
+    return FIRST_STRONG_ISOLATE + confine(str(text)) + POP_ISOLATE
 
 
 def confine(text: str) -> str:

@@ -26,6 +26,7 @@ from peacebuild.figures.engine import (
     compute,
     coordination_table,
 )
+from peacebuild.lib.bidi import isolate
 from peacebuild.lib.formatting import format_day
 from peacebuild.lib.ids import parse_id
 from peacebuild.ui.formpages import form_page
@@ -169,7 +170,7 @@ def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
     group = member.group
     services.group_member_delete(actor=request.user, member=member)
     messages.success(request, _("%(name)s is no longer a member of the group.")
-                     % {"name": member.organisation})
+                     % {"name": isolate(member.organisation)})
     return redirect("partners:group", pk=group.pk)
 
 

@@ -129,18 +129,24 @@ def region_map_svg(values: list[RegionValue], *, country: str, title: str,
                          f'aria-label="{escape(label, quote=True)}">{tip}{shape}</a>')
         else:
             parts.append(f'<g class="region">{tip}{shape}</g>')
+    # A map of links is a group of links (an image's children are hidden from screen
+    # readers); a map is never mirrored for right-to-left languages: north stays up, east
+    # stays right.
+    role = "group" if any(v.href for v in values) else "img"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" role="img" '
+            f'width="{width}" height="{height}" role="{role}" direction="ltr" '
             f'aria-label="{escape(title, quote=True)}"><title>{escape(title)}</title>'
             f'{"".join(parts)}</svg>')
 
 
-def message_svg(message: str, *, width: int = 560) -> str:
+def message_svg(message: str, *, width: int = 560, rtl: bool = False) -> str:
     """A sentence where the map would be (no boundaries for the country), as an SVG so that
-    pages and documents place it like a map."""
+    pages and documents place it like a map; from the right edge when `rtl`."""
+    x = width - 2 if rtl else 2
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 40" width="{width}" '
             f'height="40" role="img" aria-label="{escape(message, quote=True)}" '
-            f'data-map="none"><text x="2" y="24" font-size="14" fill="#4d4d4d">'
+            f'direction="{"rtl" if rtl else "ltr"}" '
+            f'data-map="none"><text x="{x}" y="24" font-size="14" fill="#4d4d4d">'
             f'{escape(message)}</text></svg>')
 
 

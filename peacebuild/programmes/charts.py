@@ -2,7 +2,9 @@
 
 Reports embed the same pictures: each `*_svg` function takes an office and an
 ActivityFilter and returns an SVG string in which every bar and region links to the
-records behind its number.
+records behind its number. On a page in a right-to-left language the bar charts are
+mirrored (time runs from the right); reports pass `rtl=False`, as their PDF and DOCX
+renderers draw SVG text without bidi.
 """
 
 from collections.abc import Callable
@@ -10,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 
 from peacebuild.activities.queries import ActivityFilter
@@ -94,9 +96,13 @@ def region_rows(office: Office, flt: ActivityFilter, measure: str
 # Pictures
 
 
+def _rtl(rtl: bool | None) -> bool:
+    return get_language_bidi() if rtl is None else rtl
+
+
 def trend_svg(office: Office, flt: ActivityFilter, measure: str = "activities",
               rows: list[tuple[str, figures.Figure, figures.Figure]] | None = None,
-              fmt: Callable[[object], str] = n) -> str:
+              fmt: Callable[[object], str] = n, rtl: bool | None = None) -> str:
     """Activities or participants by quarter; `rows` from `quarter_rows` if already at hand.
     `fmt` writes the numbers (a report passes its document language's UN style)."""
     quarters = [(q, a if measure == "activities" else p)
@@ -108,22 +114,27 @@ def trend_svg(office: Office, flt: ActivityFilter, measure: str = "activities",
                         "value": fmt(figure.value)})
             for quarter, figure in quarters]
     return svg.bar_chart(bars, title=_("%(measure)s by quarter") % {
-        "measure": _measure_label(measure)}, empty=_("No activities in this period."))
+        "measure": _measure_label(measure)}, empty=_("No activities in this period."),
+        rtl=_rtl(rtl))
 
 
-def attendance_svg(office: Office, flt: ActivityFilter, dim: str) -> str:
-    rows = attendance_rows(office, flt, dim)
+def attendance_svg(office: Office, flt: ActivityFilter, dim: str,
+                   rows: list[figures.Figure] | None = None) -> str:
+    """Participants by sex or category; `rows` from `attendance_rows` if already at hand."""
+    rows = attendance_rows(office, flt, dim) if rows is None else rows
     bars = [svg.Bar(figures.dim_label(dim, f.breakdown[dim]), f.value or 0, href=f.records_url,
                     value_label=n(f.value),
                     colour=SEX_COLOURS.get(str(f.breakdown[dim]), "") if dim == "sex" else "")
             for f in rows]
     titles = {"sex": _("Participants by sex"), "category": _("Participants by category")}
     return svg.hbar_chart(bars, title=titles.get(dim, dim),
-                          empty=_("No attendance breakdown recorded in this period."))
+                          empty=_("No attendance breakdown recorded in this period."),
+                          rtl=_rtl(None))
 
 
 def map_svg(office: Office, flt: ActivityFilter, measure: str = "activities",
-            table: list | None = None, fmt: Callable[[object], str] = n) -> str:
+            table: list | None = None, fmt: Callable[[object], str] = n,
+            rtl: bool | None = None) -> str:
     """The regions coloured by activities or participants; `table` from `region_table` if
     already at hand."""
     column = 1 if measure == "activities" else 2
@@ -134,7 +145,7 @@ def map_svg(office: Office, flt: ActivityFilter, measure: str = "activities",
               for place, fig in pairs]
     if not maps.has_map(office.country):
         return maps.message_svg(str(_("There is no map of this country's regions in "
-                                      "Peacebuild.")))
+                                      "Peacebuild.")), rtl=_rtl(rtl))
     return maps.region_map_svg(values, country=office.country, title=_(
         "%(measure)s by region") % {"measure": _measure_label(measure)})
 
@@ -203,4 +214,4 @@ def progress_svg(iv: "IndicatorValue") -> str:
         "indicator": ind.localized_title, "actual": n(iv.value), "target": n(iv.target_value)}
     return svg.progress_bar(value=f(iv.value), target=f(iv.target_value),
                             baseline=f(ind.baseline_value), title=title, href=iv.href,
-                            width=220)
+                            width=220, rtl=get_language_bidi())

@@ -57,6 +57,8 @@ def _dashboard(request: MemberRequest, programme: Programme | None) -> HttpRespo
         iv.progress_svg = charts.progress_svg(iv)
     quarters = charts.quarter_rows(office, flt)
     regions = charts.region_table(office, flt)
+    by_sex = charts.attendance_rows(office, flt, "sex")
+    by_category = charts.attendance_rows(office, flt, "category")
     centres_day = min(dflt.period.last, office.closed_on or dflt.period.last)
     context = {
         "dflt": dflt,
@@ -70,8 +72,14 @@ def _dashboard(request: MemberRequest, programme: Programme | None) -> HttpRespo
         "indicators": values,
         "trend_activities": charts.trend_svg(office, flt, "activities", quarters),
         "trend_participants": charts.trend_svg(office, flt, "participants", quarters),
-        "by_sex": charts.attendance_svg(office, flt, "sex"),
-        "by_category": charts.attendance_svg(office, flt, "category"),
+        "quarter_activities": [(q, a) for q, a, _p in quarters],
+        "quarter_participants": [(q, p) for q, _a, p in quarters],
+        "by_sex": charts.attendance_svg(office, flt, "sex", by_sex),
+        "by_category": charts.attendance_svg(office, flt, "category", by_category),
+        # The pictures' numbers as tables, for screen readers and for print.
+        "sex_rows": [(figures.dim_label("sex", f.breakdown["sex"]), f) for f in by_sex],
+        "category_rows": [(figures.dim_label("category", f.breakdown["category"]), f)
+                          for f in by_category],
         "map": charts.map_svg(office, flt, map_measure, regions),
         "map_measure": map_measure,
         "regions": regions,

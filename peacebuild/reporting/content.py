@@ -128,8 +128,8 @@ def _pictures(report: Report, language: str) -> list[dict[str, str]]:
 
     return [
         {"key": "quarters", "title": text(language, "picture.quarters"),
-         "svg": trend_svg(report.office, flt, "participants", fmt=fmt)},
+         "svg": trend_svg(report.office, flt, "participants", fmt=fmt, rtl=False)},
         {"key": "regions", "title": text(language, "picture.regions"),
-         "svg": map_svg(report.office, flt, "participants", fmt=fmt),
+         "svg": map_svg(report.office, flt, "participants", fmt=fmt, rtl=False),
          "credit": ATTRIBUTION},
     ]

@@ -7,6 +7,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import get_language
 
+from peacebuild.lib.bidi import isolate
 from peacebuild.lib.formatting import format_day, format_number
 
 register = template.Library()
@@ -34,3 +35,9 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
             query[key] = str(value)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter(name="isolate")
+def isolate_filter(value: Any) -> str:
+    """User text where <bdi> cannot go (an <option>, a <title>): between FSI and PDI."""
+    return isolate(value)
