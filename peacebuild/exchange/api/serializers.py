@@ -205,7 +205,7 @@ class ActivitySerializer(Base):
         many=True, required=False,
         help_text=_("The breakdown by category, sex and age group; when given it replaces "
                     "the whole breakdown, when left out it is kept."))
-    region = serializers.PrimaryKeyRelatedField(read_only=True)
+    region = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Activity

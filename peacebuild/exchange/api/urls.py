@@ -1,8 +1,12 @@
 """The API's addresses, under /api/: one router for the records, the figures, the OpenAPI
 schema and its browsable page (Swagger UI from drf-spectacular-sidecar's static files)."""
 
-from django.urls import path
+from typing import Any, ClassVar
+
+from django.urls import path, re_path
+from django.utils.translation import get_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -32,9 +36,25 @@ for prefix, viewset, basename in [
 ]:
     router.register(prefix, viewset, basename=basename)
 
+
+
+class Schema(SpectacularAPIView):
+    """The schema, generated once per process and language (it changes only with the code)."""
+
+    cache: ClassVar[dict[tuple[str, bool], Any]] = {}
+
+    def _get_schema_response(self, request: Any) -> Any:
+        key = (get_language() or "", bool(self.custom_settings))
+        if key not in self.cache:
+            self.cache[key] = super()._get_schema_response(request).data
+        return Response(data=self.cache[key], headers={
+            "Content-Disposition": 'inline; filename="peacebuild-api.yaml"'})
+
+
 urlpatterns = [
     *router.urls,
     path("figures/", views.Figures.as_view(), name="figures"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", Schema.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"", views.NoSuchEndpoint.as_view()),  # last: a JSON 404 for anything else
 ]

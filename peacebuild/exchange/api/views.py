@@ -1,7 +1,7 @@
 """The endpoints: each lists through the app's reads, reaches one record through the app's
 access function and writes through the app's service, as the pages do."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -522,3 +523,20 @@ def figure_query(request: Request) -> figures.FigureQuery:
     figures.validate(request._request.office, query)  # type: ignore[attr-defined]
     return query
 
+
+
+class NoSuchEndpoint(APIView):
+    """Any other address under /api/: a 404 in the API's error shape, not a web page."""
+
+    permission_classes: ClassVar[list[Any]] = []
+    authentication_classes: ClassVar[list[Any]] = []
+    throttle_classes: ClassVar[list[Any]] = []
+    schema = None  # not an operation
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        self.args, self.kwargs = args, kwargs
+        self.request = self.initialize_request(request, *args, **kwargs)
+        self.headers = self.default_response_headers
+        response = self.handle_exception(NotFound(_("There is no such address in the API.")))
+        self.response = self.finalize_response(self.request, response, *args, **kwargs)
+        return self.response

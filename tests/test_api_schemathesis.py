@@ -1,0 +1,46 @@
+"""Schemathesis against the API's own OpenAPI schema, in-process through the WSGI app: for
+every operation, generated requests (valid and not) with a programme officer's read-write
+token must answer no server error and only what the schema says (status, body shape).
+
+Bounded to a few examples per operation so that a database run stays well under a minute;
+the operations are many, the examples few."""
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.db import transaction
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from peacebuild.wsgi import application
+
+from .api_helpers import build_world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+# Loaded through the app itself: the schema endpoint reads no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@schema.parametrize()
+@settings(max_examples=3, deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=list(HealthCheck))
+def test_api_answers_as_its_schema_says(case, world, db):
+    cache.clear()  # the rate limit is not what is tested here
+    key = world["keys"][("programme", "write")]
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {key}"},
+        checks=[not_a_server_error, response_schema_conformance, status_code_conformance,
+                content_type_conformance])
