@@ -2,7 +2,7 @@
 that say which version of the record they change (If-Match, ETag)."""
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
@@ -93,7 +93,7 @@ def if_match(request: Request) -> str:
     return raw
 
 
-class OfficeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class OfficeViewSet(viewsets.GenericViewSet):
     """Records of the token's office.
 
     A subclass names how to list them (`rows`), how to reach one (`access`, the app's
@@ -104,13 +104,12 @@ class OfficeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     pagination_class = KeysetPagination
     access: ClassVar[Callable[..., Any]]
     update_serializer_class: ClassVar[type[BaseSerializer[Any]] | None] = None
-    state: ClassVar[Callable[[Any], dict[str, Any]]] = staticmethod(snapshot)  # type: ignore[assignment]
 
     # Reads
 
     @property
     def office(self) -> Office:
-        return self.django_request.office  # type: ignore[attr-defined,no-any-return]
+        return cast(Office, self.django_request.office)  # type: ignore[attr-defined]
 
     @property
     def django_request(self) -> HttpRequest:
@@ -121,7 +120,7 @@ class OfficeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator's visit
-            return self.queryset if self.queryset is not None else QuerySet().none()
+            return cast("QuerySet[Any]", self.queryset)
         return self.rows(self.office)
 
     def get_object(self, write: bool = False) -> Any:
@@ -146,8 +145,12 @@ class OfficeViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             nxt = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         return Response({"results": data, "next_cursor": cursor, "next": nxt})
 
+    def state(self, obj: Any) -> dict[str, Any]:
+        """What the record's edit version is made of (its service's "before")."""
+        return snapshot(obj)
+
     def version(self, obj: Model) -> str:
-        return version_of(type(self).state(obj))
+        return version_of(self.state(obj))
 
     def with_etag(self, obj: Model, response: Response) -> Response:
         response["ETag"] = f'"{self.version(obj)}"'

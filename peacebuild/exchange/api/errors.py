@@ -92,8 +92,9 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(body(400, _("The request was refused; see the fields."),
                              flatten(exc.detail)), status=400)
     if isinstance(exc, exceptions.APIException):
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            headers["Retry-After"] = str(int(exc.wait) + 1)
+        wait = getattr(exc, "wait", None)
+        if isinstance(exc, exceptions.Throttled) and wait is not None:
+            headers["Retry-After"] = str(int(wait) + 1)
         if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
             headers["WWW-Authenticate"] = "Bearer"
             exc.status_code = 401

@@ -1,6 +1,6 @@
 """Serializer fields that keep each request inside its token's office."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
@@ -28,12 +28,12 @@ def office_of_request(context: dict[str, Any]) -> Any:
     return getattr(getattr(request, "_request", None), "office", None)
 
 
-class OfficeRelated(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class OfficeRelated(serializers.PrimaryKeyRelatedField):
     """A record named by its id, looked for only in the request's office: another office's
     record is "does not exist", exactly like an id that names nothing."""
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset: QuerySet[Any] = super().get_queryset()
+        queryset = cast("QuerySet[Any]", super().get_queryset())
         path = OFFICE_PATHS.get(queryset.model)
         if path is None:
             return queryset

@@ -3,6 +3,7 @@ shown once), revoke one."""
 
 import datetime as dt
 import zoneinfo
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from peacebuild.accounts.models import User
 from peacebuild.accounts.permissions import MemberRequest, office_view
 from peacebuild.lib.ids import parse_id
 
@@ -33,11 +35,12 @@ def _expiry(request: MemberRequest, day: dt.date | None) -> dt.datetime | None:
 @office_view()
 @require_http_methods(["GET", "POST"])
 def tokens(request: MemberRequest) -> HttpResponse:
+    user = cast(User, request.user)  # office_view: signed in
     form = TokenForm(request.POST if request.method == "POST" and "revoke" not in request.POST
                      else None,
                      today=request.office.today())
     if request.method == "POST" and "revoke" in request.POST:
-        token = ApiToken.objects.filter(pk=parse_id(request.POST["revoke"]), user=request.user,
+        token = ApiToken.objects.filter(pk=parse_id(request.POST["revoke"]) or 0, user=user,
                                         office=request.office).first()
         if token is None:
             raise Http404
@@ -48,7 +51,7 @@ def tokens(request: MemberRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             token, key = services.token_create(
-                actor=request.user, user=request.user, office=request.office,  # type: ignore[arg-type]
+                actor=user, user=user, office=request.office,
                 name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
                 expires_at=_expiry(request, form.cleaned_data["expires_on"]))
         except ValidationError as error:
@@ -58,7 +61,7 @@ def tokens(request: MemberRequest) -> HttpResponse:
             request.session[NEW_KEY] = {"id": token.pk, "key": key}
             return redirect("tokens:list")
     new = request.session.pop(NEW_KEY, None)
-    rows = ApiToken.objects.filter(user=request.user, office=request.office)
+    rows = ApiToken.objects.filter(user=user, office=request.office)
     return render(request, "api/tokens.html", {
         "form": form, "tokens": rows, "new": new,
         "schema_url": reverse("api:schema"), "docs_url": reverse("api:docs"),

@@ -31,7 +31,7 @@ BY_METHOD = {"put": {"412": "Changed since your version", "428": "If-Match missi
              "delete": {"409": "Other records depend on it"}}
 
 
-class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class TokenScheme(OpenApiAuthenticationExtension):
     target_class = "peacebuild.exchange.api.auth.TokenAuthentication"
     name = "token"
 

@@ -33,7 +33,7 @@ from .fields import OfficeRelated
 SOURCED = ["source_kind", "source_document", "source_note"]
 
 
-class Base(serializers.ModelSerializer):  # type: ignore[type-arg]
+class Base(serializers.ModelSerializer):
     serializer_related_field = OfficeRelated
 
 
@@ -79,7 +79,7 @@ class OrganisationSerializer(Base):
 
 
 class GroupSerializer(Base):
-    members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    members: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Group
@@ -150,7 +150,7 @@ class IndicatorSerializer(Base):
 
 def _reparent(serializer: type[Base], parent: str) -> type[Base]:
     """The same record with its parent fixed once made (moving it is not an edit)."""
-    meta = type("Meta", (serializer.Meta,), {"read_only_fields": [parent]})  # type: ignore[name-defined]
+    meta = type("Meta", (serializer.Meta,), {"read_only_fields": [parent]})
     return type(f"{serializer.__name__}Update", (serializer,), {"Meta": meta})
 
 
@@ -193,7 +193,7 @@ class CentreSerializer(Base):
                   "closed_on", "description", *SOURCED]
 
 
-class AttendanceCellSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AttendanceCellSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=ParticipantCategory.choices)
     sex = serializers.ChoiceField(choices=Sex.choices)
     age_group = serializers.ChoiceField(choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
@@ -205,7 +205,7 @@ class ActivitySerializer(Base):
         many=True, required=False,
         help_text=_("The breakdown by category, sex and age group; when given it replaces "
                     "the whole breakdown, when left out it is kept."))
-    region = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    region: Any = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Activity
