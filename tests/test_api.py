@@ -85,7 +85,7 @@ def test_a_role_change_applies_at_once(users, office, programme, activity_type):
 def test_another_offices_record_is_404(users, office, activity):
     api = api_for(users["outsider"], users["outsider"].memberships.get().office)
     _error(api.get(f"/api/activities/{activity.pk}/"), 404, "not_found")
-    _error(api.get("/api/activities/99999999999999999999/"), 404, "not_found") if False else None
+    _error(api.get("/api/activities/99999999999999999999/"), 404, "not_found")
     assert api.get("/api/activities/").json()["results"] == []
 
 
@@ -237,3 +237,69 @@ def test_command_makes_and_revokes(users, office, capsys):
     call_command("api_token", revoke=token.prefix)
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_malformed_auth_headers_are_401(db):
+    for header in ("Bearer", "Bearer a b", "Bearer \u00e9"):
+        client = ApiClient(None)
+        client.headers = {"Authorization": header}
+        _error(client.get("/api/programmes/"), 401, "unauthenticated")
+
+
+def test_figure_parameters_are_checked(users, office):
+    api = api_for(users["viewer"], office)
+    error = _error(api.get("/api/figures/", {"on": "2004-02-30", "group": "²",
+                                             "date_from": "x"}), 400, "invalid")
+    assert {"measure", "on", "group", "date_from"} <= set(error["fields"])
+    body = api.get("/api/figures/", {"measure": "centres_open", "on": "2004-04-23"}).json()
+    assert body["total"]["value"] == 0
+
+
+def test_unknown_addresses_and_methods_answer_in_the_error_shape(users, office, activity):
+    api = api_for(users["programme"], office)
+    _error(api.get("/api/nothing-here/"), 404, "not_found")
+    _error(api.delete("/api/partners/1/"), 405, "method_not_allowed")
+    _error(api.patch(f"/api/activities/{activity.pk}/", {}, headers={"If-Match": "*"}), 428,
+           "precondition_required")
+
+
+def test_a_delete_others_depend_on_is_409(users, office, programme):
+    from django.db.models import ProtectedError
+
+    from peacebuild.exchange.api.errors import handler
+
+    response = handler(ProtectedError("in use", set()), {})
+    assert response.status_code == 409 and response.data["error"]["code"] == "conflict"
+    response = handler(RuntimeError("boom"), {})
+    assert response.status_code == 500 and response.data["error"]["code"] == "server_error"
+
+
+def test_command_refuses_what_it_cannot_do(users, office):
+    from django.core.management.base import CommandError
+
+    for options in ({}, {"user": "nobody", "office": "tst"},
+                    {"user": "viewer", "office": "tst", "expires": "2004-13-45"},
+                    {"user": "outsider", "office": "tst"}, {"revoke": "pb_none"}):
+        with pytest.raises(CommandError):
+            call_command("api_token", **options)
+    call_command("api_token", user="viewer", office="tst", expires="2999-01-01")
+    assert ApiToken.objects.get().expires_at.year == 2999
+
+
+def test_mandate_period_put_and_stale_write(users, office):
+    from peacebuild.mandates.models import MandatePeriod
+
+    api = api_for(users["head"], office)
+    created = api.post("/api/mandate-periods/", {"starts_on": "2000-06-01",
+                                                 "ends_on": "2001-06-01"})
+    assert created.status_code == 201, created.content
+    url = f"/api/mandate-periods/{created.json()['id']}/"
+    etag = created["ETag"]
+    put = api.put(url, {"starts_on": "2000-06-01", "ends_on": "2001-07-01"},
+                  headers={"If-Match": etag})
+    assert put.status_code == 200, put.content
+    assert MandatePeriod.objects.get().ends_on == dt.date(2001, 7, 1)
+    stale = api.put(url, {"starts_on": "2000-06-01", "ends_on": "2001-08-01"},
+                    headers={"If-Match": etag})
+    assert _error(stale, 412, "precondition_failed")["current"]["ends_on"] == "2001-07-01"
+    assert stale["ETag"] == put["ETag"]
