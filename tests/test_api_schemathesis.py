@@ -34,7 +34,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
 @schema.parametrize()
-@settings(max_examples=2, deadline=None, derandomize=True, database=None,
+@settings(max_examples=3, deadline=None, derandomize=True, database=None,
           phases=[Phase.explicit, Phase.generate],
           suppress_health_check=list(HealthCheck))
 def test_api_answers_as_its_schema_says(case, world, db):
