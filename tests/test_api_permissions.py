@@ -169,3 +169,29 @@ def covered() -> set[str]:
 
 def test_every_api_url_is_in_the_matrix():
     assert api_url_names() == covered()
+
+
+WRITER = {Can.EDIT_REFERENCE: "head", Can.EDIT_MANDATE: "head", Can.COORDINATE: "head",
+          Can.EDIT_RESULTS: "monitoring", Can.EDIT_ACTIVITIES: "programme"}
+
+
+@pytest.mark.parametrize("basename", sorted(b for b, (_c, w) in MATRIX.items() if "update" in w))
+def test_an_edit_keeps_what_it_does_not_change(basename, world, db):
+    """PUT back what GET gave, and PATCH nothing: the record, its child rows (an activity's
+    attendance and partners) and its version stay exactly as they were, and no audit entry
+    is written."""
+    from peacebuild.accounts.models import AuditEntry
+
+    api = ApiClient(world["keys"][(WRITER[MATRIX[basename][0]], "write")])
+    url = reverse(f"api:{basename}-detail", kwargs={"pk": world["objects"][basename].pk})
+    with transaction.atomic():
+        before = api.get(url)
+        entries = AuditEntry.objects.count()
+        put = api.put(url, before.json(), headers={"If-Match": before["ETag"]})
+        assert put.status_code == 200, put.content
+        patch = api.patch(url, {}, headers={"If-Match": put["ETag"]})
+        after = api.get(url)
+        assert put.json() == patch.json() == after.json() == before.json()
+        assert after["ETag"] == before["ETag"]
+        assert AuditEntry.objects.count() == entries
+        transaction.set_rollback(True)
