@@ -8,7 +8,8 @@ the operations are many, the examples few."""
 import pytest
 import schemathesis
 from django.core.cache import cache
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -24,9 +25,16 @@ from .api_helpers import build_world
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
+    # The WSGI handler closes the database connection after each request (as a server
+    # should); Django's test client keeps it open, and so must these calls, or the test's
+    # transaction would end with the first request (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 # Loaded through the app itself: the schema endpoint reads no database.
