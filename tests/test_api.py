@@ -205,6 +205,13 @@ def test_schema_and_docs_are_served_without_a_cdn(db):
     html = docs.content.decode()
     assert docs.status_code == 200 and "swagger-ui" in html
     assert "//cdn" not in html and "unpkg" not in html and "jsdelivr" not in html
+    # Every script is a file of this site (the CSP allows no inline script).
+    import re
+
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all('src="/' in attrs for attrs in scripts), scripts
+    start = re.findall(r'<script src="(/api/docs/[^"]*)"', html)
+    assert start and ApiClient(None).get(start[0].replace("&amp;", "&")).status_code == 200
 
 
 def test_token_page_makes_shows_once_and_revokes(client_for, users, office):
