@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files for /api/docs/, served as static files
     "peacebuild.accounts",
     "peacebuild.places",
     "peacebuild.mandates",
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "peacebuild.figures",
     "peacebuild.reporting",
     "peacebuild.exchange",
+    "peacebuild.exchange.api",
     "peacebuild.ui",
     "peacebuild.demo",
 ]
@@ -272,4 +276,41 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+}
+
+# The REST API (docs/api.md): tokens only (no session, so no CSRF to think of), one error
+# shape, a rate per token (API_RATE), OpenAPI 3.1 from drf-spectacular.
+API_RATE = env("API_RATE", "1200/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["peacebuild.exchange.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["peacebuild.exchange.api.access.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["peacebuild.exchange.api.access.TokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "peacebuild.exchange.api.errors.handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Peacebuild API",
+    "DESCRIPTION": "The records and figures of a peacebuilding office. Authenticate with an "
+                   "API token: `Authorization: Bearer <token>`. See docs/api.md.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ActionPointStatus": "peacebuild.partners.models.ActionPoint.Status",
+        "AssessmentStatus": "peacebuild.programmes.models.Assessment.Status",
+        "DocumentKind": "peacebuild.mandates.models.Document.Kind",
+        "OrganisationKind": "peacebuild.partners.models.Organisation.Kind",
+        "CentreKind": "peacebuild.activities.models.Centre.Kind",
+        "IndicatorKind": "peacebuild.programmes.models.Indicator.Kind",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "peacebuild.exchange.api.schema.errors_everywhere"],
+    "AUTHENTICATION_WHITELIST": ["peacebuild.exchange.api.auth.TokenAuthentication"],
 }

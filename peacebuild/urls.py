@@ -24,4 +24,6 @@ urlpatterns = [
     path("reports/", include("peacebuild.reporting.urls")),
     path("exchange/iati/", include("peacebuild.exchange.iati.urls")),
     path("accounts/", include("peacebuild.accounts.urls")),
+    path("api/", include("peacebuild.exchange.api.urls")),
+    path("api-tokens/", include("peacebuild.exchange.api.page_urls")),
 ]

@@ -38,6 +38,8 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
     "partners:list": ("get", None, READ),
     "partners:create": ("get", None, REFERENCE_CREATE),
     "partners:edit": ("get", "organisation", REFERENCE_EDIT),
+    # Each member's own API tokens for the office they work in.
+    "tokens:list": ("get", None, READ),
 }
 
 # Framework pages that are not Peacebuild's own: sign-in, language switch, admin.
@@ -83,7 +85,11 @@ def _names(patterns, namespace: str = "") -> set[str]:
 
 
 def _all_matrices() -> set[str]:
-    covered = set(MATRIX)
+    from .test_api_permissions import covered as api_covered
+
+    # The API's endpoints answer tokens, not sessions: their matrix (role × token scope ×
+    # another office) is tests/test_api_permissions.py.
+    covered = set(MATRIX) | api_covered()
     for app in pkgutil.iter_modules(peacebuild.__path__):
         if not app.ispkg:  # modules such as wsgi (which checks the database as it starts)
             continue

@@ -15,6 +15,7 @@ import peacebuild
 NOT_A_LIST = re.compile(
     r"(^|:)(\w+_)?(create|edit|delete|approve|reopen|issue|render|preview|upload|commit)$"
     r"|:(export\w*|download|job|switch_office|detail|document)$"
+    r"|^api:(\w+-detail|schema|docs)$"  # the API: one record, or its schema
 )
 # The pages of one's own account (signing in, the second factor, the password) and the
 # actions on one member's account: one account each, however large the office.
@@ -39,7 +40,9 @@ def _names(patterns, namespace: str = "") -> set[str]:
 
 
 def _tested() -> set[str]:
-    pages: set[str] = set()
+    from .test_api_query_counts import PAGES as API_PAGES
+
+    pages: set[str] = set(API_PAGES)  # the API's lists and the token page
     for app in pkgutil.iter_modules(peacebuild.__path__):
         if not app.ispkg:  # modules such as wsgi (which checks the database as it starts)
             continue

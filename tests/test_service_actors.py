@@ -36,6 +36,8 @@ from peacebuild.casework.models import (
     Involvement,
     Person,
 )
+from peacebuild.exchange.api import services as api_tokens
+from peacebuild.exchange.api.models import ApiToken
 from peacebuild.mandates import services as mandates
 from peacebuild.mandates.models import Document, MandatePeriod, Office
 from peacebuild.partners import services as partners
@@ -134,6 +136,9 @@ class World:
         if case == "partners.action_reopen":
             ActionPoint.objects.filter(pk=self.action.pk).update(
                 status="done", closed_on=dt.date(2004, 2, 27), evidence="Sent.")
+        if case == "exchange_api.token_revoke":
+            api_tokens.token_create(actor=SYSTEM, user=User.objects.get(username="viewer"),
+                                    office=self.office, name="mine", scope="read")
         if case == "partners.action_reminders_send":  # one owner to remind, with an address
             head = User.objects.get(username="head")
             User.objects.filter(pk=head.pk).update(email="head@example.org")
@@ -351,6 +356,15 @@ CASES: dict[str, Case] = {
         lambda w, a: partners.action_reminders_send(actor=a, office=w.office,
                                                     today=dt.date(2004, 2, 25)),
         "head", ["viewer", "outsider", None, "monitoring"]),
+    # A user makes and revokes only their own tokens, in an office they are a member of.
+    "exchange_api.token_create": (
+        lambda w, a: api_tokens.token_create(
+            actor=a, user=User.objects.get(username="viewer"), office=w.office, name="t",
+            scope="read"),
+        "viewer", ["head", "programme", "human_rights", "outsider", None]),
+    "exchange_api.token_revoke": (
+        lambda w, a: api_tokens.token_revoke(actor=a, token=ApiToken.objects.get(name="mine")),
+        "viewer", ["head", "programme", "human_rights", "outsider", None]),
 }
 
 
@@ -430,19 +444,21 @@ def test_a_missing_actor_is_refused_even_for_reading_capabilities(office):
 
 
 def _write_services() -> set[str]:
-    """Every function of an app's services module that takes an actor."""
+    """Every function of an app's services module that takes an actor (the API's tokens
+    are services of the exchange app's `api` package)."""
     found = set()
-    for app in pkgutil.iter_modules(peacebuild.__path__):
-        if not app.ispkg:  # modules such as wsgi (which checks the database as it starts)
-            continue
+    names = [(app.name, f"peacebuild.{app.name}.services")
+             for app in pkgutil.iter_modules(peacebuild.__path__)
+             if app.ispkg]  # not modules such as wsgi (which checks the database as it starts)
+    for app_name, module_name in [*names, ("exchange_api", "peacebuild.exchange.api.services")]:
         try:
-            module = importlib.import_module(f"peacebuild.{app.name}.services")
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError:
             continue
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and not name.startswith("_") and (
                     "actor" in inspect.signature(function).parameters):
-                found.add(f"{app.name}.{name}")
+                found.add(f"{app_name}.{name}")
     return found
 
 
