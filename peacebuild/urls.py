@@ -19,4 +19,5 @@ urlpatterns = [
     path("results/", include("peacebuild.programmes.urls")),
     path("reports/", include("peacebuild.reporting.urls")),
     path("accounts/", include("peacebuild.accounts.urls")),
+    path("exchange/sheets/", include("peacebuild.exchange.sheets.urls")),
 ]
