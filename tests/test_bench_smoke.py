@@ -19,3 +19,15 @@ def test_bench_figures_agrees_with_duckdb_at_small_scale(tmp_path):
     assert "numbers equal: yes" in lines
     assert lines[-1].startswith("ratio: ")
     assert "400 activities, 4,000 attendance" in result.stdout
+
+
+def test_bench_exchange_sheets_runs_at_small_scale(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "exchange_sheets.py"), "--rows", "200",
+         "--save", "20"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "200 rows" in result.stdout and "saving 20 rows" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("ratio: ")

@@ -29,6 +29,7 @@ from peacebuild.activities.models import MAX_PARTICIPANTS
 from peacebuild.activities.services import Cell, activity_create
 from peacebuild.exchange.jobs import JobFailed, Progress
 from peacebuild.exchange.models import Job
+from peacebuild.lib.spreadsheets import FORMULA_STARTS
 
 from .columns import (
     ALL_ATTENDANCE,
@@ -186,6 +187,8 @@ def parse_text(value: Any, limit: int = LONG_TEXT) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         value = value.isoformat()
     text = str(value).strip()
+    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]  # the apostrophe our exports put before formula-like text
     if _CONTROL.search(text):
         raise CellError(_("The text holds control characters (such as NUL) that cannot be "
                           "stored."))
