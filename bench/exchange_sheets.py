@@ -66,10 +66,10 @@ def main() -> int:
 
     from peacebuild.accounts.permissions import SYSTEM
     from peacebuild.activities.models import Activity, ActivityType
+    from peacebuild.exchange.models import Job
     from peacebuild.exchange.sheets.columns import Vocabulary
     from peacebuild.exchange.sheets.importing import _create, check
     from peacebuild.exchange.sheets.reading import open_table
-    from peacebuild.exchange.models import Job
     from peacebuild.mandates.models import Office
     from peacebuild.places.services import places_load_tajikistan
     from peacebuild.programmes.models import Programme

@@ -19,14 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.permissions import Actor
 from peacebuild.activities.models import MAX_PARTICIPANTS
-from peacebuild.activities.services import Cell, activity_create
+from peacebuild.activities.services import (
+    BulkRowInvalid,
+    Cell,
+    NewActivity,
+    activities_create_bulk,
+)
 from peacebuild.exchange.jobs import JobFailed, Progress
 from peacebuild.exchange.models import Job
 from peacebuild.lib.spreadsheets import FORMULA_STARTS
@@ -457,33 +460,20 @@ def _run(job: Job, actor: Actor, progress: Progress, language: str) -> None:
     job.message = _("%(n)s activities imported.") % {"n": len(checked.rows)}
 
 
-class _Rollback(Exception):
-    pass
-
-
 def _create(job: Job, actor: Actor, rows: list[Row], progress: Progress, sheet: str
             ) -> list[Problem]:
-    """All the rows through the activity service in one transaction; the first row the
-    service refuses rolls everything back and is reported."""
+    """All the rows through the activity service's bulk path, in one transaction; a row
+    the service refuses rolls everything back and is reported."""
     note = _("Imported from %(file)s, row %(row)s")
-    problems: list[Problem] = []
+    items = [NewActivity(row.fields | {"source_note": (note % {
+        "file": job.input_name[:200], "row": row.number})[:300]}, row.attendance, row.partners)
+        for row in rows]
     try:
-        with transaction.atomic():
-            for done, row in enumerate(rows, start=1):
-                try:
-                    activity_create(actor=actor, office=job.office, attendance=row.attendance,
-                                    partners=row.partners, **row.fields,
-                                    source_note=(note % {"file": job.input_name[:200],
-                                                         "row": row.number})[:300])
-                except ValidationError as error:
-                    for name, messages in error.message_dict.items():
-                        problems.extend(Problem(sheet, row.number, "", name, m)
-                                        for m in messages)
-                    raise _Rollback from error
-                if done % 200 == 0:
-                    progress(done)
-    except _Rollback:
-        return problems
+        activities_create_bulk(actor=actor, office=job.office, items=items, progress=progress)
+    except BulkRowInvalid as error:
+        row = rows[error.index]
+        return [Problem(sheet, row.number, "", name, m)
+                for name, messages in error.message_dict.items() for m in messages]
     return []
 
 

@@ -230,7 +230,7 @@ def _xlsx(path: Path) -> Table:
             close()
             raise Unreadable(_("The workbook has no sheet to read."))
         sheet = visible[0]
-    merged, uncached = scan_sheet_xml(book._archive, sheet._worksheet_path)  # type: ignore[union-attr]
+    merged, uncached = scan_sheet_xml(book._archive, sheet._worksheet_path)
     rows_in = sheet.iter_rows(values_only=True)
     try:
         header_row = next(rows_in)
@@ -244,7 +244,6 @@ def _xlsx(path: Path) -> Table:
         close()
         raise Unreadable(_("The file has more than %(max)s columns; this is not an activity "
                            "sheet.") % {"max": MAX_COLUMNS})
-    width = len(header_cells)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         for number, values in enumerate(rows_in, start=2):

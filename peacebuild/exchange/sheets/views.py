@@ -40,7 +40,7 @@ def _crumbs(*more: tuple[str, str]) -> list[tuple[str, str]]:
 def get_job_for_user(request: MemberRequest, pk: int) -> Job:
     """A spreadsheet job of the current office, seen only by whoever asked for it (an
     upload may hold anything); 404 otherwise."""
-    job = (Job.objects.filter(office=request.office, requested_by=request.user,
+    job = (Job.objects.filter(office=request.office, requested_by=request.user.pk,
                               kind__in=IMPORT_KINDS + EXPORT_KINDS)
            .defer("output").select_related("applies").filter(pk=pk).first())
     if job is None:
@@ -62,7 +62,7 @@ def import_page(request: MemberRequest) -> HttpResponse:
             form.add_error("file", str(failure))
         else:
             return redirect("sheets:job", job.pk)
-    recent = Job.objects.filter(office=request.office, requested_by=request.user,
+    recent = Job.objects.filter(office=request.office, requested_by=request.user.pk,
                                 kind__in=IMPORT_KINDS).defer("output")[:10]
     return render(request, "sheets/import.html", {
         "form": form, "recent": recent, "limit": MAX_BYTES // 1_000_000,
@@ -98,7 +98,7 @@ def job_page(request: MemberRequest, pk: int) -> HttpResponse:
                "importing": job.kind in IMPORT_KINDS,
                "may_commit": job.dry_run and job.state == Job.State.DONE and applied is None
                and not job.report.get("problem_count")}
-    if request.htmx:
+    if getattr(request, "htmx", False):
         return render(request, "sheets/_job.html", context)
     heading = _("Import from a spreadsheet") if job.kind in IMPORT_KINDS else _("Export")
     url = reverse("sheets:import") if job.kind in IMPORT_KINDS else reverse("sheets:exports")
@@ -125,7 +125,7 @@ def exports(request: MemberRequest) -> HttpResponse:
             return HttpResponse(_("Choose XLSX or HXL."), status=400)
         job = services.export_start(actor=request.user, office=request.office, kind=kind)
         return redirect("sheets:job", job.pk)
-    recent = Job.objects.filter(office=request.office, requested_by=request.user,
+    recent = Job.objects.filter(office=request.office, requested_by=request.user.pk,
                                 kind__in=EXPORT_KINDS).defer("output")[:10]
     return render(request, "sheets/exports.html", {
         "recent": recent, "crumbs": _crumbs((_("Export"), ""))})
@@ -137,7 +137,8 @@ def download(request: MemberRequest, pk: int) -> HttpResponse:
     stored = Job.objects.filter(pk=job.pk).values_list("output", flat=True).first()
     if job.state != Job.State.DONE or not stored or job.kind not in EXPORT_KINDS:
         raise Http404(_("This file is not ready."))
-    types = {Job.Kind.SHEET_EXPORT: XLSX, Job.Kind.HXL_EXPORT: "text/csv; charset=utf-8"}
+    types: dict[str, str] = {Job.Kind.SHEET_EXPORT: XLSX,
+                             Job.Kind.HXL_EXPORT: "text/csv; charset=utf-8"}
     response = HttpResponse(bytes(stored), content_type=types[job.kind])
     response["Content-Disposition"] = f'attachment; filename="{job.output_name}"'
     return response

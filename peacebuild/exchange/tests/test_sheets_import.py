@@ -295,19 +295,61 @@ def test_a_damaged_workbook_and_an_old_xls_are_refused(setup):
 
 
 def test_a_service_refusal_at_commit_rolls_everything_back(setup, monkeypatch):
-    from django.core.exceptions import ValidationError
+    from peacebuild.activities import services
+    real = services._check_activity
 
-    from peacebuild.exchange.sheets import importing
-    calls = []
-    real = importing.activity_create
-
-    def flaky(**kw):
-        calls.append(1)
-        if len(calls) == 3:
-            raise ValidationError({"title": "refused"})
-        return real(**kw)
-    monkeypatch.setattr(importing, "activity_create", flaky)
+    def refuse_the_third(activity, cells):
+        if activity.title == "Meeting 2":
+            raise services.ValidationError({"title": "refused"})
+        return real(activity, cells)
+    monkeypatch.setattr(services, "_check_activity", refuse_the_third)
     before = fingerprint()
     job = import_file(setup, xlsx([row(n) for n in range(5)]))
     assert job.state == Job.State.FAILED and problems(job) == [(4, "", "refused")]
     assert fingerprint() == before
+
+
+def test_imported_activities_count_in_the_figures_and_the_audit(setup, users):
+    from peacebuild.accounts.models import AuditEntry
+    from peacebuild.activities.services import activity_snapshot
+    from peacebuild.figures import engine as figures
+    before = AuditEntry.objects.count()
+    job = import_file(setup, xlsx([row(n) for n in range(3)]), user=users["programme"])
+    assert job.state == Job.State.DONE, job.reason
+    assert figures.activity_count(setup).value == 3
+    assert figures.participants(setup).value == 15
+    by_sex = {f.breakdown["sex"]: f.value for f in figures.participants_by(setup, "sex")}
+    assert by_sex == {"f": 9, "m": 6}
+    entries = AuditEntry.objects.order_by("id")[before:]
+    assert len(entries) == 3 and all(e.actor == users["programme"] for e in entries)
+    a = Activity.objects.get(pk=entries[0].object_id)
+    assert entries[0].after == activity_snapshot(a)
+
+
+def test_the_bulk_service_refuses_another_programme_for_an_officer(setup, users,
+                                                                   other_programme,
+                                                                   activity_type):
+    from django.core.exceptions import PermissionDenied
+
+    from peacebuild.activities.services import NewActivity, activities_create_bulk
+    item = NewActivity({"programme": other_programme, "type": activity_type, "title": "X",
+                        "starts_on": dt.date(2004, 4, 1), "ends_on": dt.date(2004, 4, 1)}, {})
+    before = fingerprint()
+    with pytest.raises(PermissionDenied):
+        activities_create_bulk(actor=users["programme"], office=setup, items=[item])
+    assert fingerprint() == before
+
+
+def test_starting_jobs_checks_the_actor(setup, users):
+    from django.core.exceptions import PermissionDenied
+
+    from peacebuild.exchange.sheets import services
+    for who in (users["viewer"], users["head"], users["outsider"], None):
+        with pytest.raises(PermissionDenied):
+            services.import_start(actor=who, office=setup, name="a.csv", chunks=[b"x"])
+    for who in (users["outsider"], None):
+        with pytest.raises(PermissionDenied):
+            services.export_start(actor=who, office=setup, kind=Job.Kind.HXL_EXPORT)
+    with pytest.raises(ValueError):
+        services.export_start(actor=users["viewer"], office=setup, kind=Job.Kind.IATI_EXPORT)
+    assert not Job.objects.exists()
