@@ -243,8 +243,8 @@ def activities_create_bulk(*, actor: Actor, office: Office, items: Sequence[NewA
             progress(index + 1)
     for name, records in foreign.items():
         model = Activity._meta.get_field(name).related_model
-        found = set(model._default_manager.filter(pk__in=list(records)).values_list(  # type: ignore[union-attr]
-            "pk", flat=True))
+        manager: Any = model._default_manager  # type: ignore[union-attr]
+        found = set(manager.filter(pk__in=list(records)).values_list("pk", flat=True))
         if missing := set(records) - found:
             index = next(i for i, a in enumerate(activities)
                          if getattr(a, f"{name}_id") in missing)
@@ -260,7 +260,7 @@ def activities_create_bulk(*, actor: Actor, office: Office, items: Sequence[NewA
         [Attendance(activity=a, category=c.category, sex=c.sex, age_group=c.age_group, count=n)
          for a, cells in zip(activities, cells_of, strict=True) for c, n in cells.items()],
         batch_size=2000)
-    who = actor if getattr(actor, "is_authenticated", False) else None
+    who = user_of(actor)  # the system's entries have no user
     AuditEntry.objects.bulk_create(
         [AuditEntry(actor=who, office=office, action=AuditEntry.Action.CREATE,
                     model=Activity._meta.label, object_id=str(a.pk), object_repr=str(a)[:300],

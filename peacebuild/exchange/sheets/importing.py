@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from peacebuild.accounts.permissions import Actor
 from peacebuild.activities.models import MAX_PARTICIPANTS
@@ -442,10 +443,11 @@ def _run(job: Job, actor: Actor, progress: Progress, language: str) -> None:
         raise JobFailed(str(error)) from error
     job.report = _report(job, checked, language)
     if checked.problem_count:
-        raise JobFailed(_("The file has %(n)s problems; nothing was imported. Correct them "
-                          "and upload the file again.") % {"n": checked.problem_count})
+        raise JobFailed(_nothing_imported(checked.problem_count))
     if job.dry_run:
-        job.message = _("%(n)s activities can be imported.") % {"n": len(checked.rows)}
+        job.message = ngettext("%(n)s activity can be imported.",
+                               "%(n)s activities can be imported.",
+                               len(checked.rows)) % {"n": len(checked.rows)}
         return
     progress(0, len(checked.rows), _("Saving %(n)s activities…") % {"n": len(checked.rows)},
              force=True)
@@ -453,11 +455,19 @@ def _run(job: Job, actor: Actor, progress: Progress, language: str) -> None:
     if problems:
         job.report["problems"] = [p.as_dict() for p in problems]
         job.report["problem_count"] = len(problems)
-        raise JobFailed(_("The file has %(n)s problems; nothing was imported. Correct them "
-                          "and upload the file again.") % {"n": len(problems)})
+        raise JobFailed(_nothing_imported(len(problems)))
     job.report["created"] = len(checked.rows)
-    job.report["summary"].append(_("%(n)s activities imported.") % {"n": len(checked.rows)})
-    job.message = _("%(n)s activities imported.") % {"n": len(checked.rows)}
+    done = ngettext("%(n)s activity imported.", "%(n)s activities imported.",
+                    len(checked.rows)) % {"n": len(checked.rows)}
+    job.report["summary"].append(done)
+    job.message = done
+
+
+def _nothing_imported(n: int) -> str:
+    return ngettext("The file has %(n)s problem; nothing was imported. Correct it and upload "
+                    "the file again.",
+                    "The file has %(n)s problems; nothing was imported. Correct them and "
+                    "upload the file again.", n) % {"n": n}
 
 
 def _create(job: Job, actor: Actor, rows: list[Row], progress: Progress, sheet: str
@@ -505,11 +515,14 @@ def _report(job: Job, checked: Checked, language: str) -> dict[str, Any]:
                        % {"encoding": table.encoding,
                           "sep": {"\t": "tab"}.get(table.delimiter, table.delimiter)})
     if checked.problem_count:
-        summary.append(_("%(n)s problems found; nothing will be imported.")
-                       % {"n": checked.problem_count})
+        summary.append(ngettext("%(n)s problem found; nothing will be imported.",
+                                "%(n)s problems found; nothing will be imported.",
+                                checked.problem_count) % {"n": checked.problem_count})
     else:
-        summary.append(_("%(n)s activities with %(people)s participants would be created.")
-                       % {"n": len(checked.rows), "people": people})
+        summary.append(ngettext(
+            "%(n)s activity with %(people)s participants would be created.",
+            "%(n)s activities with %(people)s participants would be created.",
+            len(checked.rows)) % {"n": len(checked.rows), "people": people})
     return {
         "language": language,
         "format": "CSV" if table.encoding else "XLSX",
