@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from peacebuild.accounts.models import AuditEntry, User
 from peacebuild.activities.models import Activity, Centre
 from peacebuild.demo.loader import load_demo
+from peacebuild.exchange.models import Job
 from peacebuild.mandates.models import Document, MandatePeriod, Office
 from peacebuild.partners.models import (
     ActionPoint,
@@ -103,11 +104,15 @@ OBJECTS: dict[str, Finder] = {
     "reporting:render": lambda o: _drafts(o),
     "reporting:job": lambda o: RenderJob.objects.filter(report__office=o),
     "reporting:download": lambda o: RenderJob.objects.filter(report__office=o),
+    "sheets:job": lambda o: Job.objects.filter(office=o, kind=Job.Kind.SHEET_IMPORT),
+    "sheets:commit": lambda o: Job.objects.filter(office=o, kind=Job.Kind.SHEET_IMPORT),
+    "sheets:download": lambda o: Job.objects.filter(office=o, kind=Job.Kind.HXL_EXPORT),
 }
 # Reached by POST only, or costly (a render runs WeasyPrint inline in tests): a few tries.
 FEW = {"reporting:render", "reporting:approve", "reporting:reopen", "activities:delete",
        "programmes:target_delete", "programmes:actual_delete", "ui:switch_office",
-       "partners:member_delete", "partners:action_reopen"}
+       "partners:member_delete", "partners:action_reopen", "sheets:commit",
+       "sheets:export_start"}
 
 
 def _indicators(office: Office) -> Any:
@@ -180,6 +185,12 @@ def demo(django_db_setup, django_db_blocker):
         report = _drafts(office).order_by("pk").first()
         RenderJob.objects.create(report=report, office=office, language="en", format="html",
                                  state=RenderJob.State.DONE, output=b"<p>Done</p>")
+        officer = User.objects.get(username="programme")
+        Job.objects.create(office=office, kind=Job.Kind.SHEET_IMPORT, dry_run=True,
+                           state=Job.State.FAILED, requested_by=officer,
+                           report={"problems": [], "problem_count": 1})
+        Job.objects.create(office=office, kind=Job.Kind.HXL_EXPORT, state=Job.State.DONE,
+                           output=b"#org\n", output_name="3w.csv", requested_by=officer)
         yield office
         transaction.set_rollback(True)
 

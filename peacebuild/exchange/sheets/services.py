@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import get_language
 
+from peacebuild.accounts.audit import record
+from peacebuild.accounts.models import AuditEntry
 from peacebuild.accounts.permissions import (
     Actor,
     RoleRequired,
@@ -35,6 +37,13 @@ def check_importer(actor: Actor, office: Office) -> None:
         raise RoleRequired(Can.EDIT_ACTIVITIES)
 
 
+def _audit(actor: Actor, job: Job) -> None:
+    """Who started which import or export, of which file, is on the audit trail."""
+    record(actor=actor, action=AuditEntry.Action.CREATE, instance=job, office=job.office,
+           after={"kind": job.kind, "dry_run": job.dry_run, "file": job.input_name,
+                  "checksum": job.checksum, "applies": job.applies_id})
+
+
 def _language() -> str:
     return get_language() or "en"
 
@@ -47,6 +56,7 @@ def import_start(*, actor: Actor, office: Office, name: str, chunks: Iterable[by
               requested_by=user_of(actor), report={"language": _language()})
     jobs.store_input(job, name, chunks, limit=MAX_BYTES)
     job.save()
+    _audit(actor, job)
     jobs.enqueue(job)
     return job
 
@@ -61,6 +71,7 @@ def import_commit(*, actor: Actor, dry: Job) -> Job:
         requested_by=user_of(actor), input_name=dry.input_name, input_path=dry.input_path,
         checksum=dry.checksum, total=dry.report.get("activities", 0),
         report={"language": _language()})
+    _audit(actor, job)
     jobs.enqueue(job)
     return job
 
@@ -72,5 +83,6 @@ def export_start(*, actor: Actor, office: Office, kind: str) -> Job:
         raise ValueError(kind)
     job = Job.objects.create(office=office, kind=kind, requested_by=user_of(actor),
                              report={"language": _language()})
+    _audit(actor, job)
     jobs.enqueue(job)
     return job

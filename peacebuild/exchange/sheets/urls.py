@@ -12,4 +12,5 @@ urlpatterns = [
     path("jobs/<id:pk>/import/", views.commit, name="commit"),
     path("jobs/<id:pk>/download/", views.download, name="download"),
     path("export/", views.exports, name="exports"),
+    path("export/start/", views.export_start, name="export_start"),
 ]

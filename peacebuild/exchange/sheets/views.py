@@ -3,9 +3,11 @@ and the exports (XLSX, HXL), each a background job whose page polls its progress
 
 from __future__ import annotations
 
+import io
+
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -71,12 +73,10 @@ def import_page(request: MemberRequest) -> HttpResponse:
 
 
 @office_view(Can.EDIT_ACTIVITIES)
-def template_xlsx(request: MemberRequest) -> HttpResponse:
+def template_xlsx(request: MemberRequest) -> FileResponse:
     data = xlsx_template(Vocabulary.of(request.office, request.user))
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{request.office.code}-activities-template.xlsx"')
-    return response
+    return FileResponse(io.BytesIO(data), as_attachment=True, content_type=XLSX,
+                        filename=f"{request.office.code}-activities-template.xlsx")
 
 
 @office_view(Can.EDIT_ACTIVITIES)
@@ -107,7 +107,7 @@ def job_page(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@office_view(Can.EDIT_ACTIVITIES)
+@office_view()  # the job first: someone else's is a 404, whatever the role
 def commit(request: MemberRequest, pk: int) -> HttpResponse:
     dry = get_job_for_user(request, pk)
     if not dry.dry_run or dry.state != Job.State.DONE or dry.report.get("problem_count"):
@@ -116,15 +116,19 @@ def commit(request: MemberRequest, pk: int) -> HttpResponse:
     return redirect("sheets:job", job.pk)
 
 
+@require_POST
+@office_view()
+def export_start(request: MemberRequest) -> HttpResponse:
+    kind = {"xlsx": Job.Kind.SHEET_EXPORT, "hxl": Job.Kind.HXL_EXPORT}.get(
+        request.POST.get("format", ""))
+    if kind is None:
+        return HttpResponse(_("Choose XLSX or HXL."), status=400)
+    job = services.export_start(actor=request.user, office=request.office, kind=kind)
+    return redirect("sheets:job", job.pk)
+
+
 @office_view()
 def exports(request: MemberRequest) -> HttpResponse:
-    if request.method == "POST":
-        kind = {"xlsx": Job.Kind.SHEET_EXPORT, "hxl": Job.Kind.HXL_EXPORT}.get(
-            request.POST.get("format", ""))
-        if kind is None:
-            return HttpResponse(_("Choose XLSX or HXL."), status=400)
-        job = services.export_start(actor=request.user, office=request.office, kind=kind)
-        return redirect("sheets:job", job.pk)
     recent = Job.objects.filter(office=request.office, requested_by=request.user.pk,
                                 kind__in=EXPORT_KINDS).defer("output")[:10]
     return render(request, "sheets/exports.html", {
@@ -132,15 +136,14 @@ def exports(request: MemberRequest) -> HttpResponse:
 
 
 @office_view()
-def download(request: MemberRequest, pk: int) -> HttpResponse:
+def download(request: MemberRequest, pk: int) -> FileResponse:
     job = get_job_for_user(request, pk)
     stored = Job.objects.filter(pk=job.pk).values_list("output", flat=True).first()
     if job.state != Job.State.DONE or not stored or job.kind not in EXPORT_KINDS:
         raise Http404(_("This file is not ready."))
     types: dict[str, str] = {Job.Kind.SHEET_EXPORT: XLSX,
                              Job.Kind.HXL_EXPORT: "text/csv; charset=utf-8"}
-    response = HttpResponse(bytes(stored), content_type=types[job.kind])
-    response["Content-Disposition"] = f'attachment; filename="{job.output_name}"'
-    return response
+    return FileResponse(io.BytesIO(bytes(stored)), as_attachment=True,
+                        content_type=types[job.kind], filename=job.output_name)
 
 

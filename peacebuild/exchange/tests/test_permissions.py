@@ -20,11 +20,12 @@ MATRIX: dict[tuple[str, str], tuple[str | None, dict[str, int]]] = {
     ("sheets:template", "get"): (None, IMPORT),
     ("sheets:template_csv", "get"): (None, IMPORT),
     ("sheets:job", "get"): ("import_job", OWN_IMPORT_JOB),
-    ("sheets:commit", "post"): ("failed_job", {r: 404 for r in ROLES} | {
-        "head": 403, "monitoring": 403, "human_rights": 403, "viewer": 403, "outsider": 403,
-        "anonymous": 302}),
+    # A failed dry run cannot be imported; anyone else's job is not found either.
+    ("sheets:commit", "post"): ("failed_job", {r: 404 for r in ROLES} | {"anonymous": 302}),
     ("sheets:download", "get"): ("export_job", OWN_EXPORT_JOB),
     ("sheets:exports", "get"): (None, READ),
+    # Without a format: a 400 that says to choose one (and no job).
+    ("sheets:export_start", "post"): (None, {r: 400 for r in ROLES} | {"anonymous": 302}),
 }
 
 
