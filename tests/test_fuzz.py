@@ -105,13 +105,13 @@ OBJECTS: dict[str, Finder] = {
     "reporting:job": lambda o: RenderJob.objects.filter(report__office=o),
     "reporting:download": lambda o: RenderJob.objects.filter(report__office=o),
     "sheets:job": lambda o: Job.objects.filter(office=o, kind=Job.Kind.SHEET_IMPORT),
-    "sheets:commit": lambda o: Job.objects.filter(office=o, kind=Job.Kind.SHEET_IMPORT),
+    "sheets:import_create": lambda o: Job.objects.filter(office=o, kind=Job.Kind.SHEET_IMPORT),
     "sheets:download": lambda o: Job.objects.filter(office=o, kind=Job.Kind.HXL_EXPORT),
 }
 # Reached by POST only, or costly (a render runs WeasyPrint inline in tests): a few tries.
 FEW = {"reporting:render", "reporting:approve", "reporting:reopen", "activities:delete",
        "programmes:target_delete", "programmes:actual_delete", "ui:switch_office",
-       "partners:member_delete", "partners:action_reopen", "sheets:commit",
+       "partners:member_delete", "partners:action_reopen", "sheets:import_create",
        "sheets:export_start"}
 
 

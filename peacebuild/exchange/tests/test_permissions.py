@@ -21,7 +21,7 @@ MATRIX: dict[tuple[str, str], tuple[str | None, dict[str, int]]] = {
     ("sheets:template_csv", "get"): (None, IMPORT),
     ("sheets:job", "get"): ("import_job", OWN_IMPORT_JOB),
     # A failed dry run cannot be imported; anyone else's job is not found either.
-    ("sheets:commit", "post"): ("failed_job", {r: 404 for r in ROLES} | {"anonymous": 302}),
+    ("sheets:import_create", "post"): ("failed_job", {r: 404 for r in ROLES} | {"anonymous": 302}),
     ("sheets:download", "get"): ("export_job", OWN_EXPORT_JOB),
     ("sheets:exports", "get"): (None, READ),
     # Without a format: a 400 that says to choose one (and no job).

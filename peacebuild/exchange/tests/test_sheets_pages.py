@@ -57,7 +57,7 @@ def test_upload_dry_run_then_import(officer, django_capture_on_commit_callbacks)
     assert "Import these 2 activities" in page and "Meeting 2" in page
     assert Activity.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
-        response = officer.post(reverse("sheets:commit", args=[dry.pk]))
+        response = officer.post(reverse("sheets:import_create", args=[dry.pk]))
     commit = Job.objects.exclude(pk=dry.pk).get()
     assert commit.applies == dry and commit.state == Job.State.DONE, commit.reason
     assert Activity.objects.count() == 2
