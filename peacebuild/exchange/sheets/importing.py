@@ -247,6 +247,8 @@ def check(table: Table, vocab: Vocabulary, progress: Progress | None = None) -> 
     merges = _merges(table, columns, out)
     tops: dict[tuple[int, int], Any] = {}
     width = len(table.header)
+    headless = [i for i in range(width) if i not in columns and not normalise_header(
+        table.header[i])]
     for number, values in table.rows:
         cells = list(values) + [None] * (width - len(values))
         for col, top in merges.get(number, ()):
@@ -257,7 +259,8 @@ def check(table: Table, vocab: Vocabulary, progress: Progress | None = None) -> 
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
             continue  # an empty row (spreadsheets keep formatted, empty rows at the end)
         out.read += 1
-        extra = [i for i, v in enumerate(cells[width:], start=width) if v not in (None, "")]
+        extra = [i for i in headless if i < len(cells) and cells[i] not in (None, "")] + [
+            i for i, v in enumerate(cells[width:], start=width) if v not in (None, "")]
         if extra:
             out.problem(number, column_letter(extra[0]), "", _(
                 "A value stands in a column without a header."))

@@ -109,9 +109,10 @@ def sniff_delimiter(first_line: str) -> str:
 
 
 def _csv(path: Path) -> Table:
-    text, encoding = decode(path.read_bytes())
-    if "\x00" in text[:65536] and encoding == "UTF-8" and text.count("\x00") > len(text) // 4:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:4096].count(b"\x00") > 64:
         raise Unreadable(_("This is not a text file (UTF-16? Save it as “CSV UTF-8”)."))
+    text, encoding = decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(first_line)
     if first_line.count(delimiter) >= MAX_COLUMNS:
