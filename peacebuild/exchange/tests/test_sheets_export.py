@@ -97,3 +97,29 @@ def test_the_xlsx_export_neutralises_formulas_and_imports_again(office, records,
     original = records[0]
     assert copy.attendance.count() == original.attendance.count()
     assert list(copy.partners.all()) == list(original.partners.all())
+
+
+def test_the_commands_import_and_export_spreadsheets(office, records, settings, tmp_path,
+                                                     capsys):
+    from django.core.management import CommandError, call_command
+
+    from .sheets_helpers import row, xlsx
+    settings.DATA_DIR = tmp_path
+    source = tmp_path / "field.xlsx"
+    source.write_bytes(xlsx([row(1), row(2)]))
+    call_command("import", str(source), "--office", office.code, "--dry-run")
+    out = capsys.readouterr().out
+    assert "2 activities with 10 participants would be created." in out
+    assert Activity.objects.count() == 4
+    call_command("import", str(source), "--office", office.code)
+    assert "2 activities imported." in capsys.readouterr().out
+    assert Activity.objects.count() == 6
+    source.write_bytes(xlsx([row(1, programme="nope")]))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import", str(source), "--office", office.code)
+    target = tmp_path / "3w.csv"
+    call_command("export", "--office", office.code, "--format", "hxl", "--out", str(target))
+    assert target.read_text("utf-8-sig").splitlines()[1].startswith("#org,")
+    call_command("export", "--office", office.code, "--format", "xlsx", "--out",
+                 str(tmp_path / "all.xlsx"))
+    assert (tmp_path / "all.xlsx").read_bytes().startswith(b"PK")
