@@ -26,4 +26,5 @@ urlpatterns = [
     path("accounts/", include("peacebuild.accounts.urls")),
     path("api/", include("peacebuild.exchange.api.urls")),
     path("api-tokens/", include("peacebuild.exchange.api.page_urls")),
+    path("exchange/sheets/", include("peacebuild.exchange.sheets.urls")),
 ]

@@ -62,3 +62,15 @@ def test_bench_writes_keeps_the_tables_exact_at_small_scale(tmp_path):
     assert any(line.startswith("single save: ") for line in lines)
     assert any(line.startswith("bulk load: ") for line in lines)
     assert lines[-1].startswith("ratio: ")
+
+
+def test_bench_exchange_sheets_runs_at_small_scale(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "exchange_sheets.py"), "--rows", "200",
+         "--save", "20"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "200 rows" in result.stdout and "saving 20 rows" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("ratio: ")

@@ -113,12 +113,16 @@ OBJECTS: dict[str, Finder] = {
     "reporting:render": lambda o: _drafts(o),
     "reporting:job": lambda o: RenderJob.objects.filter(report__office=o),
     "reporting:download": lambda o: RenderJob.objects.filter(report__office=o),
+    "sheets:job": lambda o: Job.objects.filter(office=o, kind=Job.Kind.SHEET_IMPORT),
+    "sheets:import_create": lambda o: Job.objects.filter(office=o, kind=Job.Kind.SHEET_IMPORT),
+    "sheets:download": lambda o: Job.objects.filter(office=o, kind=Job.Kind.HXL_EXPORT),
 }
 # Reached by POST only, or costly (a render runs WeasyPrint inline in tests): a few tries.
 FEW = {"reporting:render", "reporting:approve", "reporting:reopen", "activities:delete",
        "accounts:unlock",
        "programmes:target_delete", "programmes:actual_delete", "ui:switch_office",
-       "partners:member_delete", "partners:action_reopen"}
+       "partners:member_delete", "partners:action_reopen", "sheets:import_create",
+       "sheets:export_start"}
 
 
 def _indicators(office: Office) -> Any:
@@ -195,6 +199,12 @@ def demo(django_db_setup, django_db_blocker):
                            output=b"<iati-activities/>", output_name="untop-iati.xml")
         Job.objects.create(office=office, kind=Job.Kind.IATI_IMPORT, dry_run=True,
                            state=Job.State.DONE, input_name="f.xml")
+        officer = User.objects.get(username="programme")
+        Job.objects.create(office=office, kind=Job.Kind.SHEET_IMPORT, dry_run=True,
+                           state=Job.State.FAILED, requested_by=officer,
+                           report={"problems": [], "problem_count": 1})
+        Job.objects.create(office=office, kind=Job.Kind.HXL_EXPORT, state=Job.State.DONE,
+                           output=b"#org\n", output_name="3w.csv", requested_by=officer)
         yield office
         transaction.set_rollback(True)
 

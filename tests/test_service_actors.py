@@ -166,6 +166,12 @@ CASES: dict[str, Case] = {
     "activities.activity_delete": (
         lambda w, a: activities.activity_delete(actor=a, activity=w.activity),
         "programme", [*NOBODY, "head", "monitoring"]),
+    "activities.activities_create_bulk": (
+        lambda w, a: activities.activities_create_bulk(actor=a, office=w.office, items=[
+            activities.NewActivity({"programme": w.programme, "type": w.activity_type,
+                                    "title": "Imported", "starts_on": dt.date(2004, 4, 1),
+                                    "ends_on": dt.date(2004, 4, 1)}, {})]),
+        "programme", [*NOBODY, "head", "monitoring"]),
     "activities.centre_save": (
         lambda w, a: activities.centre_save(actor=a, centre=Centre(
             office=w.office, name="Resource centre", kind=Centre.Kind.RESOURCE,

@@ -3,20 +3,27 @@ change (a programme officer only for their own programmes), validates fully, sav
 atomically and logs to the audit trail; a failure saves nothing."""
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
 from peacebuild.accounts.audit import before_change, record, record_delete, save_audited, snapshot
 from peacebuild.accounts.models import AuditEntry
 from peacebuild.accounts.permissions import Actor, check_actor, user_of
 from peacebuild.accounts.roles import Can
-from peacebuild.figures.cubes import contribution, cubes_add, cubes_add_range, cubes_apply
+from peacebuild.figures.cubes import (
+    contribution,
+    cubes_add,
+    cubes_add_range,
+    cubes_apply,
+    cubes_rebuild,
+)
 from peacebuild.mandates.models import Office
 
 from .models import (
@@ -201,6 +208,104 @@ def activity_update(
                      before=before)
 
 
+@dataclass(frozen=True)
+class NewActivity:
+    """One activity for `activities_create_bulk`: its fields, attendance and partners."""
+
+    fields: dict[str, Any]
+    attendance: Mapping[Cell, Any]
+    partners: Sequence[Any] = ()
+
+
+class BulkRowInvalid(ValidationError):
+    """Item `index` of a bulk creation was refused; nothing of the batch was saved."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.messages)
+        self.index = index
+
+
+# Related records whose existence the bulk path checks once per distinct record.
+_BULK_FOREIGN = ("programme", "type", "place", "centre", "meeting", "source_document")
+
+
+@transaction.atomic
+def activities_create_bulk(*, actor: Actor, office: Office, items: Sequence[NewActivity],
+                           progress: Callable[[int], None] | None = None) -> list[Activity]:
+    """Record many activities at once (a spreadsheet import): each checked with the rules
+    of `activity_create` (the actor per programme, the attendance, the record as a whole,
+    the model's fields), then saved with set-based writes, one audit entry each, and the
+    office's summary tables rebuilt once. The first refused item raises BulkRowInvalid
+    with its index; nothing is saved."""
+    user = user_of(actor)
+    allowed: set[int | None] = set()
+    activities: list[Activity] = []
+    cells_of: list[dict[Cell, int]] = []
+    foreign: dict[str, dict[int, Any]] = {name: {} for name in _BULK_FOREIGN}
+    for index, item in enumerate(items):
+        activity = Activity(office=office, created_by=user, **item.fields)
+        try:
+            if activity.programme_id not in allowed:
+                _check_writer(actor, activity)
+                allowed.add(activity.programme_id)
+            cells = _clean_attendance(item.attendance)
+            _check_activity(activity, cells)
+            activity.region = activity.place.region if activity.place is not None else None
+            activity.full_clean(exclude=["region", "office", "created_by", *_BULK_FOREIGN],
+                                validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise BulkRowInvalid(index, error) from error
+        for name in _BULK_FOREIGN:
+            related = getattr(activity, name)
+            if related is not None:
+                foreign[name][related.pk] = related
+        activities.append(activity)
+        cells_of.append(cells)
+        if progress is not None and index % 1000 == 999:
+            progress(index + 1)
+    for name, records in foreign.items():
+        model = Activity._meta.get_field(name).related_model
+        manager: Any = model._default_manager  # type: ignore[union-attr]
+        found = set(manager.filter(pk__in=list(records)).values_list("pk", flat=True))
+        if missing := set(records) - found:
+            index = next(i for i, a in enumerate(activities)
+                         if getattr(a, f"{name}_id") in missing)
+            raise BulkRowInvalid(index, ValidationError({name: _("This record no longer "
+                                                                 "exists.")}))
+    Activity.objects.bulk_create(activities, batch_size=500)
+    through: Any = Activity.partners.through
+    through.objects.bulk_create(
+        [through(activity_id=a.pk, organisation_id=getattr(p, "pk", p))
+         for a, item in zip(activities, items, strict=True) for p in dict.fromkeys(item.partners)],
+        batch_size=2000)
+    Attendance.objects.bulk_create(
+        [Attendance(activity=a, category=c.category, sex=c.sex, age_group=c.age_group, count=n)
+         for a, cells in zip(activities, cells_of, strict=True) for c, n in cells.items()],
+        batch_size=2000)
+    who = user_of(actor)  # the system's entries have no user
+    AuditEntry.objects.bulk_create(
+        [AuditEntry(actor=who, office=office, action=AuditEntry.Action.CREATE,
+                    model=Activity._meta.label, object_id=str(a.pk), object_repr=str(a)[:300],
+                    after=_new_snapshot(a, item.partners, cells))
+         for a, item, cells in zip(activities, items, cells_of, strict=True)],
+        batch_size=1000)
+    cubes_rebuild(office.pk)
+    return activities
+
+
+def _new_snapshot(activity: Activity, partners: Sequence[Any], cells: dict[Cell, int]
+                  ) -> dict[str, Any]:
+    """`activity_snapshot` of a just-created activity, without reading it back."""
+    data = model_to_dict(activity, exclude=["partners"])
+    data["partners"] = sorted({getattr(p, "pk", p) for p in partners})
+    data["id"] = activity.pk
+    state: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    state["attendance"] = {_cell_key(c.category, c.sex, c.age_group): n
+                           for c, n in sorted(cells.items(), key=lambda kv: (
+                               kv[0].category, kv[0].sex, kv[0].age_group))}
+    return state
+
+
 @transaction.atomic
 def activity_delete(*, actor: Actor, activity: Activity) -> None:
     stored = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -315,7 +420,7 @@ def activities_create_many(*, actor: Actor, office: Office,
             AuditEntry(actor=user, office=office, action=AuditEntry.Action.CREATE,
                        model=Activity._meta.label, object_id=str(a.pk),
                        object_repr=str(a)[:300],
-                       after=_new_snapshot(a, cells, partners))
+                       after=_new_snapshot(a, partners, cells))
             for a, cells, partners in built], batch_size=BULK_BATCH)
         ids = sorted(a.pk for a in activities)
         if ids and ids[-1] - ids[0] + 1 == len(ids):  # one block: summed by the database
@@ -326,19 +431,6 @@ def activities_create_many(*, actor: Actor, office: Office,
                                         for c, n in cells.items()], ps)
                        for a, cells, ps in built])
     return activities
-
-
-def _new_snapshot(activity: Activity, cells: dict[Cell, int], partners: list[int]
-                  ) -> dict[str, Any]:
-    """activity_snapshot of a just-inserted activity, without reading it back."""
-    state = {f.name: f.value_from_object(activity) for f in activity._meta.concrete_fields
-             if f.editable}
-    state |= {"id": activity.pk, "partners": sorted(partners),
-              "attendance": {_cell_key(c.category, c.sex, c.age_group): n
-                             for c, n in sorted(cells.items(), key=lambda kv: (
-                                 kv[0].category, kv[0].sex, kv[0].age_group))}}
-    saved: dict[str, Any] = json.loads(json.dumps(state, cls=DjangoJSONEncoder))
-    return saved
 
 
 def _cell_key(category: str, sex: str, age_group: str) -> str:
