@@ -119,9 +119,9 @@ def generate(n_activities: int, n_attendance: int) -> int:
         cur.execute(
             f"INSERT INTO {act} (office_id, programme_id, type_id, region_id, place_id, title, "
             f"description, starts_on, ends_on, source_kind, source_note, outputs, follow_up, "
-            f"created_at, updated_at) SELECT {office.pk}, {programme}, {type_}, {region}, "
-            f"{region}, 'Synthetic activity ' || i, '', {start}, {start}, 'invented', "
-            f"'bench', '', '', {now}, {now} FROM {series}"
+            f"created_at, updated_at, language) SELECT {office.pk}, {programme}, {type_}, "
+            f"{region}, {region}, 'Synthetic activity ' || i, '', {start}, {start}, "
+            f"'invented', 'bench', '', '', {now}, {now}, 'en' FROM {series}"
         )
         say(f"generating {n_activities * per:,} attendance rows ({per} per activity)…")
         combo = f"((a.id * 7 + j * 13) % {CELLS})"  # 13 is prime to 180: distinct cells

@@ -410,10 +410,14 @@ def split_window(date_from: dt.date | None, date_to: dt.date | None
         if date_to and date_to <= end:
             return None, [(date_from, date_to)]
         edges.append((date_from, end))
+        if end == dt.date.max:  # the calendar's last month: no whole month follows
+            return None, edges
         first = end + dt.timedelta(days=1)
     if date_to and date_to != _month_end(date_to):
         start = date_to.replace(day=1)
         edges.append((start, date_to))
+        if start == dt.date.min:  # the calendar's first month: no whole month before
+            return None, edges
         last = start - dt.timedelta(days=1)
     if first and last and last < first:
         return None, edges
