@@ -163,10 +163,7 @@ MIN_REASON = 20  # characters of a break-glass reason
 GLASS_MINUTES = (5, 240)
 
 
-def _changed_fields(obj: models.Model) -> list[str]:
-    if obj.pk is None:
-        return []
-    stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+def _changed_fields(obj: models.Model, stored: models.Model | None) -> list[str]:
     if stored is None:
         return []
     return [f.name for f in obj._meta.concrete_fields
@@ -177,14 +174,17 @@ def _changed_fields(obj: models.Model) -> list[str]:
 def _save_case_record(actor: Actor, obj: models.Model, *, team: CaseTeam, office: Office,
                       event: Event | None) -> None:
     check_case_writer(actor, team)
-    if obj.pk is not None:  # a record moved to another team needs the right in both
-        stored_team = _stored_team(obj)
-        if stored_team is not None and stored_team.pk != team.pk:
-            check_case_writer(actor, stored_team)
+    # The stored record, read once: its team (a move to another team needs the right in
+    # both) and the fields this save changes.
+    stored = (type(obj)._default_manager.filter(pk=obj.pk).first()
+              if obj.pk is not None else None)
+    stored_team = _team_of(stored) if stored is not None else None
+    if stored_team is not None and stored_team.pk != team.pk:
+        check_case_writer(actor, stored_team)
     obj.full_clean()
     created = obj.pk is None
     with transaction.atomic():
-        changed = _changed_fields(obj)
+        changed = _changed_fields(obj, stored)
         if not created and not changed:
             return  # a save that changes nothing writes nothing
         obj.save()
@@ -193,11 +193,7 @@ def _save_case_record(actor: Actor, obj: models.Model, *, team: CaseTeam, office
                target=_target(obj, event), detail={"fields": changed} if changed else {})
 
 
-def _stored_team(obj: models.Model) -> CaseTeam | None:
-    model = type(obj)
-    stored = model._default_manager.filter(pk=obj.pk).first()
-    if stored is None:
-        return None
+def _team_of(stored: models.Model) -> CaseTeam | None:
     if isinstance(stored, (Event, Person)):
         return stored.team
     stored_event = getattr(stored, "event", None)
