@@ -22,6 +22,7 @@ urlpatterns = [
     path("partners/", include("peacebuild.partners.urls")),
     path("results/", include("peacebuild.programmes.urls")),
     path("reports/", include("peacebuild.reporting.urls")),
+    path("cases/", include("peacebuild.casework.urls")),
     path("exchange/iati/", include("peacebuild.exchange.iati.urls")),
     path("accounts/", include("peacebuild.accounts.urls")),
     path("api/", include("peacebuild.exchange.api.urls")),
