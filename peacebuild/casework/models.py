@@ -419,3 +419,40 @@ class BreakGlass(models.Model):
 
     def __str__(self) -> str:
         return f"break-glass {self.pk}"
+
+
+# Revisions (oversight): the previous version of every changed case record.
+
+
+class Revision(models.Model):
+    """What one change to a case record replaced: the changed fields' values before and
+    after, sealed as one JSON text, written with the change's trail entry in the same
+    transaction. Append-only like the trail (database triggers refuse updates and deletes;
+    key rotation alone may re-seal the snapshot, `guard.py`).
+
+    The case, the record and who changed it are kept as values, not foreign keys, like the
+    trail's: deleting a user or a record must neither be refused nor rewrite the history.
+    A person's revisions carry no case (a person belongs to a team, not to one case)."""
+
+    at = models.DateTimeField(_("when"))
+    user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
+    username = models.CharField(_("who"), max_length=150)
+    office_id = models.BigIntegerField(_("office id"))
+    event_id = models.BigIntegerField(_("case"), null=True, blank=True)
+    record_type = models.CharField(_("record type"), max_length=40)
+    record_id = models.BigIntegerField(_("record"))
+    fields = models.JSONField(_("changed fields"), default=list)  # names only, never values
+    snapshot = SealedTextField(_("values before and after"))
+    trail_entry = models.ForeignKey(TrailEntry, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("trail entry"))
+
+    class Meta:
+        verbose_name = _("case record revision")
+        verbose_name_plural = _("case record revisions")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["office_id", "event_id"], name="revision_event_idx"),
+                   models.Index(fields=["record_type", "record_id"],
+                                name="revision_record_idx")]
+
+    def __str__(self) -> str:
+        return f"revision {self.pk} of {self.record_type} {self.record_id}"

@@ -3,19 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import DatabaseError, connection
-from django.db.models import Count, Q, QuerySet
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DatabaseError, connection, models
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from peacebuild.accounts.models import User
 from peacebuild.accounts.permissions import allows
 from peacebuild.accounts.queries import membership_for
-from peacebuild.accounts.roles import Can
+from peacebuild.accounts.roles import CAPABILITY_ROLES, Can
+from peacebuild.lib.formatting import format_day
 
 from .crypto import CaseKeyError, keyring
-from .models import GENESIS, Act, Event, FollowUp, Intervention, KeyCheck, Precision, TrailEntry
+from .models import (
+    GENESIS,
+    Act,
+    BreakGlass,
+    CaseTeam,
+    CaseTeamMember,
+    Event,
+    FollowUp,
+    Information,
+    Intervention,
+    Involvement,
+    KeyCheck,
+    Person,
+    Precision,
+    Revision,
+    TrailEntry,
+)
 from .permissions import visible_events
 
 if TYPE_CHECKING:
@@ -33,6 +57,7 @@ class TrailCheck:
     head: str  # the last good entry's digest: record it elsewhere to detect a cut tail
     broken_at: int | None = None  # the first entry that fails, by id
     reason: str = ""
+    kind: str = ""  # "altered", or "out_of_order" (removed, inserted or reordered before it)
 
     @property
     def whole(self) -> bool:
@@ -46,10 +71,12 @@ def verify_trail() -> TrailCheck:
         if entry.previous != expected:
             return TrailCheck(count, expected, entry.pk,
                               f"entry #{entry.pk} does not follow the entry before it: an entry "
-                              "was removed, inserted or reordered just before it")
+                              "was removed, inserted or reordered just before it",
+                              "out_of_order")
         if entry.computed_digest() != entry.digest:
             return TrailCheck(count, expected, entry.pk,
-                              f"entry #{entry.pk} was altered after it was written")
+                              f"entry #{entry.pk} was altered after it was written",
+                              "altered")
         expected, count = entry.digest, count + 1
     return TrailCheck(count, expected)
 
@@ -142,3 +169,154 @@ def follow_ups_for(user: Any, office: Office) -> QuerySet[FollowUp]:
     return (FollowUp.objects.filter(event__in=visible_events(user, office), assignee=user,
                                     done_on__isnull=True)
             .select_related("event").order_by("due_on", "pk"))
+
+
+# Oversight: the trail of one office, and the revisions of one case.
+
+
+def office_trail(office: Office, *, action: str = "", username: str = "",
+                 since: dt.date | None = None, until: dt.date | None = None
+                 ) -> QuerySet[TrailEntry]:
+    """The office's trail entries, newest first, filtered. They name records and fields,
+    never their values: the page shows them whole."""
+    entries = TrailEntry.objects.filter(office_id=office.pk)
+    if action:
+        entries = entries.filter(action=action)
+    if username:
+        entries = entries.filter(username__iexact=username)
+    if since is not None:
+        entries = entries.filter(at__date__gte=since)
+    if until is not None:
+        entries = entries.filter(at__date__lte=until)
+    return entries.order_by("-id")
+
+
+def running_break_glass(office: Office) -> QuerySet[BreakGlass]:
+    """The break-glass accesses of the office that have not expired yet."""
+    return (BreakGlass.objects.filter(event__office=office, expires_at__gt=timezone.now())
+            .select_related("user", "event__team").order_by("expires_at", "pk"))
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str  # the field's label
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    username: str
+    record: str  # the record type's label
+    record_id: int
+    changes: tuple[Change, ...]
+
+
+def case_revisions(event: Event) -> QuerySet[Revision]:
+    """The revisions of a case: its own records', and those of the persons it names (a
+    person is a team's, so theirs show in each case that names them). Newest first.
+    The caller has checked that the user may open the case."""
+    persons = set(Act.objects.filter(event=event).values_list("victim_id", flat=True))
+    persons |= set(Involvement.objects.filter(act__event=event)
+                   .values_list("perpetrator_id", flat=True))
+    persons |= set(Information.objects.filter(event=event).values_list("source_id", flat=True))
+    return (Revision.objects.filter(office_id=event.office_id)
+            .filter(Q(event_id=event.pk) | Q(record_type="person", record_id__in=persons))
+            .order_by("-id"))
+
+
+def history_entries(revisions: list[Revision]) -> list[HistoryEntry]:
+    """Revisions as a reader sees them: field labels, choices by their label, related
+    records by their name (the reader may open the case, so may read its persons)."""
+    opened = [(r, json.loads(r.snapshot)) for r in revisions]
+    wanted: dict[type[models.Model], set[Any]] = {}
+    for revision, snapshot in opened:
+        model = _record_model(revision.record_type)
+        for name in revision.fields:
+            field = _field(model, name)
+            if field is not None and field.is_relation and field.related_model is not None:
+                for side in ("before", "after"):
+                    value = snapshot.get(side, {}).get(name)
+                    if value is not None:
+                        wanted.setdefault(field.related_model, set()).add(value)
+    names = {model: {obj.pk: _name_of(obj) for obj in model._default_manager.filter(pk__in=pks)}
+             for model, pks in wanted.items()}
+    entries = []
+    for revision, snapshot in opened:
+        model = _record_model(revision.record_type)
+        changes = []
+        for name in revision.fields:
+            field = _field(model, name)
+            label = str(field.verbose_name) if field is not None else name
+            changes.append(Change(label, *(
+                _shown(field, snapshot.get(side, {}).get(name), names)
+                for side in ("before", "after"))))
+        entries.append(HistoryEntry(
+            at=revision.at, username=revision.username,
+            record=str(model._meta.verbose_name) if model else revision.record_type,
+            record_id=revision.record_id, changes=tuple(changes)))
+    return entries
+
+
+def _record_model(record_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model("casework", record_type)
+    except LookupError:
+        return None
+
+
+def _field(model: type[models.Model] | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _name_of(obj: models.Model) -> str:
+    if isinstance(obj, Person | CaseTeam):
+        return obj.name
+    get_full_name = getattr(obj, "get_full_name", None)
+    if callable(get_full_name):
+        return str(get_full_name() or obj.get_username())  # type: ignore[attr-defined]
+    name = getattr(obj, "name", None)
+    if isinstance(name, str) and name:
+        return name
+    return f"{obj._meta.verbose_name} {obj.pk}"
+
+
+def _shown(field: Any, value: Any,
+           names: dict[type[models.Model], dict[Any, str]]) -> str:
+    if value is None or value == "":
+        return "—"
+    if field is None:
+        return str(value)
+    if field.is_relation and field.related_model is not None:
+        return names.get(field.related_model, {}).get(value, f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return str(_("yes") if value else _("no"))
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        try:
+            return format_day(dt.date.fromisoformat(value), get_language())
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
+
+
+def office_teams(office: Office) -> QuerySet[CaseTeam]:
+    """The office's case teams with their members (people only: never their cases)."""
+    return (CaseTeam.objects.filter(office=office)
+            .prefetch_related(Prefetch("members", queryset=CaseTeamMember.objects
+                                       .select_related("user").order_by("user__username")))
+            .order_by("name"))
+
+
+def case_officers(office: Office) -> list[User]:
+    """The office's members whose role may belong to a case team."""
+    roles = [str(r) for r in CAPABILITY_ROLES[Can.VIEW_CASES]]
+    return list(User.objects.filter(memberships__office=office, memberships__role__in=roles,
+                                    is_active=True).order_by("username"))

@@ -4,12 +4,14 @@ case keys (the key check of the current key, rotation of every sealed value)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from peacebuild.accounts.roles import Can
 from peacebuild.mandates.models import Office
 from peacebuild.places.models import Place
 
+from . import guard
 from .crypto import KeyRing, key_id_of, keyring
 from .fields import BlindIndexField, SealedTextField, blind_index_of, label_of
 from .models import (
@@ -34,6 +37,7 @@ from .models import (
     Involvement,
     KeyCheck,
     Person,
+    Revision,
     TrailEntry,
 )
 from .permissions import case_officer, check_case_writer, team_membership
@@ -116,7 +120,8 @@ def rotate_keys(*, actor: Actor, batch: int = 500, reindex: bool = False,
                 rows = cursor.fetchall()
             if not rows:
                 break
-            with transaction.atomic(), connection.cursor() as cursor:
+            # Revisions are append-only; re-sealing their snapshot is the one change allowed.
+            with transaction.atomic(), guard.resealing(), connection.cursor() as cursor:
                 for row in rows:
                     for field, value in zip(fields, row[1:], strict=True):
                         if not value:
@@ -188,9 +193,12 @@ def _save_case_record(actor: Actor, obj: models.Model, *, team: CaseTeam, office
         if not created and not changed:
             return  # a save that changes nothing writes nothing
         obj.save()
-        record(actor=actor, office=office,
-               action=TrailEntry.Action.CREATE if created else TrailEntry.Action.CHANGE,
-               target=_target(obj, event), detail={"fields": changed} if changed else {})
+        entry = record(actor=actor, office=office,
+                       action=TrailEntry.Action.CREATE if created else TrailEntry.Action.CHANGE,
+                       target=_target(obj, event),
+                       detail={"fields": changed} if changed else {})
+        if stored is not None:
+            _keep_revision(entry, obj, stored, changed, office=office, event=event)
 
 
 def _team_of(stored: models.Model) -> CaseTeam | None:
@@ -369,3 +377,28 @@ def break_glass_open(*, actor: Actor, event: Event, reason: str,
                                       "minutes": minutes, "reason": reason},
             None, recipients, fail_silently=True)
     return grant
+
+
+# Revisions (oversight): the previous version of every changed case record, kept with the
+# change's trail entry in the same transaction.
+
+
+def _revision_value(obj: models.Model, name: str) -> Any:
+    value = obj._meta.get_field(name).value_from_object(obj)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _keep_revision(entry: TrailEntry, obj: models.Model, stored: models.Model,
+                   changed: list[str], *, office: Office, event: Event | None) -> Revision:
+    """The changed fields' values before and after, sealed as one JSON text."""
+    snapshot = {"before": {name: _revision_value(stored, name) for name in changed},
+                "after": {name: _revision_value(obj, name) for name in changed}}
+    return Revision.objects.create(
+        at=entry.at, user_id=entry.user_id, username=entry.username, office_id=office.pk,
+        event_id=event.pk if event is not None else None,
+        record_type=obj._meta.model_name, record_id=obj.pk, fields=changed,
+        snapshot=json.dumps(snapshot, cls=DjangoJSONEncoder, ensure_ascii=False,
+                            sort_keys=True),
+        trail_entry=entry)
