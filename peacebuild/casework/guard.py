@@ -121,11 +121,13 @@ def resealing() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('peacebuild.case_resealing', 'on', true)")
         yield
-    finally:
-        _resealing.on = False
-        if connection.vendor == "postgresql" and connection.connection is not None:
+        # On an error the transaction (or its savepoint) rolls back, which undoes the
+        # setting; it cannot take a statement any more.
+        if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('peacebuild.case_resealing', 'off', true)")
+    finally:
+        _resealing.on = False
 
 
 _REVISION_COLUMNS = ("id, at, user_id, username, office_id, event_id, record_type, record_id, "
