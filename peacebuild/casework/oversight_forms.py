@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext, ngettext
@@ -46,7 +46,7 @@ class MemberAddForm(forms.Form):
 
     def __init__(self, *args: Any, office: Office, offered: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["user"]
+        field = cast(forms.ModelChoiceField, self.fields["user"])
         field.queryset = User.objects.filter(memberships__office=office)
         field.widget.choices = [("", field.empty_label)] + [
             (u.pk, f"{u.get_full_name() or u.get_username()} ({u.get_username()})")
@@ -69,7 +69,7 @@ class BreakGlassForm(forms.Form):
         self.fields["reason"].help_text = gettext(
             "A full sentence (at least %(n)d characters). It is recorded in the trail and "
             "sent to the case team.") % {"n": MIN_REASON}
-        self.fields["minutes"].choices = [
+        cast(forms.TypedChoiceField, self.fields["minutes"]).choices = [
             (m, ngettext("%(n)d minute", "%(n)d minutes", m) % {"n": m}) for m in GLASS_CHOICES]
 
 
@@ -81,7 +81,7 @@ class TrailFilterForm(forms.Form):
     until = forms.DateField(label=_("To"), required=False, widget=_date_widget())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
             raise forms.ValidationError(_("The end date comes before the start date."))

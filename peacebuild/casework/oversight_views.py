@@ -8,7 +8,7 @@ case, whether it exists or not, and record the attempt as denied.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -176,8 +176,8 @@ def break_glass(request: MemberRequest, pk: int) -> HttpResponseBase:
                                         "Its team has been told.")
                              % {"case": event.pk, "minutes": minutes})
             return redirect("casework:history", pk=event.pk)
-    running = queries.running_break_glass(request.office).filter(event=event,
-                                                                 user=request.user).last()
+    running = queries.running_break_glass(request.office).filter(
+        event=event, user_id=cast(int, request.user.pk)).last()
     return render(request, "casework/oversight/break_glass.html", {
         "event": event, "form": form, "running": running,
         "crumbs": [(_("Break-glass access"), "")],

@@ -384,7 +384,8 @@ def break_glass_open(*, actor: Actor, event: Event, reason: str,
 
 
 def _revision_value(obj: models.Model, name: str) -> Any:
-    value = obj._meta.get_field(name).value_from_object(obj)
+    field = obj._meta.get_field(name)
+    value = getattr(obj, field.attname) if isinstance(field, models.Field) else None
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return value
@@ -398,7 +399,7 @@ def _keep_revision(entry: TrailEntry, obj: models.Model, stored: models.Model,
     return Revision.objects.create(
         at=entry.at, user_id=entry.user_id, username=entry.username, office_id=office.pk,
         event_id=event.pk if event is not None else None,
-        record_type=obj._meta.model_name, record_id=obj.pk, fields=changed,
+        record_type=str(obj._meta.model_name), record_id=obj.pk, fields=changed,
         snapshot=json.dumps(snapshot, cls=DjangoJSONEncoder, ensure_ascii=False,
                             sort_keys=True),
         trail_entry=entry)
