@@ -277,3 +277,34 @@ def test_the_trail_names_its_first_broken_link(world, users):  # noqa: F811
                                         {"page": "2"}).content.decode()
     assert "The trail does not verify." in body
     assert f"Entry #{entry.pk} was altered after it was written." in body
+
+
+# Lists cost the same number of queries however long they grow.
+
+
+def test_the_oversight_pages_cost_constant_queries(world, users, assert_queries_constant):  # noqa: F811
+    hr, head, event = users["human_rights"], users["head"], world["event"]
+    grown = {"n": 0}
+
+    def more_changes(n):
+        for _ in range(n):
+            grown["n"] += 1
+            event.description = f"Change {grown['n']}."
+            services.event_save(actor=hr, event=event)
+            victim = world["victim"]
+            victim.notes = f"Note {grown['n']}."
+            services.person_save(actor=hr, person=victim)
+
+    def more_teams(n):
+        for _ in range(n):
+            grown["n"] += 1
+            team = services.team_save(actor=head, team=CaseTeam(office=event.office,
+                                                                name=f"Team {grown['n']}"))
+            services.team_member_save(actor=head, member=CaseTeamMember(team=team, user=hr))
+            services.break_glass_open(actor=head, event=world["other_event"],
+                                      reason="The minister asked about this case today.")
+
+    history = reverse("casework:history", kwargs={"pk": event.pk})
+    assert_queries_constant(client_of(hr), history, more_changes)
+    assert_queries_constant(client_of(head), reverse("casework:trail"), more_changes)
+    assert_queries_constant(client_of(head), reverse("casework:teams"), more_teams)
