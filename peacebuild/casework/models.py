@@ -443,8 +443,10 @@ class Revision(models.Model):
     record_id = models.BigIntegerField(_("record"))
     fields = models.JSONField(_("changed fields"), default=list)  # names only, never values
     snapshot = SealedTextField(_("values before and after"))
-    trail_entry = models.ForeignKey(TrailEntry, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("trail entry"))
+    # No database constraint: the trail's own TRUNCATE guard must be what refuses its
+    # truncation, and neither table ever loses a row.
+    trail_entry = models.ForeignKey(TrailEntry, on_delete=models.DO_NOTHING, db_constraint=False,
+                                    related_name="+", verbose_name=_("trail entry"))
 
     class Meta:
         verbose_name = _("case record revision")

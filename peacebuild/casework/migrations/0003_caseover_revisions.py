@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('record_id', models.BigIntegerField(verbose_name='record')),
                 ('fields', models.JSONField(default=list, verbose_name='changed fields')),
                 ('snapshot', peacebuild.casework.fields.SealedTextField(verbose_name='values before and after')),
-                ('trail_entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='casework.trailentry', verbose_name='trail entry')),
+                ('trail_entry', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='casework.trailentry', verbose_name='trail entry')),
             ],
             options={
                 'verbose_name': 'case record revision',
