@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A lost database connection answers "try again in a moment" (503), not a traceback.
+    "peacebuild.ui.middleware.DatabaseUnavailableMiddleware",
     "peacebuild.ui.middleware.NullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "peacebuild.accounts.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "peacebuild.accounts.middleware.CurrentOfficeMiddleware",
+    # Which database a page reads from, when there is a replica (a no-op without one).
+    "peacebuild.lib.dbrouting.ReplicaRoutingMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the "try again at" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,12 +128,28 @@ TEMPLATES = [
     },
 ]
 
+def database(url: str) -> dict:
+    """A DATABASES entry from a URL. PostgreSQL URLs may name several hosts,
+    `postgres://user@host-a:5432,host-b:5432/db?target_session_attrs=read-write`: libpq
+    tries them in turn and keeps the first that takes writes (the failover path in
+    docs/deploy.md). Connections are checked before reuse, so a restarted or promoted
+    server is found again without restarting the application."""
+    netloc = url.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
+    hosts = netloc.split(",") if "," in netloc else []
+    if hosts:
+        url = url.replace(netloc, hosts[0], 1)
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    if hosts:
+        pairs = [h.rpartition(":") if ":" in h else (h, "", "") for h in hosts]
+        config["HOST"] = ",".join(host for host, _sep, _port in pairs)
+        # libpq: one port per host (an empty one is 5432), or none at all.
+        ports = [port for _host, _sep, port in pairs]
+        config["PORT"] = ",".join(ports) if any(ports) else ""
+    return config
+
+
 DEFAULT_SQLITE = DATA_DIR / "peacebuild.sqlite3"
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}", conn_max_age=60
-    )
-}
+DATABASES = {"default": database(env("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -137,6 +157,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# A hot standby (docs/deploy.md, "Beyond one machine"): with DATABASE_REPLICA_URL set,
+# dashboards, reports and API reads are served by it (peacebuild/lib/dbrouting.py), except
+# for a user who wrote in the last DATABASE_PRIMARY_PIN_SECONDS, who reads from the primary.
+# Writes, migrations, workers and commands always use the primary.
+DATABASE_PRIMARY_PIN_SECONDS = int(env("DATABASE_PRIMARY_PIN_SECONDS", "10") or 10)
+DATABASE_ROUTERS: list[str] = []
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database(env("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the same database
+    DATABASE_ROUTERS = ["peacebuild.lib.dbrouting.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -29,3 +29,6 @@ urlpatterns = [
     path("api-tokens/", include("peacebuild.exchange.api.page_urls")),
     path("exchange/sheets/", include("peacebuild.exchange.sheets.urls")),
 ]
+
+# A lost database connection answers 503 "try again in a moment" (peacebuild/ui/middleware.py).
+handler500 = "peacebuild.ui.middleware.server_error"

@@ -1,0 +1,139 @@
+"""Run by tests/test_replication.py in a child process, against the throw-away cluster of
+tests/pgcluster.py: the child's settings come from its environment (DATABASE_URL, and
+DATABASE_REPLICA_URL when the scenario has a replica), as a deployed server's would.
+
+`python tests/replica_scenarios.py NAME` runs one scenario and prints what it saw as JSON
+on its last line; the test asserts on it. PB_CLUSTER (JSON) names the nodes' data
+directories and ports, so a scenario can pause the standby's replay or stop the primary.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peacebuild.settings")
+os.environ.setdefault("TASKS_BACKEND", "immediate")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connections, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from pgcluster import Cluster, Node  # noqa: E402
+
+seen: dict[str, object] = {}
+
+
+def cluster() -> Cluster:
+    spec = json.loads(os.environ["PB_CLUSTER"])
+    nodes = {name: Node(name, Path(d["datadir"]), d["port"], Path(d["log"]))
+             for name, d in spec["nodes"].items()}
+    return Cluster(Path(spec["root"]), nodes["primary"], nodes.get("standby"))
+
+
+def world() -> tuple[object, object, str]:
+    """An office, its head (who may add partners) and a write token for the API."""
+    import datetime as dt
+
+    from conftest import make_user
+    from peacebuild.exchange.api.services import token_create
+    from peacebuild.mandates.models import Office
+
+    office, _ = Office.objects.get_or_create(
+        code="rep", defaults={"name": "Replicated office", "established_on": dt.date(2001, 1, 1)})
+    from peacebuild.accounts.models import User
+    head = User.objects.filter(username="head").first() or make_user("head", office, "head")
+    _token, key = token_create(actor=head, user=head, office=office, name="t", scope="write")
+    return office, head, key
+
+
+def partner_names(client: Client, key: str) -> list[str]:
+    response = client.get("/api/partners/", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200, response.content
+    return sorted(p["name"] for p in response.json()["results"])
+
+
+def add_partner(client: Client, key: str, name: str) -> int:
+    return client.post("/api/partners/", {"name": name, "kind": "ngo"},
+                       content_type="application/json",
+                       headers={"Authorization": f"Bearer {key}"}).status_code
+
+
+def routing() -> None:
+    from peacebuild.partners.models import Organisation
+
+    nodes = cluster()
+    _office, _head, key = world()
+    writer, reader = Client(), Client()
+    seen["created_first"] = add_partner(writer, key, "Alpha")
+    nodes.wait_replayed()
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        seen["reader_after_replay"] = partner_names(reader, key)
+    seen["queries_on_replica"] = len(on_replica.captured_queries)
+
+    # The standby stops replaying: it lags behind the primary for as long as we like.
+    nodes.standby.query("SELECT pg_wal_replay_pause()")
+    try:
+        seen["created_second"] = add_partner(writer, key, "Beta")
+        seen["pin_cookie"] = "pb-primary" in writer.cookies
+        seen["writer_while_lagging"] = partner_names(writer, key)
+        seen["reader_while_lagging"] = partner_names(reader, key)
+        # Outside a page (workers, commands) and inside a transaction: the primary.
+        seen["orm_outside_page"] = Organisation.objects.filter(name="Beta").exists()
+        with transaction.atomic():
+            seen["atomic"] = Organisation.objects.filter(name="Beta").exists()
+        # Once the pin has run out, the writer reads from the replica again.
+        writer.cookies["pb-primary"] = "0"
+        seen["writer_after_pin"] = partner_names(writer, key)
+    finally:
+        nodes.standby.query("SELECT pg_wal_replay_resume()")
+    nodes.wait_replayed()
+    seen["reader_after_resume"] = partner_names(reader, key)
+
+
+def outage() -> None:
+    nodes = cluster()
+    _office, head, _key = world()
+    from conftest import login_verified
+
+    client = login_verified(Client(raise_request_exception=False), head)
+    seen["before"] = client.get("/").status_code
+    nodes.primary.stop()
+    try:
+        down = client.get("/", headers={"Accept-Language": "ar"})
+        seen["down"] = down.status_code
+        seen["down_retry_after"] = down.get("Retry-After")
+        seen["down_text"] = down.content.decode()
+        seen["down_en"] = client.get("/", headers={"Accept-Language": "en"}).content.decode()
+    finally:
+        nodes.primary.start()
+    seen["after"] = client.get("/").status_code
+
+
+def failover() -> None:
+    from peacebuild.partners.models import Organisation
+
+    nodes = cluster()
+    _office, _head, key = world()
+    client = Client()
+    seen["before"] = add_partner(client, key, "Before failover")
+    nodes.wait_replayed()
+    nodes.primary.stop()
+    nodes.standby.promote()
+    seen["promoted_in_recovery"] = nodes.standby.value("SELECT pg_is_in_recovery()")
+    seen["after"] = add_partner(client, key, "After failover")
+    seen["names"] = sorted(Organisation.objects.values_list("name", flat=True))
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT inet_server_port()")
+        seen["server_port"] = cursor.fetchone()[0]
+
+
+if __name__ == "__main__":
+    {"routing": routing, "outage": outage, "failover": failover}[sys.argv[1]]()
+    print(json.dumps(seen, default=str))
