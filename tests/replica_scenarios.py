@@ -134,6 +134,75 @@ def failover() -> None:
         seen["server_port"] = cursor.fetchone()[0]
 
 
+def import_world():
+    from peacebuild.activities.models import ActivityType
+    from peacebuild.places.models import Place
+    from peacebuild.places.services import places_load_tajikistan
+    from peacebuild.programmes.models import Programme
+
+    office, head, _key = world()
+    if not Place.objects.exists():
+        places_load_tajikistan()
+    Programme.objects.get_or_create(office=office, code="dialogue", defaults={"name": "D"})
+    ActivityType.objects.get_or_create(code="discussion-club", defaults={
+        "name": "Club", "category": ActivityType.Category.DIALOGUE})
+    return office, head
+
+
+def import_killed() -> None:
+    """Starts an import of 40 activities and stops inside its transaction, after the rows
+    are written and before the commit, saying so on stdout; the test kills it there."""
+    import time
+
+    from peacebuild.activities import services
+    from peacebuild.exchange import jobs
+    from peacebuild.exchange.models import Job
+    from peacebuild.exchange.tests.sheets_helpers import csv_bytes, row
+
+    office, _head = import_world()  # run as the command line runs it (no user)
+    job = Job(office=office, kind=Job.Kind.SHEET_IMPORT, dry_run=False, requested_by=None,
+              report={"language": "en"})
+    jobs.store_input(job, "forty.csv", iter([csv_bytes([row(n) for n in range(40)])]),
+                     limit=10_000_000)
+    job.save()
+
+    def stall(office_id):
+        from peacebuild.activities.models import Activity
+        print(f"MIDWAY {job.pk} {Activity.objects.filter(office=office).count()}", flush=True)
+        time.sleep(120)
+
+    services.cubes_rebuild = stall
+    done = jobs.run_job(job.pk)
+    seen["not_stopped"] = [done.state, done.reason, done.report.get("problems", [])[:3]]
+
+
+def import_retry() -> None:
+    """After the kill: the stale job is marked failed, and started again from the same
+    stored file it imports everything."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from peacebuild.activities.models import Activity
+    from peacebuild.exchange import jobs
+    from peacebuild.exchange.models import Job
+
+    killed = Job.objects.get(pk=int(os.environ["PB_JOB"]))
+    seen["state_before"] = killed.state
+    seen["activities_before"] = Activity.objects.filter(office=killed.office).count()
+    seen["marked_stale"] = jobs.fail_stale(timezone.now() + jobs.STALE_AFTER + dt.timedelta(1))
+    killed.refresh_from_db()
+    seen["state_after"], seen["reason"] = killed.state, killed.reason
+    again = Job.objects.create(office=killed.office, kind=killed.kind, dry_run=False,
+                               requested_by=killed.requested_by, input_name=killed.input_name,
+                               input_path=killed.input_path, checksum=killed.checksum,
+                               report={"language": "en"})
+    again = jobs.run_job(again.pk)
+    seen["retry_state"], seen["retry_reason"] = again.state, again.reason
+    seen["activities_after"] = Activity.objects.filter(office=killed.office).count()
+
+
 if __name__ == "__main__":
-    {"routing": routing, "outage": outage, "failover": failover}[sys.argv[1]]()
+    {"routing": routing, "outage": outage, "failover": failover, "import_killed": import_killed,
+     "import_retry": import_retry}[sys.argv[1]]()
     print(json.dumps(seen, default=str))

@@ -11,6 +11,7 @@ and the ~20 s they take need not be spent twice. Each scenario runs in a child p
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -28,12 +29,15 @@ pytestmark = [
 ]
 
 
-def child_env(cluster, *, replica: bool = True, url: str | None = None) -> dict[str, str]:
+def child_env(cluster, *, replica: bool = True, url: str | None = None,
+              extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_REPLICA_URL",)}
     env["DATABASE_URL"] = url or cluster.primary.url()
     env["PB_CLUSTER"] = pgcluster.describe(cluster)
     env["SECRET_KEY"] = "replication-tests"
     env["ALLOWED_HOSTS"] = "testserver"
+    env["PEACEBUILD_DATA_DIR"] = str(cluster.root / "data")
+    env.update(extra or {})
     if replica and cluster.standby is not None:
         env["DATABASE_REPLICA_URL"] = cluster.standby.url()
     return env
@@ -91,10 +95,32 @@ def test_a_lost_database_answers_503_and_recovers_by_itself(cluster):
     seen = run(cluster, "outage", replica=False)
     assert seen["before"] == 200
     assert seen["down"] == 503 and seen["down_retry_after"]
-    assert "قاعدة البيانات" in seen["down_text"]  # in the visitor's language (Arabic)
+    assert "تعذّر الوصول إلى قاعدة البيانات" in seen["down_text"]  # in the visitor's language (Arabic)
     assert "The database is unreachable; try again in a moment." in seen["down_en"]
     assert "Traceback" not in seen["down_en"] and "OperationalError" not in seen["down_en"]
     assert seen["after"] == 200  # the same process, reconnected by itself
+
+
+def test_a_worker_killed_inside_an_import_leaves_nothing_and_the_retry_imports_all(cluster):
+    child = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "replica_scenarios.py"), "import_killed"],
+        env=child_env(cluster, replica=False), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        line = child.stdout.readline()
+        assert line.startswith("MIDWAY"), line + child.stderr.read()[-3000:]
+        _word, job, written = line.split()
+        assert int(written) == 40  # inside its transaction, the rows are written
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    # The database rolled the open transaction back when the connection died.
+    seen = run(cluster, "import_retry", replica=False, extra={"PB_JOB": job})
+    assert seen["state_before"] == "running" and seen["activities_before"] == 0
+    assert seen["marked_stale"] == 1 and seen["state_after"] == "failed"
+    assert "start it again" in seen["reason"]
+    assert seen["retry_state"] == "done", seen["retry_reason"]
+    assert seen["activities_after"] == 40
 
 
 def test_failover_to_the_promoted_standby_without_a_restart(cluster):
