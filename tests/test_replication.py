@@ -48,7 +48,9 @@ def run(cluster, scenario: str, **kw) -> dict:
                           env=child_env(cluster, **kw), capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen["stderr"] = done.stderr[-3000:]
+    return seen
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +131,7 @@ def test_failover_to_the_promoted_standby_without_a_restart(cluster):
     url = (f"postgres://postgres@127.0.0.1:{cluster.primary.port},"
            f"127.0.0.1:{cluster.standby.port}/peacebuild?target_session_attrs=read-write")
     seen = run(cluster, "failover", replica=False, url=url)
-    assert seen["before"] == 201 and seen["after"] == 201
+    assert seen["before"] == 201 and seen["after"] == 201, seen["stderr"]
     assert seen["promoted_in_recovery"] is False
     assert seen["server_port"] == cluster.standby.port
     assert {"Before failover", "After failover"} <= set(seen["names"])

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -39,7 +40,9 @@ class PreconditionFailed(exceptions.APIException):
 CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
          412: "precondition_failed", 415: "unsupported_media_type",
-         428: "precondition_required", 429: "throttled", 500: "server_error"}
+         428: "precondition_required", 429: "throttled", 500: "server_error",
+         503: "unavailable"}
+RETRY_SECONDS = 10  # after a lost database connection
 
 
 def body(status_code: int, message: str, fields: dict[str, list[str]] | None = None,
@@ -101,6 +104,11 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return Response(body(exc.status_code, str(detail)), status=exc.status_code,
                         headers=headers)
+    if isinstance(exc, OperationalError | InterfaceError):  # the database is out of reach
+        log.warning("database unavailable: %s", type(exc).__name__)
+        close_old_connections()  # the next request reconnects
+        return Response(body(503, _("The database is unreachable; try again in a moment.")),
+                        status=503, headers={"Retry-After": str(RETRY_SECONDS)})
     log.exception("API error", exc_info=exc)
     return Response(body(500, _("Something went wrong on our side; nothing was saved.")),
                     status=500)
