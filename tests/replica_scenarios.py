@@ -25,7 +25,7 @@ from django.db import close_old_connections, connections, transaction  # noqa: E
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from pgcluster import Cluster, Node  # noqa: E402
+from tests.pgcluster import Cluster, Node  # noqa: E402
 
 seen: dict[str, object] = {}
 

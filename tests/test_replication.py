@@ -97,7 +97,8 @@ def test_a_lost_database_answers_503_and_recovers_by_itself(cluster):
     seen = run(cluster, "outage", replica=False)
     assert seen["before"] == 200
     assert seen["down"] == 503 and seen["down_retry_after"]
-    assert "تعذّر الوصول إلى قاعدة البيانات" in seen["down_text"]  # in the visitor's language (Arabic)
+    # In the visitor's language (here Arabic):
+    assert "تعذّر الوصول إلى قاعدة البيانات" in seen["down_text"]
     assert "The database is unreachable; try again in a moment." in seen["down_en"]
     assert "Traceback" not in seen["down_en"] and "OperationalError" not in seen["down_en"]
     assert seen["after"] == 200  # the same process, reconnected by itself

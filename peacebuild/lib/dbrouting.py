@@ -27,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -56,14 +57,14 @@ def replica_configured() -> bool:
 
 
 class ReplicaRouter:
-    def db_for_read(self, model: type, **hints: Any) -> str | None:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         if not _on_replica.get() or model._meta.app_label in PRIMARY_APPS:
             return None
         if connections[PRIMARY].in_atomic_block:  # a transaction reads its own writes
             return None
         return REPLICA
 
-    def db_for_write(self, model: type, **hints: Any) -> str:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return PRIMARY
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
