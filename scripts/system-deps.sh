@@ -4,12 +4,16 @@
 #                                    pictures, Noto fonts for Latin, Cyrillic, Chinese, Arabic
 #   scripts/system-deps.sh           that, plus what the tests need: Chromium for the browser
 #                                    tests, gettext for the catalogue checks, poppler-utils
-#                                    to read PDFs back
+#                                    to read PDFs back, and PostgreSQL's server binaries
+#                                    (any version) for the replication tests, which start
+#                                    their own throw-away clusters
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2
           fonts-noto-core fonts-noto-cjk)
 if [ "${1:-all}" != "runtime" ]; then
   packages+=(chromium gettext poppler-utils)
+  # The replication tests run initdb, pg_ctl and pg_basebackup (tests/pgcluster.py).
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql)
 fi
 need=()
 for pkg in "${packages[@]}"; do

@@ -1,6 +1,6 @@
 """A throw-away PostgreSQL primary and hot standby on loopback, for the replication tests.
 
-`start_cluster()` runs Debian's PostgreSQL 15 binaries (`initdb`, `pg_ctl`, `pg_basebackup
+`start_cluster()` runs Debian's PostgreSQL server binaries (15 here; PG_BIN chooses) (`initdb`, `pg_ctl`, `pg_basebackup
 -R`) on free ports with data directories in a temporary folder, waits until the standby
 streams and replays, and `Cluster.close()` removes everything. The machine's own cluster
 (port 5432) is never touched. Run as root, the data directories belong to the `postgres`
@@ -23,7 +23,19 @@ from pathlib import Path
 
 import psycopg
 
-BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _binaries() -> Path:
+    """PG_BIN, or the newest of Debian's PostgreSQL server versions installed."""
+    if os.environ.get("PG_BIN"):
+        return Path(os.environ["PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit()
+                   else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = _binaries()
 SETTINGS = {
     "listen_addresses": "'127.0.0.1'",
     "fsync": "off",
