@@ -182,6 +182,9 @@ class RenderJob(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Saved at each step: a job still "running" whose last step is older than
+    # reporting.tasks.STALE_AFTER died with its worker (reporting.tasks.fail_stale).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rendering")

@@ -15,7 +15,7 @@ from peacebuild.activities.queries import ActivityFilter
 from peacebuild.lib.unformat import LANGUAGE_NAMES, LANGUAGES
 from peacebuild.ui.formpages import form_page
 
-from . import services
+from . import services, tasks
 from .catalogue import NO_DEFINITIONS, Cache
 from .content import build_content, period_of
 from .forms import IssueForm, RenderForm, ReportDetailsForm, ReportForm, SectionForm
@@ -258,6 +258,7 @@ def render_start(request: MemberRequest, pk: int) -> HttpResponse:
 
 @office_view()
 def job_status(request: MemberRequest, pk: int) -> HttpResponse:
+    tasks.fail_stale()  # a rendering whose worker died shows as failed, not running for ever
     job = get_job_for_user(request, pk)
     return render(request, "reporting/_job.html", {"job": job})
 
