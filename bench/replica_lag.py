@@ -14,7 +14,6 @@ for reference, the same load's rate with no standby attached. The last line is
 import argparse
 import re
 import statistics
-import subprocess
 import sys
 import threading
 import time

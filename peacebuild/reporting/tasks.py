@@ -15,7 +15,6 @@ from django_tasks import task
 from .models import RenderJob
 from .render import content_for, render
 
-
 STALE_AFTER = dt.timedelta(minutes=10)
 
 
