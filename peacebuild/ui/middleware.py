@@ -5,7 +5,7 @@ import logging
 import sys
 from collections.abc import Callable
 
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -34,10 +34,18 @@ class NullCharactersMiddleware:
 UNAVAILABLE_RETRY_SECONDS = 10
 
 
+def drop_broken_connections() -> None:
+    """Close the connections a database error left unusable, so the next query reconnects
+    (as Django does at the end of each request; here at once, for what runs after)."""
+    for conn in connections.all(initialized_only=True):
+        if conn.errors_occurred and not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
+
+
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     """The page shown while the database cannot be reached (503, with Retry-After). It
     touches no database: a plain page in the visitor's language, no menus."""
-    close_old_connections()  # the broken connection is dropped; the next request reconnects
+    drop_broken_connections()
     body = render_to_string("503.html")
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)

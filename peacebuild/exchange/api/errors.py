@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from peacebuild.accounts.audit import EditConflict
+from peacebuild.ui.middleware import drop_broken_connections
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response:
                         headers=headers)
     if isinstance(exc, OperationalError | InterfaceError):  # the database is out of reach
         log.warning("database unavailable: %s", type(exc).__name__)
-        close_old_connections()  # the next request reconnects
+        drop_broken_connections()  # the next query reconnects
         return Response(body(503, _("The database is unreachable; try again in a moment.")),
                         status=503, headers={"Retry-After": str(RETRY_SECONDS)})
     log.exception("API error", exc_info=exc)
