@@ -2,9 +2,10 @@
 
 `start_cluster()` runs Debian's PostgreSQL server binaries (the newest installed, or
 PG_BIN: `initdb`, `pg_ctl`, `pg_basebackup -R`) on free ports with data directories in a
-temporary folder, waits until the standby streams and replays, and `Cluster.close()` removes everything. The machine's own cluster
-(port 5432) is never touched. Run as root, the data directories belong to the `postgres`
-user and the binaries run as that user (PostgreSQL refuses to run as root).
+temporary folder, waits until the standby streams and replays, and `Cluster.close()`
+removes everything. The machine's own cluster (port 5432) is never touched. Run as root,
+the data directories belong to the `postgres` user and the binaries run as that user
+(PostgreSQL refuses to run as root).
 
 Tuned for start-up time, not safety: fsync off, small shared buffers, no autovacuum.
 """
