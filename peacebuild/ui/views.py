@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from peacebuild.accounts.middleware import SESSION_KEY
 from peacebuild.accounts.permissions import MemberRequest, OfficeRequest, office_view
 from peacebuild.activities.queries import ActivityFilter, activities_page, filter_activities
+from peacebuild.casework.permissions import case_officer
+from peacebuild.casework.queries import follow_ups_for
 from peacebuild.figures import engine as figures
 from peacebuild.lib.ids import parse_id
 from peacebuild.mandates.permissions import get_office_for_user
@@ -68,6 +70,10 @@ def overview(request: MemberRequest) -> HttpResponse:
         "recent": recent,
         "heads": office.heads.all(),
         "my_actions": actions_for_owner(request.user, office, as_of),
+        # A case officer's own open follow-ups (None for everyone else: no box at all).
+        "case_follow_ups": list(follow_ups_for(request.user, office).filter(
+            due_on__lte=as_of + dt.timedelta(days=7)))
+        if case_officer(request.user, office) else None,
     }
     return render(request, "ui/overview.html", context)
 
