@@ -246,6 +246,44 @@ def action(w: World) -> tuple[ActionPoint, dict]:
     return record, {"pk": record.pk}
 
 
+def _case(w: World, name: str) -> tuple[models.Model, dict]:
+    from peacebuild.casework.tests.casedata import build
+
+    cases = build(w.office, w.users, w.places)
+    record = cases[name]
+    if name == "event":
+        return record, {"pk": record.pk}
+    return record, {"pk": cases["event"].pk, "item": record.pk}
+
+
+def case_event(w: World) -> tuple[models.Model, dict]:
+    return _case(w, "event")
+
+
+def case_person(w: World) -> tuple[models.Model, dict]:
+    return _case(w, "victim")
+
+
+def case_act(w: World) -> tuple[models.Model, dict]:
+    return _case(w, "act")
+
+
+def case_involvement(w: World) -> tuple[models.Model, dict]:
+    return _case(w, "involvement")
+
+
+def case_information(w: World) -> tuple[models.Model, dict]:
+    return _case(w, "information")
+
+
+def case_intervention(w: World) -> tuple[models.Model, dict]:
+    return _case(w, "intervention")
+
+
+def case_follow_up(w: World) -> tuple[models.Model, dict]:
+    return _case(w, "follow_up")
+
+
 # URL name → (the role that edits it, a fully populated record, a field and a new value
 # for the person who saves first)
 EDIT_FORMS: dict[str, tuple[str, Callable[[World], tuple[models.Model, dict]], str, str]] = {
@@ -264,6 +302,13 @@ EDIT_FORMS: dict[str, tuple[str, Callable[[World], tuple[models.Model, dict]], s
     "programmes:benchmark_edit": ("monitoring", benchmark, "title", "A changed title"),
     "reporting:edit": ("head", report, "signatory", "Another signatory"),
     "reporting:section_edit": ("head", section, "text", "A rewritten section."),
+    "casework:event_edit": ("human_rights", case_event, "title", "A changed title"),
+    "casework:person_edit": ("human_rights", case_person, "name", "Renamed person"),
+    "casework:act_edit": ("human_rights", case_act, "place", "Somewhere else"),
+    "casework:involvement_edit": ("human_rights", case_involvement, "notes", "Other notes"),
+    "casework:information_edit": ("human_rights", case_information, "content", "Said again"),
+    "casework:intervention_edit": ("human_rights", case_intervention, "request", "Other"),
+    "casework:follow_up_edit": ("human_rights", case_follow_up, "task", "Another task"),
 }
 
 
