@@ -8,8 +8,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from peacebuild.accounts.models import User
 from peacebuild.lib.formatting import format_day

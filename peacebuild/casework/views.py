@@ -246,7 +246,7 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
 def _writable_teams(request: MemberRequest) -> models.QuerySet[CaseTeam]:
     if not case_officer(request.user, request.office):
         return CaseTeam.objects.none()
-    return CaseTeam.objects.filter(office=request.office, members__user=request.user,
+    return CaseTeam.objects.filter(office=request.office, members__user=request.user.pk,
                                    members__can_write=True).distinct()
 
 

@@ -77,8 +77,8 @@ def test_filters_narrow_the_list(cases, hr):
 
 
 def test_a_team_without_cases_sees_an_empty_list(office, users, places):
-    from peacebuild.casework.models import CaseTeam, CaseTeamMember
     from peacebuild.accounts.permissions import SYSTEM
+    from peacebuild.casework.models import CaseTeam, CaseTeamMember
 
     team = services.team_save(actor=SYSTEM, team=CaseTeam(office=office, name="Empty"))
     services.team_member_save(actor=SYSTEM, member=CaseTeamMember(
