@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -186,7 +187,8 @@ def _team_persons(team: CaseTeam) -> Any:
 
 
 class ActForm(CaseForm):
-    victim = PersonChoice(label=gettext_lazy("victim"), queryset=Person.objects.none())
+    victim = PersonChoice(label=capfirst(gettext_lazy("victim")),
+                          queryset=Person.objects.none())
 
     class Meta:
         model = Act
@@ -200,7 +202,7 @@ class ActForm(CaseForm):
 
 
 class InvolvementForm(CaseForm):
-    perpetrator = PersonChoice(label=gettext_lazy("alleged perpetrator"),
+    perpetrator = PersonChoice(label=capfirst(gettext_lazy("alleged perpetrator")),
                                queryset=Person.objects.none())
 
     class Meta:
@@ -215,7 +217,8 @@ class InvolvementForm(CaseForm):
 
 
 class InformationForm(CaseForm):
-    source = PersonChoice(label=gettext_lazy("source"), queryset=Person.objects.none())
+    source = PersonChoice(label=capfirst(gettext_lazy("source")),
+                          queryset=Person.objects.none())
 
     class Meta:
         model = Information
@@ -257,9 +260,10 @@ class InterventionForm(CaseForm):
 
 
 class FollowUpForm(CaseForm):
-    assignee = UserChoice(label=gettext_lazy("assigned to"), queryset=User.objects.none())
-    intervention = InterventionChoice(label=gettext_lazy("intervention"), required=False,
-                                      queryset=Intervention.objects.none())
+    assignee = UserChoice(label=capfirst(gettext_lazy("assigned to")),
+                          queryset=User.objects.none())
+    intervention = InterventionChoice(label=capfirst(gettext_lazy("intervention")),
+                                      required=False, queryset=Intervention.objects.none())
 
     class Meta:
         model = FollowUp
