@@ -46,7 +46,8 @@ def test_a_human_rights_officer_documents_a_case_end_to_end(page: Page, live_ser
     expect(page.get_by_role("link", name="Record an act")).to_be_visible()
 
     page.get_by_role("link", name="Record an act").click()
-    page.get_by_label("Violation:", exact=True).select_option(label="arbitrary arrest and detention")
+    page.get_by_label("Violation:", exact=True).select_option(
+        label="arbitrary arrest and detention")
     page.get_by_label("Victim:", exact=True).select_option(
         label="Nodira Karimova (invented)")
     page.get_by_label("Date:", exact=True).fill("2004-03-12")
