@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -222,18 +222,17 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
                 _("alleged perpetrator"))
     for info in information:
         persons.setdefault(info.source.pk, (info.source, set()))[1].add(_("source"))
-    readers = (TrailEntry.objects.filter(office_id=event.office_id, target=f"event:{event.pk}",
-                                         action=TrailEntry.Action.READ)
-               .order_by("-id").values("username", "at")[:READERS_SHOWN])
+    reads = TrailEntry.objects.filter(office_id=event.office_id, target=f"event:{event.pk}",
+                                      action=TrailEntry.Action.READ)
+    readers = (reads.values("username").annotate(last=Max("at"), times=Count("id"))
+               .order_by("-last")[:READERS_SHOWN])
     return render(request, "casework/case_detail.html", {
         "event": event,
         "timeline": _timeline(event, acts, information, interventions, follow_ups),
         "acts": acts,
         "persons": [(p, sorted(roles)) for p, roles in persons.values()],
         "readers": list(readers),
-        "reads": TrailEntry.objects.filter(office_id=event.office_id,
-                                           target=f"event:{event.pk}",
-                                           action=TrailEntry.Action.READ).count(),
+        "reads": reads.count(),
         "can_write": may_write(request.user, event.team),
         "today": request.office.today(),
         "crumbs": [(_("Cases"), reverse("casework:list")), (event.title, None)],

@@ -123,8 +123,8 @@ def test_the_case_page_tells_the_case_in_date_order_and_records_each_read(cases,
     read = TrailEntry.objects.filter(action="read", target=f"event:{event.pk}").last()
     assert (read.username, read.address) == ("human_rights", "10.1.2.3")
     signed_in(cases["reader"]).get(url)
-    readers = [r["username"] for r in hr.get(url).context["readers"]]
-    assert readers == ["human_rights", "hr_reader", "human_rights"]
+    readers = [(r["username"], r["times"]) for r in hr.get(url).context["readers"]]
+    assert readers == [("human_rights", 2), ("hr_reader", 1)]
     assert "Opened 4 times" in hr.get(url).content.decode()
 
 
