@@ -30,6 +30,15 @@ from hypothesis import strategies as st
 
 from peacebuild.accounts.models import AuditEntry, User
 from peacebuild.activities.models import Activity, Centre
+from peacebuild.casework.models import (
+    Act,
+    Event,
+    FollowUp,
+    Information,
+    Intervention,
+    Involvement,
+    Person,
+)
 from peacebuild.demo.loader import load_demo
 from peacebuild.exchange.models import Job
 from peacebuild.mandates.models import Document, MandatePeriod, Office
@@ -60,6 +69,17 @@ EXEMPT_NAMES = {"login", "logout", "set_language"}
 # Which records of the office fill a URL's ids. Every URL with an id must be here.
 Finder = Callable[[Office], Any]
 OBJECTS: dict[str, Finder] = {
+    **{f"casework:{name}": lambda o: Event.objects.filter(office=o)
+       for name in ["detail", "event_edit", "person_create", "act_create",
+                    "information_create", "intervention_create", "follow_up_create"]},
+    # The case pages of one record of a case: the record (its case fills `pk`).
+    "casework:person_edit": lambda o: Person.objects.filter(office=o, acts_suffered__isnull=False),
+    "casework:act_edit": lambda o: Act.objects.filter(event__office=o),
+    "casework:involvement_create": lambda o: Act.objects.filter(event__office=o),
+    "casework:involvement_edit": lambda o: Involvement.objects.filter(act__event__office=o),
+    "casework:information_edit": lambda o: Information.objects.filter(event__office=o),
+    "casework:intervention_edit": lambda o: Intervention.objects.filter(event__office=o),
+    "casework:follow_up_edit": lambda o: FollowUp.objects.filter(event__office=o),
     "accounts:reset_second_factor": lambda o: User.objects.filter(memberships__office=o),
     "accounts:unlock": lambda o: User.objects.filter(memberships__office=o),
     "activities:detail": lambda o: Activity.objects.filter(office=o),
@@ -192,6 +212,7 @@ def demo(django_db_setup, django_db_blocker):
     runs in a savepoint inside, so what one test writes the next does not see."""
     with django_db_blocker.unblock(), transaction.atomic():
         office = load_demo().office
+        _a_case(office)
         report = _drafts(office).order_by("pk").first()
         RenderJob.objects.create(report=report, office=office, language="en", format="html",
                                  state=RenderJob.State.DONE, output=b"<p>Done</p>")
@@ -245,9 +266,48 @@ def _kwargs(name: str, office: Office) -> dict[str, Any]:
     obj = OBJECTS[name](office).order_by("pk").first()
     assert obj is not None, f"the demo office has no record for {name}"
     kwargs = {"pk": obj.pk}
+    if "item" in names:  # a case's record: the case, then the record
+        kwargs = {"pk": _case_of(obj), "item": obj.pk}
     if "section_pk" in names:
         kwargs["section_pk"] = obj.sections.order_by("pk").first().pk
     return kwargs
+
+
+def _case_of(obj: Any) -> int:
+    if isinstance(obj, Person):
+        return obj.acts_suffered.order_by("pk").first().event_id
+    if isinstance(obj, Involvement):
+        return obj.act.event_id
+    return obj.event_id
+
+
+def _a_case(office: Office) -> None:
+    """One case with a record of every kind, unless the demo already has cases."""
+    from peacebuild.accounts.permissions import SYSTEM
+    from peacebuild.casework import services
+    from peacebuild.casework.models import CaseTeam, CaseTeamMember
+
+    if Event.objects.filter(office=office).exists():
+        return
+    team = services.team_save(actor=SYSTEM, team=CaseTeam(office=office, name="Fuzz team"))
+    officer = User.objects.get(username="humanrights")
+    services.team_member_save(actor=SYSTEM, member=CaseTeamMember(team=team, user=officer,
+                                                                  can_write=True))
+    person = services.person_save(actor=SYSTEM, person=Person(office=office, team=team,
+                                                              name="Invented person"))
+    event = services.event_save(actor=SYSTEM, event=Event(office=office, team=team,
+                                                          title="Invented case"))
+    act = services.act_save(actor=SYSTEM, act=Act(event=event, violation="other",
+                                                  victim=person))
+    services.involvement_save(actor=SYSTEM, involvement=Involvement(act=act,
+                                                                    perpetrator=person))
+    services.information_save(actor=SYSTEM, information=Information(
+        event=event, source=person, received_on=dt.date(2004, 4, 1), content="Invented."))
+    services.intervention_save(actor=SYSTEM, intervention=Intervention(
+        event=event, made_on=dt.date(2004, 4, 2), channel="letter", request="Invented.",
+        authority=Organisation.objects.filter(office=office).order_by("pk").first()))
+    services.follow_up_save(actor=SYSTEM, follow_up=FollowUp(
+        event=event, due_on=dt.date(2004, 4, 9), assignee=officer, task="Invented."))
 
 
 def _read(response: Any) -> bytes:
