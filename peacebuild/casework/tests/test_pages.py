@@ -294,3 +294,33 @@ def test_what_is_due_puts_the_overdue_first(cases, hr, users, office):
     for role in ["head", "viewer", "programme"]:
         client = signed_in(users[role])
         assert "Follow-ups due" not in client.get(reverse("ui:home")).content.decode()
+
+
+WORST = ["²", "99999999999999999999", "\x00", "0001-01-01", "9999-12-31", "\u202eevil\u202c",
+         "-1", "2004-13-45", "<script>", "x" * 5000]
+CASE_MODELS = [Event, Person, Act, Information, Intervention, FollowUp]
+
+
+def _counts() -> list[int]:
+    from peacebuild.casework.models import Involvement
+
+    return [m.objects.count() for m in [*CASE_MODELS, Involvement, TrailEntry]]
+
+
+def test_no_value_in_any_case_form_gives_a_server_error_or_half_a_write(cases, hr):
+    event = cases["event"]
+    urls = [reverse("casework:event_create"), reverse("casework:event_edit", args=[event.pk]),
+            *(reverse(f"casework:{name}", args=[event.pk]) for name in
+              ["person_create", "act_create", "information_create", "intervention_create",
+               "follow_up_create"]),
+            reverse("casework:involvement_create", args=[event.pk, cases["act"].pk])]
+    for url in urls:
+        form = hr.get(url).context["form"]
+        names = [form[name].html_name for name in form.fields]
+        for value in WORST:
+            before = _counts()
+            response = hr.post(url, dict.fromkeys(names, value))
+            assert response.status_code in (200, 302), (url, value)
+            if response.status_code == 200:  # refused: nothing written, and said why
+                assert _counts() == before, (url, value)
+                assert "Nothing was saved" in response.content.decode(), (url, value)
