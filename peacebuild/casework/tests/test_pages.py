@@ -95,6 +95,7 @@ def test_heads_of_office_see_summaries_without_titles_or_names(cases, users):
         assert secret not in body
     assert "March 2004" not in body and "2004-03" in body
     assert reverse("casework:detail", args=[cases["event"].pk]) not in body
+    assert reverse("casework:break_glass", args=[cases["event"].pk]) in body
 
 
 def test_the_navigation_shows_cases_to_case_officers_and_heads_only(cases, client_for, users):
@@ -115,6 +116,7 @@ def test_the_case_page_tells_the_case_in_date_order_and_records_each_read(cases,
                      ("intervention", dt.date(2004, 3, 15)), ("event_end", dt.date(2004, 3, 20)),
                      ("due", dt.date(2004, 3, 29)), ("follow_up", dt.date(2004, 3, 30))]
     body = page.content.decode()
+    assert reverse("casework:history", args=[event.pk]) in body
     for shown in [TITLE, VICTIM, "District police (invented)", "carried it out",
                   "Release or charge.", "Ministry of Internal Affairs", "awaiting a response",
                   "to use and to share beyond the office", "reliable", "Call the ministry.",
