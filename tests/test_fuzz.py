@@ -32,6 +32,8 @@ from peacebuild.accounts.models import AuditEntry, User
 from peacebuild.activities.models import Activity, Centre
 from peacebuild.casework.models import (
     Act,
+    CaseTeam,
+    CaseTeamMember,
     Event,
     FollowUp,
     Information,
@@ -80,6 +82,12 @@ OBJECTS: dict[str, Finder] = {
     "casework:information_edit": lambda o: Information.objects.filter(event__office=o),
     "casework:intervention_edit": lambda o: Intervention.objects.filter(event__office=o),
     "casework:follow_up_edit": lambda o: FollowUp.objects.filter(event__office=o),
+    # Oversight: a case's break-glass and history, the case teams and their members.
+    "casework:break_glass": lambda o: Event.objects.filter(office=o),
+    "casework:history": lambda o: Event.objects.filter(office=o),
+    "casework:team_member_add": lambda o: CaseTeam.objects.filter(office=o),
+    "casework:team_member_write": lambda o: CaseTeamMember.objects.filter(team__office=o),
+    "casework:team_member_remove": lambda o: CaseTeamMember.objects.filter(team__office=o),
     "accounts:reset_second_factor": lambda o: User.objects.filter(memberships__office=o),
     "accounts:unlock": lambda o: User.objects.filter(memberships__office=o),
     "activities:detail": lambda o: Activity.objects.filter(office=o),
@@ -288,7 +296,6 @@ def _a_case(office: Office) -> None:
     """One case with a record of every kind, unless the demo already has cases."""
     from peacebuild.accounts.permissions import SYSTEM
     from peacebuild.casework import services
-    from peacebuild.casework.models import CaseTeam, CaseTeamMember
 
     if Event.objects.filter(office=office).exists():
         return
