@@ -175,7 +175,7 @@ def break_glass(request: MemberRequest, pk: int) -> HttpResponseBase:
             messages.success(request, _("You may read case %(case)s for %(minutes)d minutes. "
                                         "Its team has been told.")
                              % {"case": event.pk, "minutes": minutes})
-            return redirect("casework:history", pk=event.pk)
+            return redirect("casework:detail", pk=event.pk)
     running = queries.running_break_glass(request.office).filter(
         event=event, user_id=cast(int, request.user.pk)).last()
     return render(request, "casework/oversight/break_glass.html", {

@@ -173,7 +173,9 @@ def test_a_head_opens_a_case_for_a_while_read_only_and_the_team_is_told(world, u
     assert not BreakGlass.objects.exists()
     reason = "The minister asked about this detention at today's meeting."
     response = client.post(url, {"reason": reason, "minutes": "30"})
-    assert response.status_code == 302 and response["Location"] == history
+    case_page = reverse("casework:detail", kwargs={"pk": event.pk})
+    assert response.status_code == 302 and response["Location"] == case_page
+    assert client.get(case_page).status_code == 200
     grant = BreakGlass.objects.get()
     assert grant.user == head and grant.expires_at - grant.granted_at == dt.timedelta(minutes=30)
     assert mail.outbox[-1].to == ["hr@example.org"] and reason in mail.outbox[-1].body
