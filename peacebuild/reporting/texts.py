@@ -23,6 +23,9 @@ TEXT_DIR = Path(__file__).parent / "data" / "texts"
 class Para:
     key: str
     requires: tuple[str, ...] = ()
+    # The paragraph to draft when this one does not fit only because of its own figures
+    # (its `requires` do): the same text without the sentence those figures state.
+    otherwise: str = ""
 
 
 PROGRAMME_SECTIONS: list[tuple[str, list[Para]]] = [
@@ -40,7 +43,10 @@ PROGRAMME_SECTIONS: list[tuple[str, list[Para]]] = [
     ("human-rights", [
         Para("rights.treaty", requires=("human_rights_activities",)),
         Para("rights.teachers"),
-        Para("rights.monitoring", requires=("documentation_centres",)),
+        # The interventions sentence is bound to the casework (catalogue.CASEWORK): with no
+        # intervention whose request was met in the period, the paragraph goes without it.
+        Para("rights.monitoring", requires=("documentation_centres",),
+             otherwise="rights.monitoring.unbound"),
     ]),
     ("youth", [Para("youth.centres")]),
     ("elections", [Para("elections.mission"), Para("elections.training")]),
@@ -102,7 +108,12 @@ def draft_sections(kind: str, cache: Cache) -> list[tuple[str, dict[str, str]]]:
     """(section key, {language: text}) for a new draft of this kind and period."""
     out = []
     for key, paras in LAYOUT[kind]:
-        chosen = [p for p in paras if fits(p, cache)]
-        out.append((key, {lang: "\n\n".join(strings(lang)[p.key] for p in chosen)
+        chosen = []
+        for p in paras:
+            if fits(p, cache):
+                chosen.append(p.key)
+            elif p.otherwise and fits(Para(p.otherwise, p.requires), cache):
+                chosen.append(p.otherwise)
+        out.append((key, {lang: "\n\n".join(strings(lang)[k] for k in chosen)
                           for lang in LANGUAGES}))
     return out
