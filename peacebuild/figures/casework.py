@@ -196,8 +196,12 @@ def compute(office: Office, q: FigureQuery) -> FigureResult:
     as_text = [{str(k): k for k in keys} for keys in lv]
     counts = {tuple(str(k) for k in key): v for key, v in found.items()}
     threshold = max(q.min_cell, disclosure.THRESHOLD)
-    protected = disclosure.protect(counts, [[str(k) for k in keys] for keys in lv],
-                                   dims=dims, threshold=threshold, zeros="hidden")
+    if any(not keys for keys in lv):  # a breakdown with no keys at all: nothing to count
+        protected = disclosure.Protected(dims, {tuple(disclosure.TOTAL for _d in dims): 0},
+                                         frozenset(), frozenset(), threshold, 0)
+    else:
+        protected = disclosure.protect(counts, [[str(k) for k in keys] for keys in lv],
+                                       dims=dims, threshold=threshold, zeros="hidden")
 
     def fig(key: tuple[str, ...]) -> Figure:
         shown = protected.shown(key)

@@ -110,7 +110,7 @@ def protect(counts: Mapping[Key, int], levels: Sequence[Sequence[str]], *,
     n = len(levels)
     equations = lines(table, n)
     lowest = 1
-    if zeros == "hidden" and table[(TOTAL,) * n]:
+    if zeros == "hidden" and table.get((TOTAL,) * n):
         lowest = 0
         empty = [{level for level in levels[d]
                   if table[tuple(level if i == d else TOTAL for i in range(n))] == 0}
