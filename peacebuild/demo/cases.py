@@ -42,6 +42,10 @@ def _d(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
 def load_cases(office: Office, orgs: dict[str, Organisation]) -> dict[str, int]:
     data = read("cases.json")
     services.ensure_key_check()  # the database remembers which key sealed these
@@ -84,7 +88,7 @@ def _case(office: Office, team: CaseTeam, row: dict[str, Any], regions: dict[str
                 act=act, perpetrator=persons[perpetrator], degree=degree))
     for i in row["information"]:
         services.information_save(actor=SYSTEM, information=Information(
-            event=event, source=persons[i["source"]], received_on=_d(i["received_on"]),
+            event=event, source=persons[i["source"]], received_on=_day(i["received_on"]),
             content=i["content"], reliability=i["reliability"],
             consent_to_use=i["consent_to_use"], consent_to_share=i["consent_to_share"],
             consent_notes=i.get("consent_notes", "")))
@@ -92,13 +96,13 @@ def _case(office: Office, team: CaseTeam, row: dict[str, Any], regions: dict[str
     member = team.members.select_related("user").first()
     for i in row["interventions"]:
         made.append(services.intervention_save(actor=SYSTEM, intervention=Intervention(
-            event=event, made_on=_d(i["made_on"]), made_by=member.user if member else None,
+            event=event, made_on=_day(i["made_on"]), made_by=member.user if member else None,
             authority=orgs[i["authority"]], channel=i["channel"], request=i["request"],
             response=i.get("response", ""), outcome=i["outcome"],
             follow_up_due=_d(i.get("follow_up_due")))))
     for f in row["follow_ups"]:
         services.follow_up_save(actor=SYSTEM, follow_up=FollowUp(
-            event=event, due_on=_d(f["due_on"]), assignee=users[f["assignee"]],
+            event=event, due_on=_day(f["due_on"]), assignee=users[f["assignee"]],
             task=f["task"],
             intervention=made[f["intervention"]] if f.get("intervention") is not None
             else None))

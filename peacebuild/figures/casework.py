@@ -4,7 +4,7 @@ outcome and channel, per period and region — with disclosure control, always.
     compute(office, FigureQuery("case_acts", ActivityFilter(date_from=…, date_to=…),
                                 by=("violation", "year")))
 
-The engine (`engine.compute`) sends the case measures here. The counts come from the
+The engine (`engine.compute`) asks `protected_table` for the case measures. The counts come from the
 plain columns of the case records only (dates, kinds, the region, statuses, outcomes),
 never from a sealed field, and hold no identity. Every answer, for everyone, leaves the
 engine through `disclosure.protect`: the table of the breakdown with every row, column
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from peacebuild.activities.queries import ActivityFilter
     from peacebuild.mandates.models import Office
 
-    from .engine import Figure, FigureQuery, FigureResult
 
 CASE_MEASURES = {
     "case_events": gettext_lazy("human-rights events"),
@@ -63,6 +62,19 @@ CASE_DIMENSIONS = {
 SUCCESSFUL = Intervention.Outcome.RESOLVED
 NO_REGION = 0  # the key of records without a region
 Key = tuple[object, ...]
+
+
+class FigureQuery(Protocol):
+    """What of `engine.FigureQuery` a case figure reads."""
+
+    @property
+    def measure(self) -> str: ...
+    @property
+    def filters(self) -> ActivityFilter: ...
+    @property
+    def by(self) -> tuple[str, ...]: ...
+    @property
+    def min_cell(self) -> int: ...
 
 
 def validate(q: FigureQuery) -> list[str]:
@@ -186,40 +198,27 @@ def periods_between(dim: str, first: dt.date, last: dt.date) -> list[object]:
     return keys
 
 
-def compute(office: Office, q: FigureQuery) -> FigureResult:
-    """The protected table of a case figure (see the module's docstring)."""
-    from .engine import Figure, FigureResult
-
+def protected_table(office: Office, q: FigureQuery
+                    ) -> tuple[disclosure.Protected, list[dict[str, object]]]:
+    """The protected table of a case figure (see the module's docstring), and for each
+    breakdown its keys by their text in the table ("12" → region 12)."""
     found = _counts(office, q)
-    dims = q.by
     lv = levels(office, q, found)
-    as_text = [{str(k): k for k in keys} for keys in lv]
+    as_text: list[dict[str, object]] = [{str(k): k for k in keys} for keys in lv]
     counts = {tuple(str(k) for k in key): v for key, v in found.items()}
     threshold = max(q.min_cell, disclosure.THRESHOLD)
     if any(not keys for keys in lv):  # a breakdown with no keys at all: nothing to count
-        protected = disclosure.Protected(dims, {tuple(disclosure.TOTAL for _d in dims): 0},
-                                         frozenset(), frozenset(), threshold, 0)
-    else:
-        protected = disclosure.protect(counts, [[str(k) for k in keys] for keys in lv],
-                                       dims=dims, threshold=threshold, zeros="hidden")
-
-    def fig(key: tuple[str, ...]) -> Figure:
-        shown = protected.shown(key)
-        breakdown = {d: as_text[i][k] for i, (d, k) in enumerate(zip(dims, key, strict=True))
-                     if k != disclosure.TOTAL}
-        return Figure(q.measure, shown, office, q.filters, breakdown, shown is None)
-
-    grand = tuple(disclosure.TOTAL for _d in dims)
-    rows = [fig(key) for key in protected.values
-            if disclosure.TOTAL not in key] if dims else []
-    return FigureResult(q, fig(grand), rows, "raw:casework", protected=protected)
+        return disclosure.Protected(q.by, {tuple(disclosure.TOTAL for _d in q.by): 0},
+                                    frozenset(), frozenset(), threshold, 0), as_text
+    return disclosure.protect(counts, [[str(k) for k in keys] for keys in lv], dims=q.by,
+                              threshold=threshold, zeros="hidden"), as_text
 
 
-def page_url(figure: Figure) -> str:
-    """Where a case figure is shown: the human-rights figures page for its period and
-    region, never a case."""
-    first, last = figure.filters.date_from, figure.filters.date_to
-    for dim, key in figure.breakdown.items():
+def page_url(filters: ActivityFilter, breakdown: dict[str, object]) -> str:
+    """Where a case figure is shown: the human-rights figures page for its period, never
+    a case."""
+    first, last = filters.date_from, filters.date_to
+    for dim, key in breakdown.items():
         if dim in TIME_DIMENSIONS:
             a, b = period_bounds(dim, str(key))
             first, last = max(a, first or a), min(b, last or b)
@@ -239,6 +238,6 @@ def label(dim: str, key: object) -> str:
     if dim == "region":
         if key == NO_REGION:
             return _("region not recorded")
-        place = Place.objects.filter(pk=key).first()
+        place = Place.objects.filter(pk=int(str(key))).first()
         return place.localized_name if place else str(key)
     return str(key)

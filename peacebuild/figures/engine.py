@@ -53,11 +53,11 @@ from peacebuild.lib.periodkeys import TIME_DIMENSIONS, period_bounds, time_key
 from peacebuild.mandates.models import Office
 
 from . import casework, coordination
+from .casework import CASE_MEASURES
 from .coordination import COORDINATION_DIMENSIONS
 from .coordination import COORDINATION_MEASURES as COORDINATION_MEASURES
-from .casework import CASE_MEASURES
 from .cubes import Cube, cube_for, cube_rows
-from .disclosure import Protected
+from .disclosure import TOTAL, Protected
 
 MEASURES = {
     "activities": gettext_lazy("activities"),
@@ -127,7 +127,7 @@ class Figure:
         if self.measure in COORDINATION_MEASURES:
             return self._coordination_url()
         if self.measure in CASE_MEASURES:  # the aggregates' page, never a case
-            return casework.page_url(self)
+            return casework.page_url(self.filters, self.breakdown)
         if self.measure == "centres_open":
             return reverse("activities:centres")
         query = self.record_filters.as_query()
@@ -362,12 +362,28 @@ def _compute_coordination(office: Office, q: FigureQuery, today: dt.date) -> Fig
     return FigureResult(q, fig({}, total_value), rows if q.by else [], "raw")
 
 
+def _compute_casework(office: Office, q: FigureQuery) -> FigureResult:
+    """A case figure: every cell of its protected table (`casework.py`), a withheld one
+    with no number; the table itself, with its totals and labels, as `protected`."""
+    protected, as_text = casework.protected_table(office, q)
+
+    def fig(key: tuple[str, ...]) -> Figure:
+        shown = protected.shown(key)
+        breakdown = {d: as_text[i][k] for i, (d, k) in enumerate(zip(q.by, key, strict=True))
+                     if k != TOTAL}
+        return Figure(q.measure, shown, office, q.filters, breakdown, shown is None)
+
+    rows = [fig(k) for k in protected.values if TOTAL not in k]
+    return FigureResult(q, fig(tuple(TOTAL for _d in q.by)),
+                        rows if q.by else [], "raw:casework", protected=protected)
+
+
 def compute(office: Office, q: FigureQuery, *, today: dt.date | None = None) -> FigureResult:
     validate(office, q)
     if q.measure in COORDINATION_MEASURES:
         return _compute_coordination(office, q, today or office.today())
     if q.measure in CASE_MEASURES:  # always through disclosure control
-        return casework.compute(office, q)
+        return _compute_casework(office, q)
     if q.measure == "centres_open":
         value = _centres_open(office, q.on or office.today(), q.centre_kind)
         total = Figure("centres_open", value, office, q.filters,

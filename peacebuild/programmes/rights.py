@@ -17,16 +17,21 @@ from django.utils.translation import gettext as _
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.figures import engine as figures
 from peacebuild.figures.casework import SUCCESSFUL, label
-from peacebuild.figures.disclosure import TOTAL, Protected
+from peacebuild.figures.disclosure import THRESHOLD, TOTAL, Protected
 from peacebuild.lib import svg
 from peacebuild.lib.formatting import format_number
 from peacebuild.mandates.models import Office
 
 
+def small_label(threshold: int = THRESHOLD) -> str:
+    """How a small withheld number is written: "<5" (the digits of the language)."""
+    return "<" + format_number(threshold, get_language())
+
+
 def shown(protected: Protected, key: tuple[str, ...]) -> str:
     """A cell as the page writes it: the number, "<5" or "…"."""
     if key in protected.primary:
-        return "<" + format_number(protected.threshold, get_language())
+        return small_label(protected.threshold)
     if key in protected.complementary:
         return "…"
     return format_number(protected.values[key], get_language())

@@ -17,6 +17,7 @@ from peacebuild.accounts.permissions import MemberRequest, office_view
 from peacebuild.accounts.roles import Can
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.figures import engine as figures
+from peacebuild.figures.disclosure import THRESHOLD
 from peacebuild.places.maps import ATTRIBUTION
 from peacebuild.ui.downloads import csv_download, xlsx_download
 from peacebuild.ui.formpages import FormMaker, form_page
@@ -147,7 +148,7 @@ def human_rights(request: MemberRequest) -> HttpResponse:
         "events_chart": rights.chart(tables["events"], horizontal=True),
         "acts_chart": rights.chart(tables["acts"], horizontal=True),
         "interventions_chart": rights.chart(tables["interventions"], horizontal=True),
-        "threshold": 5,
+        "threshold": THRESHOLD, "small": rights.small_label(),
         "crumbs": [(_("Results"), reverse("programmes:dashboard")), (_("Human rights"), None)],
     })
 

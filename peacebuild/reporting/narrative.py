@@ -9,12 +9,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from babel import Locale, UnknownLocaleError
 from django.utils.translation import gettext as _
 
 from peacebuild.lib import unformat
 from peacebuild.lib.bidi import confine
 
 from .catalogue import Cache, NotComputable, Value
+from .standard import strings
 
 # Anything in braces is meant as a placeholder; a brace pair that does not parse is an
 # error rather than text, so a typo never reaches the Council.
@@ -152,10 +154,6 @@ def phrase(value: Value, language: str) -> str:
     """A casework figure as words: "on a number of politically sensitive incidents" when
     the count is withheld, else "on 7 politically sensitive incidents", the noun in the
     plural form Babel gives the number in that language."""
-    from babel import Locale, UnknownLocaleError
-
-    from .texts import strings
-
     texts = strings(language)
     if value.withheld:
         return texts[f"phrase.{value.phrase}.some"]

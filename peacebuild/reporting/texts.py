@@ -8,15 +8,14 @@ period, so the same template drafts the letter of any year from that year's reco
 """
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from peacebuild.lib.unformat import LANGUAGES
 
 from .catalogue import Cache, NotComputable
 from .narrative import placeholders
-
-TEXT_DIR = Path(__file__).parent / "data" / "texts"
+from .standard import TEXT_DIR as TEXT_DIR
+from .standard import strings
+from .standard import text as text
 
 
 @dataclass(frozen=True)
@@ -65,32 +64,6 @@ LAYOUT: dict[str, list[tuple[str, list[Para]]]] = {
     ],
 }
 LAYOUT["donor"] = LAYOUT["progress"]
-
-
-@cache
-def strings(language: str) -> dict[str, str]:
-    """The `[key]` texts of one language."""
-    out: dict[str, str] = {}
-    key = None
-    lines: list[str] = []
-    for line in (TEXT_DIR / f"{language}.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("[") and line.rstrip().endswith("]") and " " not in line.strip():
-            if key:
-                out[key] = "\n".join(lines).strip()
-            key, lines = line.strip()[1:-1], []
-        elif not line.startswith("#"):
-            lines.append(line)
-    if key:
-        out[key] = "\n".join(lines).strip()
-    return out
-
-
-def text(lang: str, key: str, **values: str) -> str:
-    """A short standard string (masthead, title), with {named} values filled in."""
-    template = strings(lang).get(key) or strings("en")[key]
-    for name, value in values.items():
-        template = template.replace("{" + name + "}", value)
-    return template
 
 
 def fits(para: Para, cache: Cache) -> bool:
