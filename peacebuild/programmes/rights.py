@@ -24,8 +24,9 @@ from peacebuild.mandates.models import Office
 
 
 def small_label(threshold: int = THRESHOLD) -> str:
-    """How a small withheld number is written: "<5" (the digits of the language)."""
-    return "<" + format_number(threshold, get_language())
+    """How a small withheld number is written: "<5" (the digits of the language), kept
+    left to right inside right-to-left text (else Arabic shows "5>")."""
+    return "\u2066<" + format_number(threshold, get_language()) + "\u2069"
 
 
 def shown(protected: Protected, key: tuple[str, ...]) -> str:
