@@ -39,11 +39,13 @@ class Command(BaseCommand):
             out.write(f"  {username.ljust(width)}  {role} — {name}")
         out.write("")
         users = " and ".join(u for u, _s, _uri, _c in summary.two_factor)
-        out.write(f"{users} (human-rights officers of two case teams: each sees only their own "
-                  "team's invented cases) sign in with")
-        out.write("two-factor authentication. After the password, enter the code of an "
-                  "authenticator app to which you added their DEMO-ONLY secret (insecure by")
-        out.write("design: printed here, the same in every demo):")
+        out.write(f"{users}, the human-rights officers of two case teams (each sees only "
+                  "their own")
+        out.write("team's invented cases), sign in with two factors. After the password, "
+                  "enter the code of")
+        out.write("an authenticator app to which you added their DEMO-ONLY secret (insecure "
+                  "by design:")
+        out.write("printed here, the same in every demo):")
         for user, secret, uri, code in summary.two_factor:
             out.write(f"  {user}")
             out.write(f"    secret       {secret}")
