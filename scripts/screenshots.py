@@ -38,12 +38,17 @@ PAGES = [
     ("coordination-groups", "/partners/groups/", "en", "programme", None),
     ("overview-humanrights-2004-04-23", "/?as_of=2004-04-23", "en", "humanrights", None),
     ("coordination-actions-ru", "/partners/actions/?status=", "ru", "humanrights", None),
+    # The casework's aggregates, disclosure-controlled, as any role sees them.
+    ("human-rights-figures", "/results/human-rights/?date_from=2003-06-01&date_to=2004-05-31",
+     "en", "viewer", None),
     # Right to left: the Arabic interface, mirrored.
     ("overview-ar", "/?as_of=2004-04-23", "ar", "programme", None),
     ("activities-ar", "/activities/?category=dialogue&date_from=2003-06-01"
                       "&date_to=2004-05-31", "ar", "programme", None),
     ("results-dashboard-ar", "/results/", "ar", "monitoring", None),
     ("report-letter-ar", "/reports/", "ar", "head", "S/2004/331"),
+    ("human-rights-figures-ar", "/results/human-rights/?date_from=2003-06-01"
+                                "&date_to=2004-05-31", "ar", "viewer", None),
     # A phone's first screen.
     ("phone-overview", "/?as_of=2004-04-23", "en", "programme", None, "phone"),
     ("phone-menu-ar", "/?as_of=2004-04-23", "ar", "programme", None, "phone-menu"),

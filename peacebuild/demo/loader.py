@@ -51,6 +51,7 @@ from peacebuild.accounts.roles import Role
 from peacebuild.accounts.services import recovery_codes_set
 from peacebuild.activities.models import Activity, ActivityType, Centre
 from peacebuild.activities.services import Cell, activity_create, centre_save
+from peacebuild.demo.cases import load_cases
 from peacebuild.demo.coordination import load_coordination
 from peacebuild.demo.figures import figure_definitions
 from peacebuild.demo.files import read
@@ -83,6 +84,13 @@ PASSWORD = "peacebuild-demo"
 DEMO_TOTP_USER = "humanrights"
 DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # base32, 160 bits
 DEMO_RECOVERY_CODE = "demo0-recov"
+# The second human-rights officer, of another case team: the same arrangement.
+DEMO_TOTP_USER_2 = "humanrights2"
+DEMO_TOTP_SECRET_2 = "DEMOTWODEMOTWODEMOTWODEMOTWODEMO"  # base32, 160 bits
+DEMO_RECOVERY_CODE_2 = "demo2-recov"
+# username → (secret, recovery code), for every demo user who signs in with two factors.
+DEMO_TOTP = {DEMO_TOTP_USER: (DEMO_TOTP_SECRET, DEMO_RECOVERY_CODE),
+             DEMO_TOTP_USER_2: (DEMO_TOTP_SECRET_2, DEMO_RECOVERY_CODE_2)}
 
 @dataclass
 class DemoSummary:
@@ -96,11 +104,21 @@ class DemoSummary:
 
     @property
     def otpauth_uri(self) -> str:
-        return (f"otpauth://totp/Peacebuild%20demo:{self.totp_user}?secret={self.totp_secret}"
-                "&issuer=Peacebuild%20demo&algorithm=SHA1&digits=6&period=30")
+        return otpauth_uri(self.totp_user, self.totp_secret)
+
+    @property
+    def two_factor(self) -> list[tuple[str, str, str, str]]:
+        """(username, secret, otpauth URI, recovery code) of each two-factor demo user."""
+        return [(user, secret, otpauth_uri(user, secret), code)
+                for user, (secret, code) in DEMO_TOTP.items()]
 
     def lines(self) -> list[str]:
         return [f"{name}: {n}" for name, n in self.counts.items()]
+
+
+def otpauth_uri(user: str, secret: str) -> str:
+    return (f"otpauth://totp/Peacebuild%20demo:{user}?secret={secret}"
+            "&issuer=Peacebuild%20demo&algorithm=SHA1&digits=6&period=30")
 
 
 @dataclass(frozen=True)
@@ -326,11 +344,12 @@ class _Loader:
             membership = Membership.objects.create(user=user, office=self.office, role=role)
             if row.get("programmes"):
                 membership.programmes.set([self.programmes[k] for k in row["programmes"]])
-            if username == DEMO_TOTP_USER:
+            if username in DEMO_TOTP:
+                secret, code = DEMO_TOTP[username]
                 TOTPDevice.objects.filter(user=user).delete()
                 TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True,
-                                          key=b32decode(DEMO_TOTP_SECRET).hex())
-                recovery_codes_set(user, [DEMO_RECOVERY_CODE])
+                                          key=b32decode(secret).hex())
+                recovery_codes_set(user, [code])
             label = str(Role(role).label) + (" + superuser" if user.is_superuser else "")
             rows.append((username, label, f"{first} {last}"))
         return rows
@@ -365,6 +384,8 @@ def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
         users = loader.users()
         say("Coordination groups, their meetings and action points…")
         load_coordination(office, loader.orgs, loader.source)
+        say("Invented human-rights cases in two case teams…")
+        case_counts = load_cases(office, loader.orgs)
         say("Report figures bound to the demo's codes, and the demo's reports…")
         figure_definitions(office)
         load_demo_reports(office)
@@ -380,5 +401,6 @@ def load_demo(progress: Callable[[str], None] | None = None) -> DemoSummary:
         "centres": office.centres.count(),
         "activities": office.activities.count(),
         "users": len(users),
+        **case_counts,
     }
     return DemoSummary(office=office, counts=counts, users=users)

@@ -17,7 +17,13 @@ one at least `threshold` (what a reader who knows these rules knows). A cell who
 smallest and largest value meet would be disclosed; another cell is withheld and the audit
 runs again. Linear programs by SciPy's HiGHS (`scipy.optimize.linprog`).
 
-Zero cells are shown: that nothing of a kind was recorded discloses no one.
+Zero cells are shown: that nothing of a kind was recorded discloses no one. But a zero
+shown beside withheld cells tells the reader that those are at least 1, and that can pin
+them: four withheld cells of a column whose withheld total is under 5 are then 1 each.
+With `zeros="hidden"` (the casework's tables), a zero is shown only where a whole row or
+column is empty (which says no more than leaving that level out of the table); every
+other cell under the threshold, zero included, is withheld as "<5", and the audit then
+takes a withheld small cell to lie between 0 and threshold - 1.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ class Protected:
     primary: frozenset[Key]
     complementary: frozenset[Key]
     threshold: int = THRESHOLD
+    lowest: int = 1  # the least value a reader knows a "<5" cell to have (0: zeros hidden)
 
     def shown(self, key: Key) -> int | None:
         """The cell's value, or None when it is withheld."""
@@ -93,24 +100,36 @@ def lines(table: Iterable[Key], dims: int) -> list[tuple[Key, list[Key]]]:
 
 
 def protect(counts: Mapping[Key, int], levels: Sequence[Sequence[str]], *,
-            dims: Sequence[str] = (), threshold: int = THRESHOLD) -> Protected:
+            dims: Sequence[str] = (), threshold: int = THRESHOLD,
+            zeros: str = "shown") -> Protected:
     if threshold < 2:
         raise ValueError("The threshold is at least 2.")
+    if zeros not in ("shown", "hidden"):
+        raise ValueError("zeros is 'shown' or 'hidden'.")
     table = with_totals(counts, levels)
     n = len(levels)
     equations = lines(table, n)
-    primary = {k for k, v in table.items() if 0 < v < threshold}
+    lowest = 1
+    if zeros == "hidden" and table.get((TOTAL,) * n):
+        lowest = 0
+        empty = [{level for level in levels[d]
+                  if table[tuple(level if i == d else TOTAL for i in range(n))] == 0}
+                 for d in range(n)]
+        primary = {k for k, v in table.items() if v < threshold
+                   and not any(k[d] in empty[d] for d in range(n))}
+    else:
+        primary = {k for k, v in table.items() if 0 < v < threshold}
     complementary: set[Key] = set()
     for _round in range(len(table) + 1):
         _close_single_lines(table, equations, primary, complementary, threshold)
-        pinned = _pinned(table, equations, primary, complementary, threshold)
+        pinned = _pinned(table, equations, primary, complementary, threshold, lowest)
         if not pinned:
             break
         _withhold_beside(pinned[0], table, equations, primary, complementary, threshold)
     else:  # pragma: no cover - each round withholds one more cell, so this cannot run out
         raise RuntimeError("Suppression did not converge.")
     return Protected(tuple(dims) or tuple(f"d{i}" for i in range(n)), table,
-                     frozenset(primary), frozenset(complementary), threshold)
+                     frozenset(primary), frozenset(complementary), threshold, lowest)
 
 
 def _candidates(members: Iterable[Key], table: Mapping[Key, int], withheld: set[Key],
@@ -149,8 +168,15 @@ def _withhold_beside(cell: Key, table: Mapping[Key, int],
     complementary.add(sorted(set(options), key=lambda k: (k.count(TOTAL), table[k], k))[0])
 
 
+def audit(p: Protected) -> list[Key]:
+    """The withheld cells of a protected table a reader could work out exactly (none)."""
+    return _pinned(p.values, lines(p.values, len(p.dims)), set(p.primary),
+                   set(p.complementary), p.threshold, p.lowest)
+
+
 def _pinned(table: Mapping[Key, int], equations: list[tuple[Key, list[Key]]],
-            primary: set[Key], complementary: set[Key], threshold: int) -> list[Key]:
+            primary: set[Key], complementary: set[Key], threshold: int,
+            lowest: int = 1) -> list[Key]:
     """The withheld cells a reader could work out exactly, given everything shown."""
     unknown = sorted(primary | complementary)
     if not unknown:
@@ -168,7 +194,7 @@ def _pinned(table: Mapping[Key, int], equations: list[tuple[Key, list[Key]]],
         if any(row):
             a_eq.append(row)
             b_eq.append(rhs)
-    bounds = [(1, threshold - 1) if k in primary else (threshold, None) for k in unknown]
+    bounds = [(lowest, threshold - 1) if k in primary else (threshold, None) for k in unknown]
     pinned = []
     for k in unknown:
         i = index[k]

@@ -52,10 +52,12 @@ from peacebuild.activities.queries import ActivityFilter, filter_activities
 from peacebuild.lib.periodkeys import TIME_DIMENSIONS, period_bounds, time_key
 from peacebuild.mandates.models import Office
 
-from . import coordination
+from . import casework, coordination
+from .casework import CASE_MEASURES
 from .coordination import COORDINATION_DIMENSIONS
 from .coordination import COORDINATION_MEASURES as COORDINATION_MEASURES
 from .cubes import Cube, cube_for, cube_rows
+from .disclosure import TOTAL, Protected
 
 MEASURES = {
     "activities": gettext_lazy("activities"),
@@ -64,6 +66,7 @@ MEASURES = {
     "centres_open": gettext_lazy("centres open"),
     "distinct_participants": gettext_lazy("distinct people (registry)"),
     **COORDINATION_MEASURES,
+    **CASE_MEASURES,
 }
 ACTIVITY_DIMENSIONS = ("programme", "type", "region", "month", "quarter", "year")
 ATTENDANCE_DIMENSIONS = ("sex", "category", "age_group")
@@ -123,6 +126,8 @@ class Figure:
     def records_url(self) -> str:
         if self.measure in COORDINATION_MEASURES:
             return self._coordination_url()
+        if self.measure in CASE_MEASURES:  # the aggregates' page, never a case
+            return casework.page_url(self.filters, self.breakdown)
         if self.measure == "centres_open":
             return reverse("activities:centres")
         query = self.record_filters.as_query()
@@ -161,6 +166,7 @@ class FigureResult:
     total: Figure
     rows: list[Figure]
     source: str  # "cube:<table>" or "raw": which tables answered, for the curious
+    protected: Protected | None = None  # case figures: the table with its totals, withheld
 
     def value_of(self, **breakdown: object) -> int | None:
         for row in self.rows:
@@ -277,6 +283,10 @@ def validate(office: Office, q: FigureQuery) -> None:
     if q.measure in COORDINATION_MEASURES:
         _validate_coordination(office, q)
         return
+    if q.measure in CASE_MEASURES:
+        if errors := casework.validate(q):
+            raise FigureError(errors)
+        return
     if q.measure not in MEASURES:
         errors.append(_("There is no measure called “%(name)s”.") % {"name": q.measure})
     unknown = [d for d in q.by if d not in DIMENSIONS]
@@ -352,10 +362,28 @@ def _compute_coordination(office: Office, q: FigureQuery, today: dt.date) -> Fig
     return FigureResult(q, fig({}, total_value), rows if q.by else [], "raw")
 
 
+def _compute_casework(office: Office, q: FigureQuery) -> FigureResult:
+    """A case figure: every cell of its protected table (`casework.py`), a withheld one
+    with no number; the table itself, with its totals and labels, as `protected`."""
+    protected, as_text = casework.protected_table(office, q)
+
+    def fig(key: tuple[str, ...]) -> Figure:
+        shown = protected.shown(key)
+        breakdown = {d: as_text[i][k] for i, (d, k) in enumerate(zip(q.by, key, strict=True))
+                     if k != TOTAL}
+        return Figure(q.measure, shown, office, q.filters, breakdown, shown is None)
+
+    rows = [fig(k) for k in protected.values if TOTAL not in k]
+    return FigureResult(q, fig(tuple(TOTAL for _d in q.by)),
+                        rows if q.by else [], "raw:casework", protected=protected)
+
+
 def compute(office: Office, q: FigureQuery, *, today: dt.date | None = None) -> FigureResult:
     validate(office, q)
     if q.measure in COORDINATION_MEASURES:
         return _compute_coordination(office, q, today or office.today())
+    if q.measure in CASE_MEASURES:  # always through disclosure control
+        return _compute_casework(office, q)
     if q.measure == "centres_open":
         value = _centres_open(office, q.on or office.today(), q.centre_kind)
         total = Figure("centres_open", value, office, q.filters,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("programme/<id:pk>/", views.programme_dashboard, name="programme"),
     path("download/", views.download, name="download"),
+    path("human-rights/", views.human_rights, name="human_rights"),
     path("framework/", views.framework, name="framework"),
     path("programme/<id:pk>/outcomes/new/", views.outcome_create, name="outcome_create"),
     path("outcomes/<id:pk>/edit/", views.outcome_edit, name="outcome_edit"),

@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 
 from peacebuild.accounts.permissions import MemberRequest, office_view
 from peacebuild.accounts.roles import Can
+from peacebuild.activities.queries import ActivityFilter
 from peacebuild.figures import engine as figures
+from peacebuild.figures.disclosure import THRESHOLD
 from peacebuild.places.maps import ATTRIBUTION
 from peacebuild.ui.downloads import csv_download, xlsx_download
 from peacebuild.ui.formpages import FormMaker, form_page
 
-from . import charts, queries, services
+from . import charts, queries, rights, services
 from .forms import (
     ActualForm,
     AssessmentForm,
@@ -126,6 +128,29 @@ def download(request: MemberRequest) -> HttpResponseBase:
     if fmt == "csv":
         return csv_download(rows, filename)
     return xlsx_download(rows, filename, title=table.title)
+
+
+@office_view()
+def human_rights(request: MemberRequest) -> HttpResponse:
+    """Aggregates of the casework for a period: counts only, disclosure-controlled, for
+    everyone who sees the office's records; never a case, never a link to one."""
+    office = request.office
+    dflt, problems = queries.parse_dashboard_filter(office, request.GET)
+    flt = ActivityFilter(date_from=dflt.period.first, date_to=dflt.period.last)
+    tables = rights.page_tables(office, flt)
+    return render(request, "programmes/human_rights.html", {
+        "dflt": dflt, "problems": problems, "period_options": queries.period_options(office),
+        "tables": tables,
+        "headline": [(tables[k].grand, label) for k, label in (
+            ("events", _("events")), ("acts", _("violations recorded")),
+            ("victims", _("victims")), ("interventions", _("interventions with the authorities")))],
+        "successful": rights.successful(tables["interventions"])[0],
+        "events_chart": rights.chart(tables["events"], horizontal=True),
+        "acts_chart": rights.chart(tables["acts"], horizontal=True),
+        "interventions_chart": rights.chart(tables["interventions"], horizontal=True),
+        "threshold": THRESHOLD, "small": rights.small_label(),
+        "crumbs": [(_("Results"), reverse("programmes:dashboard")), (_("Human rights"), None)],
+    })
 
 
 # ---------------------------------------------------------------------------------------

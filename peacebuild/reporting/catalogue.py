@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from peacebuild.activities.queries import ActivityFilter
+from peacebuild.figures.casework import SUCCESSFUL
 from peacebuild.figures.engine import (
     COORDINATION_MEASURES,
     FigureError,
@@ -48,6 +49,8 @@ class Value:
     value: int | dt.date
     url: str
     months: tuple[str, ...] = ()  # "2003-10": the months the records fall in
+    phrase: str = ""  # a casework figure is written as this phrase of the texts (texts.py)
+    withheld: bool = False  # too small to state (disclosure control): the phrase says so
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Definition:
     fact: str = ""  # a mandate fact: established_on, current_period_end…
     descriptions: tuple[tuple[str, str], ...] = ()  # (language, text), the office's
     group_id: int | None = None  # coordination measures: one group; None for all
+    casework: str = ""  # a casework figure, always disclosure-controlled (CASEWORK below)
 
     @classmethod
     def of(cls, row: FigureDefinition) -> "Definition":
@@ -85,6 +89,8 @@ class Definition:
     def compute(self, period: Period) -> Value:
         if self.fact:
             return Value(_fact(self.fact, period), reverse("ui:home"))
+        if self.casework:
+            return _successful_interventions(self, period)
         if self.measure == "centres_open":
             result = compute(period.office, FigureQuery("centres_open", on=period.end,
                                                         centre_kind=self.centre_kind))
@@ -137,6 +143,23 @@ def _nonzero(definition: Definition, value: int | None, url: str,
         raise NotComputable(str(_("No records in this period give “%(name)s” a value: the "
                                   "text would state zero.") % {"name": definition.name}))
     return Value(value, url, months)
+
+
+def _successful_interventions(definition: Definition, period: Period) -> Value:
+    """The interventions of the period whose request was met, as the human-rights figures
+    page shows them (the cell of its outcome table, disclosure-controlled). A withheld
+    count is never stated: the text then says "a number of". The link goes to that page,
+    never to a case."""
+    flt = ActivityFilter(date_from=period.start, date_to=period.end)
+    result = compute(period.office, FigureQuery("case_interventions", flt, by=("outcome",)))
+    cell = next(r for r in result.rows if r.breakdown.get("outcome") == SUCCESSFUL)
+    url = result.total.records_url
+    if cell.suppressed:
+        return Value(0, url, phrase=definition.casework, withheld=True)
+    if not cell.value:
+        raise NotComputable(str(_("No intervention with the authorities in this period met "
+                                  "its request: the text would state zero.")))
+    return Value(cell.value, url, phrase=definition.casework)
 
 
 def _fact(fact: str, period: Period) -> dt.date:
@@ -192,11 +215,23 @@ FACTS: dict[str, Definition] = {d.name: d for d in [
 ]}
 
 
+# The casework's figures: the same question for every office, from the case records'
+# plain columns, through the engine's disclosure control. Written as a phrase.
+CASEWORK: dict[str, Definition] = {d.name: d for d in [
+    _d("successful_interventions", _("Interventions with the authorities in the period "
+                                     "whose request was met (human-rights casework; fewer "
+                                     "than 5 are written as “a number of”)"),
+       casework="interventions"),
+]}
+BUILT_IN = {**FACTS, **CASEWORK}
+
+
 def catalogue(office: Office) -> dict[str, Definition]:
-    """Every figure the office's texts may name: the mandate's facts, then its definitions."""
+    """Every figure the office's texts may name: the mandate's facts and the casework's,
+    then its definitions."""
     own = {row.name: Definition.of(row)
            for row in FigureDefinition.objects.filter(office=office).order_by("id")}
-    return {**FACTS, **{n: d for n, d in own.items() if n not in FACTS}}
+    return {**BUILT_IN, **{n: d for n, d in own.items() if n not in BUILT_IN}}
 
 
 @dataclass
@@ -215,7 +250,7 @@ class Cache:
 
     @property
     def office_defines_none(self) -> bool:
-        return self.definitions.keys() == FACTS.keys()
+        return self.definitions.keys() == BUILT_IN.keys()
 
     def get(self, name: str) -> Value:
         if name not in self.values:

@@ -17,7 +17,7 @@ from peacebuild.programmes.charts import map_svg, trend_svg
 
 from .catalogue import Cache, Period
 from .models import IssuedVersion, Report, Section
-from .narrative import errors_of, resolve
+from .narrative import WITHHELD, errors_of, resolve
 from .texts import strings, text
 
 # Django's interface languages, for the annex's definitions (gettext); others fall back.
@@ -79,8 +79,13 @@ def build_content(report: Report, sections: Iterable[Section], language: str,
         for name, fig in used.items():
             definition = cache.definitions[name]
             value = fig["value"]
-            shown = (unformat.format_date(dt.date.fromisoformat(value), language)
-                     if definition.is_date else unformat.format_number(int(value), language))
+            if definition.casework:  # a phrase; a withheld count stays "<5"
+                shown = value if value == WITHHELD else unformat.format_number(
+                    int(value), language)
+            elif definition.is_date:
+                shown = unformat.format_date(dt.date.fromisoformat(value), language)
+            else:
+                shown = unformat.format_number(int(value), language)
             figures.append({**fig, "definition": definition.description_in(language),
                             "text": shown})
     with translation.override(DJANGO_LANGUAGE.get(language, language)):

@@ -9,12 +9,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from babel import Locale, UnknownLocaleError
 from django.utils.translation import gettext as _
 
 from peacebuild.lib import unformat
 from peacebuild.lib.bidi import confine
 
 from .catalogue import Cache, NotComputable, Value
+from .standard import strings
 
 # Anything in braces is meant as a placeholder; a brace pair that does not parse is an
 # error rather than text, so a typo never reaches the Council.
@@ -90,11 +92,21 @@ def _figure(source: str, inner: str, language: str, cache: Cache) -> Segment:
     except ValueError as error:
         return Segment(source, figure=name, source=source, url=value.url, error=str(error))
     raw = value.value.isoformat() if isinstance(value.value, dt.date) else str(value.value)
+    if value.withheld:  # never the exact count, not even in a tooltip
+        raw = WITHHELD
     return Segment(text, figure=name, source=source, url=value.url, value=raw)
+
+
+WITHHELD = "<5"
 
 
 def format_value(name: str, value: Value, modifier: str, arg: int | None,
                  language: str) -> str:
+    if value.phrase:
+        if modifier:
+            raise ValueError(_("“%(name)s” is written as a phrase of the standard texts; write "
+                               "it without a modifier.") % {"name": name})
+        return phrase(value, language)
     if modifier and modifier not in MODIFIERS:
         raise ValueError(_("“%(modifier)s” is not a way of writing a figure; use floor, round, "
                            "words, month or year.") % {"modifier": modifier})
@@ -136,6 +148,24 @@ def format_value(name: str, value: Value, modifier: str, arg: int | None,
     if modifier == "words":
         return unformat.number_words(number, language)
     return unformat.format_number(number, language)
+
+
+def phrase(value: Value, language: str) -> str:
+    """A casework figure as words: "on a number of politically sensitive incidents" when
+    the count is withheld, else "on 7 politically sensitive incidents", the noun in the
+    plural form Babel gives the number in that language."""
+    texts = strings(language)
+    if value.withheld:
+        return texts[f"phrase.{value.phrase}.some"]
+    number = value.value
+    assert isinstance(number, int)
+    try:
+        form = Locale.parse(language).plural_form(number)
+    except (UnknownLocaleError, ValueError):
+        form = "other"
+    template = texts.get(f"phrase.{value.phrase}.{form}") or \
+        texts[f"phrase.{value.phrase}.other"]
+    return template.replace("{n}", unformat.format_number(number, language))
 
 
 def errors_of(paragraph_list: list[list[Segment]]) -> list[Segment]:

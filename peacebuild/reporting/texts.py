@@ -8,21 +8,23 @@ period, so the same template drafts the letter of any year from that year's reco
 """
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from peacebuild.lib.unformat import LANGUAGES
 
 from .catalogue import Cache, NotComputable
 from .narrative import placeholders
-
-TEXT_DIR = Path(__file__).parent / "data" / "texts"
+from .standard import TEXT_DIR as TEXT_DIR
+from .standard import strings
+from .standard import text as text
 
 
 @dataclass(frozen=True)
 class Para:
     key: str
     requires: tuple[str, ...] = ()
+    # The paragraph to draft when this one does not fit only because of its own figures
+    # (its `requires` do): the same text without the sentence those figures state.
+    otherwise: str = ""
 
 
 PROGRAMME_SECTIONS: list[tuple[str, list[Para]]] = [
@@ -40,7 +42,10 @@ PROGRAMME_SECTIONS: list[tuple[str, list[Para]]] = [
     ("human-rights", [
         Para("rights.treaty", requires=("human_rights_activities",)),
         Para("rights.teachers"),
-        Para("rights.monitoring", requires=("documentation_centres",)),
+        # The interventions sentence is bound to the casework (catalogue.CASEWORK): with no
+        # intervention whose request was met in the period, the paragraph goes without it.
+        Para("rights.monitoring", requires=("documentation_centres",),
+             otherwise="rights.monitoring.unbound"),
     ]),
     ("youth", [Para("youth.centres")]),
     ("elections", [Para("elections.mission"), Para("elections.training")]),
@@ -61,32 +66,6 @@ LAYOUT: dict[str, list[tuple[str, list[Para]]]] = {
 LAYOUT["donor"] = LAYOUT["progress"]
 
 
-@cache
-def strings(language: str) -> dict[str, str]:
-    """The `[key]` texts of one language."""
-    out: dict[str, str] = {}
-    key = None
-    lines: list[str] = []
-    for line in (TEXT_DIR / f"{language}.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("[") and line.rstrip().endswith("]") and " " not in line.strip():
-            if key:
-                out[key] = "\n".join(lines).strip()
-            key, lines = line.strip()[1:-1], []
-        elif not line.startswith("#"):
-            lines.append(line)
-    if key:
-        out[key] = "\n".join(lines).strip()
-    return out
-
-
-def text(lang: str, key: str, **values: str) -> str:
-    """A short standard string (masthead, title), with {named} values filled in."""
-    template = strings(lang).get(key) or strings("en")[key]
-    for name, value in values.items():
-        template = template.replace("{" + name + "}", value)
-    return template
-
-
 def fits(para: Para, cache: Cache) -> bool:
     """Whether the paragraph can be stated for the period: all its figures compute."""
     names = set(placeholders(strings("en")[para.key])) | set(para.requires)
@@ -102,7 +81,12 @@ def draft_sections(kind: str, cache: Cache) -> list[tuple[str, dict[str, str]]]:
     """(section key, {language: text}) for a new draft of this kind and period."""
     out = []
     for key, paras in LAYOUT[kind]:
-        chosen = [p for p in paras if fits(p, cache)]
-        out.append((key, {lang: "\n\n".join(strings(lang)[p.key] for p in chosen)
+        chosen = []
+        for p in paras:
+            if fits(p, cache):
+                chosen.append(p.key)
+            elif p.otherwise and fits(Para(p.otherwise, p.requires), cache):
+                chosen.append(p.otherwise)
+        out.append((key, {lang: "\n\n".join(strings(lang)[k] for k in chosen)
                           for lang in LANGUAGES}))
     return out

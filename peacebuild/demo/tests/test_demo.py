@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -14,7 +14,9 @@ from peacebuild.activities.models import Activity, ActivityType
 from peacebuild.activities.queries import ActivityFilter
 from peacebuild.demo.loader import (
     DEMO_RECOVERY_CODE,
+    DEMO_RECOVERY_CODE_2,
     DEMO_TOTP_SECRET,
+    DEMO_TOTP_SECRET_2,
     PASSWORD,
     SEED_YEAR,
     YEAR_2004_2005,
@@ -175,7 +177,8 @@ def test_demo_users(untop):
     from django.contrib.auth import authenticate
 
     roles = {"head": "head", "programme": "programme", "monitoring": "monitoring",
-             "humanrights": "human_rights", "viewer": "viewer", "admin": "head"}
+             "humanrights": "human_rights", "humanrights2": "human_rights",
+             "viewer": "viewer", "admin": "head"}
     for username, role in roles.items():
         user = authenticate(username=username, password=PASSWORD)
         assert user is not None, username
@@ -196,9 +199,15 @@ def test_command_loads_without_serving():
     # How the demo human-rights officer signs in with two factors.
     assert DEMO_TOTP_SECRET in text and "otpauth://totp/" in text
     assert DEMO_RECOVERY_CODE in text
-    code = StringIO()
-    call_command("demo_code", stdout=code, stderr=StringIO())
-    device = TOTPDevice.objects.get(user__username="humanrights")
-    assert device.verify_token(code.getvalue().strip())
+    # And the second human-rights officer, of the other case team.
+    assert DEMO_TOTP_SECRET_2 in text and DEMO_RECOVERY_CODE_2 in text
+    assert "peacebuild demo_code humanrights2" in text
+    for user in ("humanrights", "humanrights2"):
+        code = StringIO()
+        call_command("demo_code", user, stdout=code, stderr=StringIO())
+        device = TOTPDevice.objects.get(user__username=user)
+        assert device.verify_token(code.getvalue().strip()), user
+    with pytest.raises(CommandError, match="not a demo user"):
+        call_command("demo_code", "viewer", stdout=StringIO(), stderr=StringIO())
     assert "Database:" in text
     assert Office.objects.filter(code="untop").exists()

@@ -122,7 +122,9 @@ def test_no_withheld_cell_can_be_worked_out(table):
     assert p.primary == {k for k, v in full.items() if 0 < v < 5}
     assert all(full[k] >= 5 for k in p.complementary)
     assert not determined_by_subtraction(p)
-    ceiling = max(full.values())
+    # A reader does not know the largest value: with the ceiling at the largest true value
+    # itself, a table whose every cell is withheld would look pinned ([1, 5] → 1 and 5).
+    ceiling = max(full.values()) + p.threshold
     fillings = 1
     for k in p.withheld:
         fillings *= 4 if k in p.primary else ceiling - 4

@@ -27,6 +27,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
         ("dashboard", "GET"):              (200, 200, 200, 200, 200, 200, 302),
         ("programme", "GET"):              (200, 200, 200, 200, 200, 404, 302),
         ("download", "GET"):               (200, 200, 200, 200, 200, 200, 302),
+        # The casework's aggregates: counts only, for everyone who sees the office's records.
+        ("human_rights", "GET"):           (200, 200, 200, 200, 200, 200, 302),
         ("framework", "GET"):              (200, 200, 200, 200, 200, 200, 302),
         ("indicator", "GET"):              (200, 200, 200, 200, 200, 404, 302),
         ("outcome_create", "GET"):         EDIT_GET,

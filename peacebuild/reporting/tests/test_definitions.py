@@ -37,7 +37,8 @@ def test_another_offices_definitions_are_not_this_ones(office, other_office):
     cache = Cache(period)
     assert set(cache.definitions) == {"established_on", "period_start", "period_end",
                                       "current_period_start", "current_period_end",
-                                      "proposed_start", "proposed_end"}
+                                      "proposed_start", "proposed_end",
+                                      "successful_interventions"}  # the casework's own
 
 
 def test_an_office_without_definitions_is_told_in_the_section_editor(office, client_for):

@@ -100,6 +100,8 @@ def pdf_text(data: bytes) -> str:
         path.write_bytes(data)
         text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
                               capture_output=True, text=True, check=True).stdout
+    # A sentence may run across a page break: drop the page number and the form feed.
+    text = re.sub(r"\n+\d+\n+\x0c", "\n", text)
     return BIDI_MARKS.sub("", text)
 
 

@@ -38,14 +38,20 @@ class Command(BaseCommand):
         for username, role, name in summary.users:
             out.write(f"  {username.ljust(width)}  {role} — {name}")
         out.write("")
-        out.write(f"{summary.totp_user} signs in with two-factor authentication (required for "
-                  "human-rights officers). After the password, enter the code of an")
-        out.write("authenticator app to which you added this DEMO-ONLY secret (insecure by "
-                  "design: printed here, the same in every demo):")
-        out.write(f"  secret       {summary.totp_secret}")
-        out.write(f"  otpauth URI  {summary.otpauth_uri}")
-        out.write("  or print the current code: peacebuild demo_code")
-        out.write(f"  recovery code (works once per demo load): {summary.recovery_code}")
+        users = " and ".join(u for u, _s, _uri, _c in summary.two_factor)
+        out.write(f"{users}, the human-rights officers of two case teams (each sees only "
+                  "their own")
+        out.write("team's invented cases), sign in with two factors. After the password, "
+                  "enter the code of")
+        out.write("an authenticator app to which you added their DEMO-ONLY secret (insecure "
+                  "by design:")
+        out.write("printed here, the same in every demo):")
+        for user, secret, uri, code in summary.two_factor:
+            out.write(f"  {user}")
+            out.write(f"    secret       {secret}")
+            out.write(f"    otpauth URI  {uri}")
+            out.write(f"    or print the current code: peacebuild demo_code {user}")
+            out.write(f"    recovery code (works once per demo load): {code}")
         if options["no_serve"]:
             return
         # Reports render in the background: a task worker runs beside the web server.
