@@ -33,6 +33,7 @@ from .models import (
     AttendeeCube,
     CategoryCube,
     CategoryLiteCube,
+    CellLiteCube,
     PartnerCube,
 )
 
@@ -73,6 +74,8 @@ CUBES = (
     Cube(ActivityCube, ACTIVITY_KEYS, (), ACTIVITY_VALUES, 1),
     Cube(CategoryLiteCube, ("programme", "month"), ("category", "sex"), ("people",), 36),
     Cube(AgeLiteCube, ("programme", "month"), ("age_group", "sex"), ("people",), 15),
+    Cube(CellLiteCube, ("programme", "month"), ("category", "age_group", "sex"), ("people",),
+         180),
     Cube(CategoryCube, ACTIVITY_KEYS, ("category", "sex"), ("people",), 36),
     Cube(AgeCube, ACTIVITY_KEYS, ("age_group", "sex"), ("people",), 15),
     Cube(AttendeeCube, ACTIVITY_KEYS, (), ACTIVITY_VALUES, 1, split="who"),
