@@ -538,7 +538,8 @@ def _cells(office: Office, f: ActivityFilter) -> QuerySet[Attendance]:
     if f.date_to:
         cells = cells.filter(activity__starts_on__lte=f.date_to)
     if f.partner or f.q:
-        plain = ActivityFilter(partner=f.partner, q=f.q)
+        plain = ActivityFilter(partner=f.partner, q=f.q, date_from=f.date_from,
+                               date_to=f.date_to)
         cells = cells.filter(activity__in=filter_activities(office, plain).values("pk"))
     if f.sex:
         cells = cells.filter(sex=f.sex)
