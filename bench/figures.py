@@ -20,11 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic as base  # noqa: E402  (bench/synthetic.py: the office and DuckDB)
 
-parse_args = base.parse_args  # the other benches' historical names
-prepare_database = base.prepare_database
-generate = base.generate
-build_cubes = base.build_cubes
-
 
 def dashboard_queries(office_id: int) -> list:
     """The figures an office dashboard and a programme dashboard show."""
