@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/activity_list.py --activities 1000000 [--database-url URL]
 
-Generates a synthetic office (as bench/figures.py does, without attendance), then times a
+Generates a synthetic office (as bench/synthetic.py does, without attendance), then times a
 page of 50 at the top of the list and 90% of the way down, for several filters, with the
 keyset cursor the list uses and, for reference, with OFFSET. The last line is
 `ratio: X` (deepest keyset page / first page, worst filter): near 1 means depth is free.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import figures as data  # noqa: E402  (the generator of bench/figures.py)
+import synthetic as data  # noqa: E402  (bench/synthetic.py: the generator)
 
 
 def timed(fn, repeat: int = 5) -> float:

@@ -41,7 +41,7 @@ ORG = "XM-DAC-41114"
 
 def prepare_database(url: str, workdir: Path) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import figures as data  # bench/figures.py: the same database set-up
+    import synthetic as data  # bench/synthetic.py: the same database set-up
 
     data.prepare_database(url, workdir)
 

@@ -4,7 +4,7 @@ by group, against DuckDB on the same raw rows.
     .venv/bin/python bench/figures_shapes.py --activities 200000 --attendance 2000000
     .venv/bin/python bench/figures_shapes.py --database-url postgres://postgres@127.0.0.1:5432/x
 
-The same synthetic office as bench/figures.py (which generates it), plus three partner
+The synthetic office of bench/synthetic.py (shared with bench/figures.py), plus three partner
 organisations linked to every third, seventh and eleventh activity. Groups:
 
 - `cut window`: windows that cut a month at both ends (15 June 2003 – 23 April 2004, and a
@@ -24,13 +24,12 @@ import datetime as dt
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import figures as base  # noqa: E402  (bench/figures.py: the generator and DuckDB export)
+import synthetic as base  # noqa: E402  (bench/synthetic.py: the office and DuckDB)
 
 SHAPES = [("activities", ()), ("participants", ()), ("activities", ("quarter",)),
           ("participants", ("region",)), ("attendance", ("sex",)),
@@ -39,27 +38,6 @@ CUT = {"date_from": dt.date(2003, 6, 15), "date_to": dt.date(2004, 4, 23)}
 CUT_2 = {"date_from": dt.date(2005, 2, 10), "date_to": dt.date(2005, 11, 19)}
 WHO = [{"sex": "f"}, {"participant_category": "teacher"},
        {"sex": "f", "participant_category": "teacher"}]
-
-
-def add_partners(office_id: int) -> list[int]:
-    """Three partner organisations, linked to every 3rd, 7th and 11th activity."""
-    from django.db import connection, transaction
-
-    from peacebuild.activities.models import Activity
-    from peacebuild.partners.models import Organisation
-
-    through = Activity.partners.through._meta.db_table
-    act = Activity._meta.db_table
-    kind = Organisation._meta.get_field("kind").choices[0][0]
-    ids = []
-    with transaction.atomic(), connection.cursor() as cur:
-        for step in (3, 7, 11):
-            org = Organisation.objects.create(office_id=office_id, name=f"Partner {step}",
-                                              kind=kind)
-            ids.append(org.pk)
-            cur.execute(f"INSERT INTO {through} (activity_id, organisation_id) SELECT id, "
-                        f"{org.pk} FROM {act} WHERE office_id = {office_id} AND id % {step} = 0")
-    return ids
 
 
 def groups(office_id: int, partners: list[int]) -> dict[str, list]:
@@ -82,88 +60,6 @@ def groups(office_id: int, partners: list[int]) -> dict[str, list]:
     }
 
 
-def duckdb_sql(q) -> tuple[str, list]:
-    f = q.filters
-    where, params = ["a.office_id = ?"], []
-    for name, column in (("programme", "a.programme_id"), ("region", "a.region_id")):
-        if getattr(f, name):
-            where.append(f"{column} = ?")
-            params.append(getattr(f, name))
-    if f.date_from:
-        where.append("a.starts_on >= ?")
-        params.append(f.date_from)
-    if f.date_to:
-        where.append("a.starts_on <= ?")
-        params.append(f.date_to)
-    if f.partner:
-        where.append("a.id IN (SELECT activity_id FROM activity_partners "
-                     "WHERE organisation_id = ?)")
-        params.append(f.partner)
-    who, who_params = [], []
-    if f.sex:
-        who.append("sex = ?")
-        who_params.append(f.sex)
-    if f.participant_category:
-        who.append("category = ?")
-        who_params.append(f.participant_category)
-    cols = {"quarter": "strftime(a.starts_on, '%Y') || '-Q' || quarter(a.starts_on)",
-            "region": "CAST(coalesce(a.region_id, 0) AS VARCHAR)",
-            "sex": "t.sex", "category": "t.category", "age_group": "t.age_group"}
-    keys = [cols[d] for d in q.by]
-    value = {"activities": "count(*)", "participants": "sum(a.participants_total)",
-             "attendance": "sum(t.count)"}[q.measure]
-    if q.measure == "attendance":
-        source = "attendance t JOIN activity a ON a.id = t.activity_id"
-        where += [f"t.{w}" for w in who]
-        params += who_params
-    else:
-        source = "activity a"
-        if who:
-            where.append(f"a.id IN (SELECT activity_id FROM attendance WHERE "
-                         f"{' AND '.join(who)})")
-            params += who_params
-    sql = f"SELECT {', '.join([*keys, value])} FROM {source} WHERE {' AND '.join(where)}"
-    if keys:
-        sql += f" GROUP BY {', '.join(keys)}"
-    return sql, params
-
-
-def export_partners(con, workdir: Path) -> None:
-    import csv
-
-    from django.db import connection
-
-    from peacebuild.activities.models import Activity
-
-    through = Activity.partners.through._meta.db_table
-    path = workdir / "partners.csv"
-    with connection.cursor() as cur, open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["activity_id", "organisation_id"])
-        cur.execute(f"SELECT activity_id, organisation_id FROM {through}")
-        while rows := cur.fetchmany(100_000):
-            writer.writerows(rows)
-    con.execute(f"CREATE TABLE activity_partners AS SELECT * FROM read_csv('{path}', "
-                f"header = true)")
-    path.unlink()
-
-
-def engine_one(office, q) -> dict:
-    from peacebuild.figures.engine import compute
-
-    result = compute(office, q)
-    if q.by:
-        return {tuple(str(r.breakdown[d]) for d in q.by): r.value for r in result.rows
-                if r.value}
-    return {(): result.total.value} if result.total.value else {}
-
-
-def duck_one(con, office_id: int, q) -> dict:
-    sql, params = duckdb_sql(q)
-    rows = con.execute(sql, [office_id, *params]).fetchall()
-    return {tuple(str(v) for v in row[:-1]): int(row[-1] or 0) for row in rows if row[-1]}
-
-
 def run_group(office, con, queries: list, repeat: int, batch) -> dict:
     """Median over `repeat` runs of the whole group, and the slowest single figure (its
     median). `batch` is the engine's per-page scope, when it has one."""
@@ -177,14 +73,14 @@ def run_group(office, con, queries: list, repeat: int, batch) -> dict:
             answers_e = []
             for i, q in enumerate(queries):
                 t0 = time.perf_counter()
-                answers_e.append(engine_one(office, q))
+                answers_e.append(base.engine_one(office, q))
                 per_engine[i].append(time.perf_counter() - t0)
         engine_runs.append(time.perf_counter() - t_run)
         t_run = time.perf_counter()
         answers_d = []
         for i, q in enumerate(queries):
             t0 = time.perf_counter()
-            answers_d.append(duck_one(con, office.pk, q))
+            answers_d.append(base.duck_one(con, office.pk, q))
             per_duck[i].append(time.perf_counter() - t0)
         duck_runs.append(time.perf_counter() - t_run)
     differ = [(q, a, b) for q, a, b in zip(queries, answers_e, answers_d, strict=True)
@@ -197,8 +93,8 @@ def run_group(office, con, queries: list, repeat: int, batch) -> dict:
 
 def main() -> int:
     args = base.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="peacebuild-bench-"))
-    base.prepare_database(args.database_url, workdir)
+    workdir = base.workdir_of(args)
+    ctx = base.setup(args, workdir, partners=True)
     from contextlib import nullcontext
 
     from django.db import connection
@@ -208,19 +104,12 @@ def main() -> int:
     from peacebuild.mandates.models import Office
 
     batch = getattr(engine, "figures_scope", nullcontext)
-    t0 = time.perf_counter()
-    office_id = base.generate(args.activities, args.attendance)
-    partners = add_partners(office_id)
-    load_s = time.perf_counter() - t0
-    cube_s = base.build_cubes(office_id)
-    base.say("exporting the raw rows to DuckDB…")
-    con = base.export_to_duckdb(office_id, workdir)
-    export_partners(con, workdir)
+    office_id, con, partners = ctx["office_id"], ctx["con"], ctx["partners"]
     office = Office.objects.get(pk=office_id)
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
     print(f"rows: {Activity.objects.count():,} activities, "
           f"{Attendance.objects.count():,} attendance")
-    print(f"load: {load_s:.1f} s; summary tables: {cube_s:.1f} s")
+    print(f"load: {ctx['load_s']:.1f} s; summary tables: {ctx['cube_s']:.1f} s")
     print(f"median of {args.repeat} runs per group")
     worst, differences = 0.0, 0
     for name, queries in groups(office_id, partners).items():
@@ -239,7 +128,7 @@ def main() -> int:
     print(f"numbers equal: {'yes' if not differences else f'NO, {differences} differ'}")
     print(f"ratio: {worst:.3f}")
     con.close()
-    if not args.keep:
+    if not (args.keep or args.workdir):
         shutil.rmtree(workdir, ignore_errors=True)
     return 1 if differences else 0
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/writes.py --activities 200000 --attendance 2000000 --bulk 100000
     .venv/bin/python bench/writes.py --database-url postgres://postgres@127.0.0.1:5432/x ...
 
-Generates the synthetic office of bench/figures.py (its summary tables built), then:
+Generates the synthetic office of bench/synthetic.py (its summary tables built), then:
 
 - single saves: `activity_create` of one activity with 10 attendance cells and a partner,
   `--saves` times, each committed on its own, alternating with the same save made with the
@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import figures as base  # noqa: E402  (bench/figures.py: the generator)
+import synthetic as base  # noqa: E402  (bench/synthetic.py: the generator)
 
 
 def parse_args():

@@ -16,6 +16,7 @@ from peacebuild.activities.services import Cell, activity_create
 from peacebuild.figures import engine
 from peacebuild.figures.engine import FigureError, FigureQuery, compute, split_window
 from peacebuild.programmes.models import Programme
+from tests.test_figures_cubes import reference
 
 D = dt.date
 
@@ -34,7 +35,7 @@ def records(office, programme, activity_type, training_type, places):
 
 
 def raw(office, query):
-    return engine._from_raw(office, query)
+    return reference(office, query)
 
 
 # --- per-page work once -------------------------------------------------------------------
@@ -147,3 +148,27 @@ def test_the_records_behind_a_cut_window_are_its_number(office, records, client_
     page = client_for("viewer").get(result.total.records_url)
     assert page.status_code == 200
     assert page.content.decode().count("Activity ") >= 5
+
+
+def test_a_cut_window_reads_one_cube_and_both_edges_in_one_query(office, records):
+    flt = ActivityFilter(date_from=D(2003, 6, 15), date_to=D(2003, 9, 10))
+    with engine.figures_scope():
+        compute(office, FigureQuery("activities"))  # the vocabulary, read once
+        for measure, by in (("activities", ("month",)), ("attendance", ("sex",))):
+            with CaptureQueriesContext(connection) as captured:
+                result = compute(office, FigureQuery(measure, flt, by))
+            assert result.source.endswith("+raw:edges")
+            assert len(captured) == 2  # the whole months from the cube, the edges raw
+            assert result.rows == compute(office, FigureQuery(measure, flt, by)).rows
+
+
+@pytest.mark.parametrize("window", [(None, None), (D(2003, 6, 15), D(2003, 9, 10))])
+def test_age_groups_of_one_participant_category_come_from_the_cell_cube(
+        office, programme, records, window):
+    flt = ActivityFilter(participant_category="teacher", programme=programme.pk,
+                         date_from=window[0], date_to=window[1])
+    q = FigureQuery("attendance", flt, ("age_group", "sex"))
+    result = compute(office, q)
+    assert result.source.startswith("cube:figures_celllitecube")
+    assert {tuple(r.breakdown[d] for d in q.by): r.value for r in result.rows} == raw(office, q)
+    assert result.total.value > 0

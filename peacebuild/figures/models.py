@@ -126,6 +126,26 @@ class AgeLiteCube(ProgrammeMonthKey):
         ]
 
 
+class CellLiteCube(ProgrammeMonthKey):
+    """Attendance per office × programme × month × category × age group × sex: the one
+    table that holds a participant category and an age group together ("attendance by
+    age group of teachers"). Larger per month than the two lite cubes above (up to 180
+    cells), so the engine takes it only when a figure needs both."""
+
+    category = models.CharField(max_length=30)
+    age_group = models.CharField(max_length=10)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "programme", "month", "category", "age_group", "sex"],
+                name="celllitecube_key",
+            ),
+        ]
+
+
 class AttendeeCube(CubeKey):
     """Activities, and the participants reported for them, per office × who took part ×
     programme × type × region × month: "activities attended by women" (`who` = "f"), "by
