@@ -85,9 +85,20 @@ def record(
     after: dict[str, Any] | None = None,
     office: Any = None,
 ) -> AuditEntry:
+    entry = unsaved_entry(actor=actor, action=action, instance=instance, before=before,
+                          after=after, office=office)
+    entry.save()
+    return entry
+
+
+def unsaved_entry(*, actor: Any, action: str, instance: models.Model,
+                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+                  office: Any = None) -> AuditEntry:
+    """The entry `record` writes, not yet saved: a bulk write saves many at once
+    (`AuditEntry.objects.bulk_create`)."""
     if office is None:
         office = getattr(instance, "office", None)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         office=office if office is not None and getattr(office, "pk", None) else None,
         action=action,

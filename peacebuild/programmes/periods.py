@@ -58,8 +58,10 @@ def mandate_years(office: Office) -> list[Period]:
     return out
 
 
-def resolve(office: Office, kind: str, key: str) -> Period:
-    """The period of this kind and key, or a ValidationError saying what is wrong."""
+def resolve(office: Office, kind: str, key: str, *, years: list[Period] | None = None
+            ) -> Period:
+    """The period of this kind and key, or a ValidationError saying what is wrong. `years`:
+    the office's `mandate_years`, when the caller has them already (a bulk write)."""
     key = (key or "").strip()
     if kind not in PeriodKind.values:
         raise ValidationError({"period_kind": _("Choose a kind of period.")})
@@ -69,7 +71,7 @@ def resolve(office: Office, kind: str, key: str) -> Period:
             "quarter, 2003 for a year, or the first day of a mandate year (2003-06-01)."
         ) % {"key": key, "kind": PeriodKind(kind).label}})
     if kind == PeriodKind.MANDATE:
-        for period in mandate_years(office):
+        for period in mandate_years(office) if years is None else years:
             if period.key == key:
                 return period
         raise ValidationError({"period_key": _(
@@ -85,16 +87,18 @@ def parse_param(office: Office, raw: str) -> Period:
     return resolve(office, kind, key)
 
 
-def office_span(office: Office) -> tuple[dt.date, dt.date]:
+def office_span(office: Office, *, years: list[Period] | None = None
+                ) -> tuple[dt.date, dt.date]:
     """The days the office has a mandate for; without mandate periods, its life."""
-    years = mandate_years(office)
+    years = mandate_years(office) if years is None else years
     if years:
         return years[0].first, max(p.last for p in years)
     return office.established_on, office.closed_on or office.today() + dt.timedelta(days=3653)
 
 
-def check_within_mandate(office: Office, period: Period) -> None:
-    first, last = office_span(office)
+def check_within_mandate(office: Office, period: Period, *,
+                         span: tuple[dt.date, dt.date] | None = None) -> None:
+    first, last = office_span(office) if span is None else span
     if period.last < first or period.first > last:
         raise ValidationError({"period_key": _(
             "%(period)s lies outside the office's mandate (%(first)s to %(last)s)."

@@ -25,10 +25,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.audit import before_change, save_audited
+from peacebuild.accounts.audit import snapshot, unsaved_entry
+from peacebuild.accounts.models import AuditEntry
 from peacebuild.accounts.permissions import Actor, check_actor
 from peacebuild.accounts.roles import Can
 from peacebuild.mandates.models import Office, SourceKind
@@ -223,19 +225,41 @@ def read_activity(el: Any, default_lang: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------
-# Writing one activity
+# Writing the activities, a batch at a time
+
+BATCH = 500  # activities looked up and written together
+
+
+@dataclass
+class _Build:
+    """One activity's rows, built in memory before the batch is written."""
+
+    data: dict[str, Any]
+    record: IatiActivity | None  # the stored record it updates
+    framework: services.Framework
+    rows: list[IatiActualRow] = field(default_factory=list)
 
 
 @dataclass
 class Importer:
+    """Takes the activities in the file's order and writes them a batch at a time: one
+    look-up of the batch's stored records, set-based writes through
+    `programmes.services.frameworks_save_many`, which checks every row as the single-row
+    services do. An activity whose identifier is already in the batch starts a new batch,
+    so that a later copy in the file sees the earlier one stored, as read one by one."""
+
     office: Office
     actor: Actor
     plan: Plan
     file_name: str
     mandate_years: dict[tuple[dt.date, dt.date], str] = field(default_factory=dict)
     codes: set[str] = field(default_factory=set)
+    # in the file's order: an activity's data, or a note or warning already decided
+    pending: list[tuple[str, Any]] = field(default_factory=list)
+    pending_ids: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        check_actor(self.actor, self.office, Can.EDIT_RESULTS)
         self.mandate_years = {(p.first, p.last): p.key
                               for p in periods.mandate_years(self.office)}
         self.codes = set(Programme.objects.filter(office=self.office)
@@ -243,36 +267,124 @@ class Importer:
         self.own = {identifier_of(self.office, p): p
                     for p in Programme.objects.filter(office=self.office, iati__isnull=True)}
 
+    def warn(self, message: str) -> None:
+        self.pending.append(("warning", message))
+
     def apply(self, data: dict[str, Any]) -> None:
         identifier = data["identifier"]
         if not identifier:
-            self.plan.note("left", "", _("The activity has no iati-identifier."))
-            return
-        name, names = _main(data["titles"])
-        if not name:
-            self.plan.note("left", identifier, _("The activity has no title."))
-            return
-        if identifier in self.own:
-            self.plan.note("left", identifier, _(
+            self.pending.append(("left", ("", _("The activity has no iati-identifier."))))
+        elif not _main(data["titles"])[0]:
+            self.pending.append(("left", (identifier, _("The activity has no title."))))
+        elif identifier in self.own:
+            self.pending.append(("left", (identifier, _(
                 "This is the office's own programme (from its own export); it is kept as "
-                "it is."))
+                "it is."))))
+        else:
+            if identifier in self.pending_ids:
+                self.flush()
+            self.pending.append(("activity", data))
+            self.pending_ids.add(identifier)
+            if len(self.pending_ids) >= BATCH:
+                self.flush()
+
+    def flush(self) -> None:
+        """Write the pending activities."""
+        pending, self.pending, self.pending_ids = self.pending, [], set()
+        ids = [data["identifier"] for what, data in pending if what == "activity"]
+        records = {r.identifier: r for r in IatiActivity.objects.select_for_update()
+                   .filter(office=self.office, identifier__in=ids)
+                   .select_related("programme")} if ids else {}
+        builds: list[_Build] = []
+        for what, data in pending:
+            if what == "warning":
+                self.plan.warnings.append(data)
+                continue
+            if what == "left":
+                self.plan.note("left", *data)
+                continue
+            record = records.get(data["identifier"])
+            if record is not None:
+                newer = (data["last_updated"] is not None and (
+                    record.last_updated is None or data["last_updated"] > record.last_updated))
+                if not newer:
+                    self.plan.note("left", data["identifier"], _(
+                        "Already imported, and the file's version is not newer "
+                        "(last-updated-datetime)."))
+                    continue
+            try:
+                builds.append(self._build(data, record))
+            except ValidationError as error:
+                raise self._failed(data, error) from error
+        if not builds:
             return
-        record = (IatiActivity.objects.filter(office=self.office, identifier=identifier)
-                  .select_related("programme").first())
-        if record is not None:
-            newer = (data["last_updated"] is not None and (
-                record.last_updated is None or data["last_updated"] > record.last_updated))
-            if not newer:
-                self.plan.note("left", identifier, _(
-                    "Already imported, and the file's version is not newer "
-                    "(last-updated-datetime)."))
-                return
+        stored = [b.record.programme for b in builds if b.record is not None]
+        if stored:
+            services.frameworks_clear(actor=self.actor, office=self.office,
+                                      programmes=stored)
         try:
-            self._write(data, record, name, names)
-        except ValidationError as error:
-            raise JobFailed(_("Activity %(id)s cannot be imported: %(error)s")
-                            % {"id": identifier, "error": " ".join(error.messages)}) from error
-        self.plan.note("updated" if record is not None else "created", identifier)
+            services.frameworks_save_many(actor=self.actor, office=self.office,
+                                          items=[b.framework for b in builds])
+        except services.FrameworkInvalid as error:
+            raise self._failed(builds[error.index].data, error) from error
+        self._save_records(builds)
+        for build in builds:
+            self.plan.note("updated" if build.record is not None else "created",
+                           build.data["identifier"])
+
+    def _failed(self, data: dict[str, Any], error: ValidationError) -> JobFailed:
+        return JobFailed(_("Activity %(id)s cannot be imported: %(error)s")
+                         % {"id": data["identifier"], "error": " ".join(error.messages)})
+
+    def _save_records(self, builds: list[_Build]) -> None:
+        """The IATI records (identifier, version, what Peacebuild keeps no record of) and
+        the disaggregated actuals, with their audit entries."""
+        entries: list[AuditEntry] = []
+        new: list[IatiActivity] = []
+        changed: list[IatiActivity] = []
+        now = timezone.now()
+        for build in builds:
+            record = build.record
+            if record is None:
+                new.append(IatiActivity(office=self.office, identifier=build.data["identifier"],
+                                        programme=build.framework.programme,
+                                        last_updated=build.data["last_updated"],
+                                        kept=self._kept(build)))
+                continue
+            before = snapshot(record)
+            record.last_updated, record.kept = build.data["last_updated"], self._kept(build)
+            record.full_clean(exclude=["office", "programme"], validate_unique=False,
+                              validate_constraints=False)
+            if snapshot(record) != before:
+                record.imported_at = now
+                changed.append(record)
+                entries.append(unsaved_entry(actor=self.actor, action=AuditEntry.Action.UPDATE,
+                                             instance=record, before=before,
+                                             after=snapshot(record), office=self.office))
+        for record in new:
+            record.full_clean(exclude=["office", "programme"], validate_unique=False,
+                              validate_constraints=False)
+        IatiActivity.objects.bulk_create(new, batch_size=500)
+        IatiActivity.objects.bulk_update(changed, ["last_updated", "kept", "imported_at"],
+                                         batch_size=500)
+        rows = [row for build in builds for row in build.rows]
+        IatiActualRow.objects.bulk_create(rows, batch_size=1000)
+        entries.extend(unsaved_entry(actor=self.actor, action=AuditEntry.Action.CREATE,
+                                     instance=row, after=snapshot(row), office=self.office)
+                       for row in [*new, *rows])
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+
+    def _kept(self, build: _Build) -> dict[str, Any]:
+        data, programme = build.data, build.framework.programme
+        sectors = data["sectors"]
+        office_ref = self.office.iati_org_id
+        return {
+            "participating": [p for p in data["participating"]
+                              if not (p["ref"] == office_ref and p["role"] == "2")],
+            "locations": data["locations"], "documents": data["documents"],
+            "sectors": [] if sectors == [{"vocabulary": "1", "code": programme.dac_sector}]
+            else sectors,
+        }
 
     def _code(self, data: dict[str, Any]) -> str:
         identifier, ref = data["identifier"], data["reporting_ref"]
@@ -286,19 +398,17 @@ class Importer:
         self.codes.add(code)
         return code
 
-    def _write(self, data: dict[str, Any], record: IatiActivity | None, name: str,
-               names: dict[str, str]) -> None:
+    def _build(self, data: dict[str, Any], record: IatiActivity | None) -> _Build:
+        name, names = _main(data["titles"])
         description, descriptions = _main(data["descriptions"])
         source = {"source_kind": SourceKind.PUBLIC,
                   "source_note": _("From IATI: %(id)s (%(file)s)")
                   % {"id": data["identifier"], "file": self.file_name}}
         source["source_note"] = str(source["source_note"])[:300]
-        sectors = data["sectors"]
-        dac = next((s["code"] for s in sectors if s.get("vocabulary", "1") == "1"
+        dac = next((s["code"] for s in data["sectors"] if s.get("vocabulary", "1") == "1"
                     and s["code"] in DacSector.values), DacSector.PEACEBUILDING)
         if record is not None:
             programme = record.programme
-            services.framework_clear(actor=self.actor, programme=programme)
         else:
             programme = Programme(office=self.office, code=self._code(data))
         programme.name, programme.names = name[:200], names
@@ -309,60 +419,46 @@ class Importer:
             programme.ends_on = programme.starts_on
         for key, value in source.items():
             setattr(programme, key, value)
-        services.programme_save(actor=self.actor, programme=programme)
-        office_ref = self.office.iati_org_id
-        kept = {
-            "participating": [p for p in data["participating"]
-                              if not (p["ref"] == office_ref and p["role"] == "2")],
-            "locations": data["locations"], "documents": data["documents"],
-            "sectors": [] if sectors == [{"vocabulary": "1", "code": dac}] else sectors,
-        }
-        if record is None:
-            record = IatiActivity(office=self.office, identifier=data["identifier"],
-                                  programme=programme)
-            before = None
-        else:
-            before = before_change(record)
-        record.last_updated, record.kept = data["last_updated"], kept
-        save_audited(actor=self.actor, instance=record, before=before)
+        build = _Build(data, record, services.Framework(programme))
+        outcomes: dict[str, Outcome] = {}
+        output_codes: dict[str, set[str]] = {}
         for result in data["results"]:
-            self._result(programme, result, source)
+            if not result["indicators"]:
+                continue
+            n = result["number"]
+            o_code, o_title = _coded(result["outcome"] or result["title"], str(n))
+            outcome = outcomes.get(o_code)
+            if outcome is None:
+                outcome = outcomes[o_code] = Outcome(
+                    programme=programme, code=o_code, title=o_title[:300] or o_code,
+                    order=len(outcomes) + 1, **source)
+                build.framework.outcomes.append(outcome)
+                output_codes[o_code] = set()
+            out_code, out_title = _coded(result["title"], f"{o_code}.{n}")
+            while out_code in output_codes[o_code]:
+                out_code = f"{out_code}-{n}"[:20]
+            output_codes[o_code].add(out_code)
+            output = Output(outcome=outcome, code=out_code, title=out_title[:300] or out_code,
+                            order=len(output_codes[o_code]), **source)
+            build.framework.outputs.append(output)
+            for ind in result["indicators"]:
+                self._indicator(build, output, ind, source)
+        return build
 
-    def _result(self, programme: Programme, result: dict[str, Any], source: dict[str, Any]
-                ) -> None:
-        if not result["indicators"]:
-            return
-        n = result["number"]
-        o_code, o_title = _coded(result["outcome"] or result["title"], str(n))
-        outcome = Outcome.objects.filter(programme=programme, code=o_code).first()
-        if outcome is None:
-            outcome = services.outcome_save(actor=self.actor, outcome=Outcome(
-                programme=programme, code=o_code, title=o_title[:300] or o_code,
-                order=programme.outcomes.count() + 1, **source))
-        out_code, out_title = _coded(result["title"], f"{o_code}.{n}")
-        while Output.objects.filter(outcome=outcome, code=out_code).exists():
-            out_code = f"{out_code}-{n}"[:20]
-        output = services.output_save(actor=self.actor, output=Output(
-            outcome=outcome, code=out_code, title=out_title[:300] or out_code,
-            order=outcome.outputs.count() + 1, **source))
-        for ind in result["indicators"]:
-            self._indicator(output, ind, source)
-
-    def _indicator(self, output: Output, ind: dict[str, Any], source: dict[str, Any]
-                   ) -> None:
+    def _indicator(self, build: _Build, output: Output, ind: dict[str, Any],
+                   source: dict[str, Any]) -> None:
         code, title = _coded(ind["title"], f"{output.code}.{ind['number']}")
         kind = KINDS.get(ind["measure"], Indicator.Kind.COUNT)
         base = ind["baseline"] or {}
-        baseline_on = base.get("on")
-        if baseline_on is None and base.get("year") and str(base["year"]).isdigit():
-            baseline_on = None  # a year alone says no day; the value is kept without it
-        indicator = services.indicator_save(actor=self.actor, indicator=Indicator(
+        baseline_on = base.get("on")  # a year alone says no day; the value is kept without
+        indicator = Indicator(
             output=output, code=code, title=title[:300] or code, unit=ind["unit"][:60],
             kind=kind, direction=(Indicator.Direction.DECREASE if ind["ascending"] in
                                   ("0", "false") else Indicator.Direction.INCREASE),
             baseline_value=None if kind == Indicator.Kind.QUALITATIVE else base.get("value"),
             baseline_on=baseline_on, baseline_source=str(base.get("comment") or "")[:300],
-            order=ind["number"], **source))
+            order=ind["number"], **source)
+        build.framework.indicators.append(indicator)
         for per in ind["periods"]:
             key = self._period(per["start"], per["end"])
             if key is None:
@@ -374,20 +470,23 @@ class Importer:
             kind_, key_ = key
             plain = [v for v in per["targets"] if not v["dims"]]
             if plain:
-                services.target_save(actor=self.actor, target=Target(
+                build.framework.targets.append(Target(
                     indicator=indicator, period_kind=kind_, period_key=key_,
                     value=plain[0]["value"], text=plain[0]["text"], **source))
             totals = [v for v in per["actuals"] if not v["dims"]]
             if not totals:
                 continue
-            actual = services.actual_save(actor=self.actor, actual=Actual(
+            actual = Actual(
                 indicator=indicator, period_kind=kind_, period_key=key_,
                 value=totals[0]["value"], text=totals[0]["text"],
-                evidence_note=str(source["source_note"]), **source))
+                evidence_note=str(source["source_note"]), **source)
+            build.framework.actuals.append(actual)
             for row in per["actuals"]:
                 if row["dims"] and row["value"] is not None:
-                    save_audited(actor=self.actor, before=None, instance=IatiActualRow(
-                        actual=actual, dimensions=row["dims"], value=row["value"]))
+                    value = IatiActualRow(actual=actual, dimensions=row["dims"],
+                                          value=row["value"])
+                    value.full_clean(exclude=["actual"])
+                    build.rows.append(value)
 
     def _period(self, start: dt.date | None, end: dt.date | None) -> tuple[str, str] | None:
         if start is None or end is None:
@@ -434,12 +533,13 @@ def import_file(office: Office, actor: Actor, path: Path, *, name: str, dry_run:
             default_lang = LANGUAGE
             for checked in reader.activities(fh, report):
                 if any(p.id == "0.3.1" for p in checked.problems):
-                    plan.warnings.append(_(
+                    importer.warn(_(
                         "%(id)s does not follow the IATI 2.03 schema; what could be read was "
                         "imported (see the validation report).") % {"id": checked.identifier})
                 importer.apply(read_activity(checked.element, default_lang))
                 if progress is not None:
                     progress(fh.tell(), size)
+            importer.flush()
             if dry_run:
                 raise _DryRun
     except _DryRun:
