@@ -4,14 +4,15 @@ someone else saved the record meanwhile."""
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connections, models, router
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, Membership, User
@@ -85,20 +86,9 @@ def record(
     after: dict[str, Any] | None = None,
     office: Any = None,
 ) -> AuditEntry:
-    entry = unsaved_entry(actor=actor, action=action, instance=instance, before=before,
-                          after=after, office=office)
-    entry.save()
-    return entry
-
-
-def unsaved_entry(*, actor: Any, action: str, instance: models.Model,
-                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-                  office: Any = None) -> AuditEntry:
-    """The entry `record` writes, not yet saved: a bulk write saves many at once
-    (`AuditEntry.objects.bulk_create`)."""
     if office is None:
         office = getattr(instance, "office", None)
-    return AuditEntry(
+    return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         office=office if office is not None and getattr(office, "pk", None) else None,
         action=action,
@@ -108,6 +98,40 @@ def unsaved_entry(*, actor: Any, action: str, instance: models.Model,
         before=before,
         after=after,
     )
+
+
+def record_many(*, actor: Any, office: Any,
+                rows: Iterable[tuple[str, models.Model, dict[str, Any] | None,
+                                     dict[str, Any] | None]]) -> int:
+    """Many entries of one office at once, for a bulk write: `rows` are (action, instance,
+    before, after), the entries `record` would write one by one, with one time. They go
+    to the table in one `executemany` (no model instance per entry, which costs more than
+    the row). Returns how many were written."""
+    meta = AuditEntry._meta
+    connection = connections[router.db_for_write(AuditEntry)]
+    names = ["at", "actor", "office", "action", "model", "object_id", "object_repr",
+             "before", "after"]
+    fields = [meta.get_field(name) for name in names]
+    before_field, after_field = fields[7], fields[8]
+    at = fields[0].get_db_prep_save(timezone.now(), connection)  # type: ignore[union-attr]
+    who = actor.pk if getattr(actor, "is_authenticated", False) else None
+    where = office.pk if office is not None else None
+    params = [
+        (at, who, where, action, instance._meta.label, str(instance.pk),
+         str(instance)[:300],
+         before_field.get_db_prep_save(before, connection),  # type: ignore[union-attr]
+         after_field.get_db_prep_save(after, connection))  # type: ignore[union-attr]
+        for action, instance, before, after in rows]
+    if not params:
+        return 0
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)  # type: ignore[union-attr]
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 2000):
+            cursor.executemany(sql, params[start:start + 2000])
+    return len(params)
 
 
 def record_create(*, actor: Any, instance: models.Model) -> AuditEntry:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from peacebuild.accounts.audit import (
     before_change,
     record_delete,
+    record_many,
     save_audited,
     snapshot,
-    unsaved_entry,
 )
 from peacebuild.accounts.models import AuditEntry
 from peacebuild.accounts.permissions import Actor, check_actor, user_of
@@ -228,13 +228,12 @@ def frameworks_clear(*, actor: Actor, office: Office, programmes: Sequence[Progr
     ids = [p.pk for p in programmes]
     if any(p.office_id != office.pk for p in programmes):
         raise ValueError("A programme belongs to another office.")
-    entries = []
-    for model, path in ((Indicator, "output__outcome__programme__in"),
-                        (Output, "outcome__programme__in"), (Outcome, "programme__in")):
-        for row in model.objects.filter(**{path: ids}).order_by("pk"):
-            entries.append(unsaved_entry(actor=actor, action=AuditEntry.Action.DELETE,
-                                         instance=row, before=snapshot(row), office=office))
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    rows = [(AuditEntry.Action.DELETE, row, snapshot(row), None)
+            for model, path in ((Indicator, "output__outcome__programme__in"),
+                                (Output, "outcome__programme__in"),
+                                (Outcome, "programme__in"))
+            for row in model.objects.filter(**{path: ids}).order_by("pk")]
+    record_many(actor=actor, office=office, rows=rows)
     Outcome.objects.filter(programme__in=ids).delete()
 
 
@@ -338,15 +337,12 @@ def frameworks_save_many(*, actor: Actor, office: Office, items: Sequence[Framew
                         ("indicator", "period_kind", "period_key"))
         except ValidationError as error:
             raise FrameworkInvalid(index, error) from error
-    entries: list[AuditEntry] = []
     changed = [item.programme for item in items if item.programme.pk is not None
                and snapshot(item.programme) != befores[item.programme.pk]]
-    for programme in changed:
-        entries.append(unsaved_entry(
-            actor=actor, action=AuditEntry.Action.UPDATE, instance=programme,
-            before=befores[programme.pk], after=snapshot(programme), office=office))
+    entries: list[tuple[str, Any, dict[str, Any] | None, dict[str, Any] | None]] = [
+        (AuditEntry.Action.UPDATE, programme, befores[programme.pk], snapshot(programme))
+        for programme in changed]
     Programme.objects.bulk_update(changed, _PROGRAMME_FIELDS, batch_size=500)
-    created: list[Any] = []
     for rows in ([item.programme for item in items if item.programme.pk is None],
                  [r for item in items for r in item.outcomes],
                  [r for item in items for r in item.outputs],
@@ -355,7 +351,6 @@ def frameworks_save_many(*, actor: Actor, office: Office, items: Sequence[Framew
                  [r for item in items for r in item.actuals]):
         if rows:
             type(rows[0]).objects.bulk_create(rows, batch_size=500)
-            created.extend(rows)
-    entries.extend(unsaved_entry(actor=actor, action=AuditEntry.Action.CREATE, instance=row,
-                                 after=snapshot(row), office=office) for row in created)
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+            entries.extend((AuditEntry.Action.CREATE, row, None, snapshot(row))
+                           for row in rows)
+    record_many(actor=actor, office=office, rows=entries)

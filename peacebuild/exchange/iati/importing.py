@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from peacebuild.accounts.audit import snapshot, unsaved_entry
+from peacebuild.accounts.audit import record_many, snapshot
 from peacebuild.accounts.models import AuditEntry
 from peacebuild.accounts.permissions import Actor, check_actor
 from peacebuild.accounts.roles import Can
@@ -228,6 +228,7 @@ def read_activity(el: Any, default_lang: str) -> dict[str, Any]:
 # Writing the activities, a batch at a time
 
 BATCH = 500  # activities looked up and written together
+DAC_CODES = frozenset(DacSector.values)
 
 
 @dataclass
@@ -266,6 +267,7 @@ class Importer:
                          .values_list("code", flat=True))
         self.own = {identifier_of(self.office, p): p
                     for p in Programme.objects.filter(office=self.office, iati__isnull=True)}
+        self.note = str(_("From IATI: %(id)s (%(file)s)"))  # translated once, not per row
 
     def warn(self, message: str) -> None:
         self.pending.append(("warning", message))
@@ -339,7 +341,7 @@ class Importer:
     def _save_records(self, builds: list[_Build]) -> None:
         """The IATI records (identifier, version, what Peacebuild keeps no record of) and
         the disaggregated actuals, with their audit entries."""
-        entries: list[AuditEntry] = []
+        entries: list[tuple[str, Any, dict[str, Any] | None, dict[str, Any] | None]] = []
         new: list[IatiActivity] = []
         changed: list[IatiActivity] = []
         now = timezone.now()
@@ -358,9 +360,7 @@ class Importer:
             if snapshot(record) != before:
                 record.imported_at = now
                 changed.append(record)
-                entries.append(unsaved_entry(actor=self.actor, action=AuditEntry.Action.UPDATE,
-                                             instance=record, before=before,
-                                             after=snapshot(record), office=self.office))
+                entries.append((AuditEntry.Action.UPDATE, record, before, snapshot(record)))
         for record in new:
             record.full_clean(exclude=["office", "programme"], validate_unique=False,
                               validate_constraints=False)
@@ -369,10 +369,9 @@ class Importer:
                                          batch_size=500)
         rows = [row for build in builds for row in build.rows]
         IatiActualRow.objects.bulk_create(rows, batch_size=1000)
-        entries.extend(unsaved_entry(actor=self.actor, action=AuditEntry.Action.CREATE,
-                                     instance=row, after=snapshot(row), office=self.office)
+        entries.extend((AuditEntry.Action.CREATE, row, None, snapshot(row))
                        for row in [*new, *rows])
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        record_many(actor=self.actor, office=self.office, rows=entries)
 
     def _kept(self, build: _Build) -> dict[str, Any]:
         data, programme = build.data, build.framework.programme
@@ -402,11 +401,10 @@ class Importer:
         name, names = _main(data["titles"])
         description, descriptions = _main(data["descriptions"])
         source = {"source_kind": SourceKind.PUBLIC,
-                  "source_note": _("From IATI: %(id)s (%(file)s)")
-                  % {"id": data["identifier"], "file": self.file_name}}
-        source["source_note"] = str(source["source_note"])[:300]
+                  "source_note": (self.note % {"id": data["identifier"],
+                                               "file": self.file_name})[:300]}
         dac = next((s["code"] for s in data["sectors"] if s.get("vocabulary", "1") == "1"
-                    and s["code"] in DacSector.values), DacSector.PEACEBUILDING)
+                    and s["code"] in DAC_CODES), DacSector.PEACEBUILDING)
         if record is not None:
             programme = record.programme
         else:
@@ -516,10 +514,12 @@ def checksum(path: Path) -> str:
 
 def import_file(office: Office, actor: Actor, path: Path, *, name: str, dry_run: bool,
                 progress: Progress | None = None, report: reader.Report | None = None,
-                plan: Plan | None = None) -> tuple[reader.Report, Plan]:
+                plan: Plan | None = None, rules: bool = True) -> tuple[reader.Report, Plan]:
     """Import (or, dry, try) the file; raises JobFailed with the report's first critical
     problem when the file cannot be read. The database changes only on a commit that
-    reaches the end of the file."""
+    reaches the end of the file. `rules=False` leaves out the IATI ruleset (the schema,
+    which decides the import's warnings, is always checked): for the commit of a file
+    whose dry run reported them."""
     check_actor(actor, office, Can.EDIT_RESULTS)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -531,7 +531,7 @@ def import_file(office: Office, actor: Actor, path: Path, *, name: str, dry_run:
         with transaction.atomic(), open(path, "rb") as fh:
             importer = Importer(office, actor, plan, name)
             default_lang = LANGUAGE
-            for checked in reader.activities(fh, report):
+            for checked in reader.activities(fh, report, rules=rules):
                 if any(p.id == "0.3.1" for p in checked.problems):
                     importer.warn(_(
                         "%(id)s does not follow the IATI 2.03 schema; what could be read was "
@@ -564,21 +564,28 @@ def run(job: Job, actor: Actor, progress: Progress) -> None:
                               "differs); run the dry run again."))
     progress(0, path.stat().st_size, _("Reading the file…"), force=True)
     report, plan = reader.Report(), Plan()
+    # A commit applies the very file its dry run checked: the dry run's validation report
+    # (the ruleset's verdicts) holds for it, and the ruleset is not run again.
+    dry_validation = job.applies.report.get("validation") if job.applies_id is not None \
+        and job.applies is not None else None
     try:
         import_file(job.office, actor, path, name=job.input_name or path.name,
-                    dry_run=job.dry_run, progress=progress, report=report, plan=plan)
+                    dry_run=job.dry_run, progress=progress, report=report, plan=plan,
+                    rules=dry_validation is None)
     except JobFailed:
-        job.report = {"validation": report.as_dict()}
+        job.report = {"validation": dry_validation or report.as_dict()}
         raise
+    validation = dry_validation or report.as_dict()
     counts = plan.counts
     progress(job.total, None, _("Dry run done: nothing was changed.") if job.dry_run
              else _("Imported."), force=True)
     job.report = {
-        "validation": report.as_dict(), "plan": plan.as_dict(),
+        "validation": validation, "plan": plan.as_dict(),
         "summary": [(_("Dry run — would be created: %(created)s; updated: %(updated)s; left as "
                        "they are: %(left)s.") if job.dry_run else
                      _("Imported — created: %(created)s; updated: %(updated)s; left as they "
                        "are: %(left)s.")) % counts,
                     _("Validation report — errors: %(errors)s; warnings: %(warnings)s.")
-                    % {"errors": report.counts["error"] + report.counts["critical"],
-                       "warnings": report.counts["warning"]}]}
+                    % {"errors": validation["counts"]["error"]
+                       + validation["counts"]["critical"],
+                       "warnings": validation["counts"]["warning"]}]}
