@@ -166,12 +166,6 @@ CASES: dict[str, Case] = {
     "activities.activity_delete": (
         lambda w, a: activities.activity_delete(actor=a, activity=w.activity),
         "programme", [*NOBODY, "head", "monitoring"]),
-    "activities.activities_create_bulk": (
-        lambda w, a: activities.activities_create_bulk(actor=a, office=w.office, items=[
-            activities.NewActivity({"programme": w.programme, "type": w.activity_type,
-                                    "title": "Imported", "starts_on": dt.date(2004, 4, 1),
-                                    "ends_on": dt.date(2004, 4, 1)}, {})]),
-        "programme", [*NOBODY, "head", "monitoring"]),
     "activities.centre_save": (
         lambda w, a: activities.centre_save(actor=a, centre=Centre(
             office=w.office, name="Resource centre", kind=Centre.Kind.RESOURCE,
@@ -226,6 +220,15 @@ CASES: dict[str, Case] = {
         "monitoring", [*NOBODY, "head", "programme"]),
     "programmes.framework_clear": (
         lambda w, a: programmes.framework_clear(actor=a, programme=w.programme),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.frameworks_clear": (
+        lambda w, a: programmes.frameworks_clear(actor=a, office=w.office,
+                                                 programmes=[w.programme]),
+        "monitoring", [*NOBODY, "head", "programme"]),
+    "programmes.frameworks_save_many": (
+        lambda w, a: programmes.frameworks_save_many(actor=a, office=w.office, items=[
+            programmes.Framework(Programme(office=w.office, code="from-iati-many",
+                                           name="Imported programme"))]),
         "monitoring", [*NOBODY, "head", "programme"]),
     "programmes.benchmark_save": (
         lambda w, a: programmes.benchmark_save(actor=a, benchmark=Benchmark(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.forms.models import model_to_dict
@@ -22,7 +22,6 @@ from peacebuild.figures.cubes import (
     cubes_add,
     cubes_add_range,
     cubes_apply,
-    cubes_rebuild,
 )
 from peacebuild.mandates.models import Office
 
@@ -208,89 +207,8 @@ def activity_update(
                      before=before)
 
 
-@dataclass(frozen=True)
-class NewActivity:
-    """One activity for `activities_create_bulk`: its fields, attendance and partners."""
-
-    fields: dict[str, Any]
-    attendance: Mapping[Cell, Any]
-    partners: Sequence[Any] = ()
-
-
-class BulkRowInvalid(ValidationError):
-    """Item `index` of a bulk creation was refused; nothing of the batch was saved."""
-
-    def __init__(self, index: int, error: ValidationError) -> None:
-        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.messages)
-        self.index = index
-
-
-# Related records whose existence the bulk path checks once per distinct record.
-_BULK_FOREIGN = ("programme", "type", "place", "centre", "meeting", "source_document")
-
-
-@transaction.atomic
-def activities_create_bulk(*, actor: Actor, office: Office, items: Sequence[NewActivity],
-                           progress: Callable[[int], None] | None = None) -> list[Activity]:
-    """Record many activities at once (a spreadsheet import): each checked with the rules
-    of `activity_create` (the actor per programme, the attendance, the record as a whole,
-    the model's fields), then saved with set-based writes, one audit entry each, and the
-    office's summary tables rebuilt once. The first refused item raises BulkRowInvalid
-    with its index; nothing is saved."""
-    user = user_of(actor)
-    allowed: set[int | None] = set()
-    activities: list[Activity] = []
-    cells_of: list[dict[Cell, int]] = []
-    foreign: dict[str, dict[int, Any]] = {name: {} for name in _BULK_FOREIGN}
-    for index, item in enumerate(items):
-        activity = Activity(office=office, created_by=user, **item.fields)
-        try:
-            if activity.programme_id not in allowed:
-                _check_writer(actor, activity)
-                allowed.add(activity.programme_id)
-            cells = _clean_attendance(item.attendance)
-            _check_activity(activity, cells)
-            activity.region = activity.place.region if activity.place is not None else None
-            activity.full_clean(exclude=["region", "office", "created_by", *_BULK_FOREIGN],
-                                validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            raise BulkRowInvalid(index, error) from error
-        for name in _BULK_FOREIGN:
-            related = getattr(activity, name)
-            if related is not None:
-                foreign[name][related.pk] = related
-        activities.append(activity)
-        cells_of.append(cells)
-        if progress is not None and index % 1000 == 999:
-            progress(index + 1)
-    for name, records in foreign.items():
-        model = Activity._meta.get_field(name).related_model
-        manager: Any = model._default_manager  # type: ignore[union-attr]
-        found = set(manager.filter(pk__in=list(records)).values_list("pk", flat=True))
-        if missing := set(records) - found:
-            index = next(i for i, a in enumerate(activities)
-                         if getattr(a, f"{name}_id") in missing)
-            raise BulkRowInvalid(index, ValidationError({name: _("This record no longer "
-                                                                 "exists.")}))
-    Activity.objects.bulk_create(activities, batch_size=500)
-    through: Any = Activity.partners.through
-    through.objects.bulk_create(
-        [through(activity_id=a.pk, organisation_id=getattr(p, "pk", p))
-         for a, item in zip(activities, items, strict=True) for p in dict.fromkeys(item.partners)],
-        batch_size=2000)
-    Attendance.objects.bulk_create(
-        [Attendance(activity=a, category=c.category, sex=c.sex, age_group=c.age_group, count=n)
-         for a, cells in zip(activities, cells_of, strict=True) for c, n in cells.items()],
-        batch_size=2000)
-    who = user_of(actor)  # the system's entries have no user
-    AuditEntry.objects.bulk_create(
-        [AuditEntry(actor=who, office=office, action=AuditEntry.Action.CREATE,
-                    model=Activity._meta.label, object_id=str(a.pk), object_repr=str(a)[:300],
-                    after=_new_snapshot(a, item.partners, cells))
-         for a, item, cells in zip(activities, items, cells_of, strict=True)],
-        batch_size=1000)
-    cubes_rebuild(office.pk)
-    return activities
+# Related records of an activity that a bulk load looks up once per distinct record.
+_BULK_LOOKED_UP = ("centre", "meeting", "source_document")
 
 
 def _new_snapshot(activity: Activity, partners: Sequence[Any], cells: dict[Cell, int]
@@ -319,24 +237,37 @@ def activity_delete(*, actor: Actor, activity: Activity) -> None:
 BULK_BATCH = 2000
 
 
+class BulkItemsInvalid(ValidationError):
+    """Some items of `activities_create_many` were refused; nothing was saved. Its
+    messages are {"item 3": [messages], …} (positions from 1); `items` has each refused
+    item's error by index (from 0), keyed by field where the check names one."""
+
+    def __init__(self, items: dict[int, ValidationError]) -> None:
+        super().__init__({f"item {i + 1}": e.messages for i, e in sorted(items.items())})
+        self.items = dict(sorted(items.items()))
+
+
 def activities_create_many(*, actor: Actor, office: Office,
-                           items: Iterable[Mapping[str, Any]]) -> list[Activity]:
-    """Record many activities of one office at once (the spreadsheet and IATI importers).
+                           items: Iterable[Mapping[str, Any]],
+                           progress: Callable[[int], None] | None = None) -> list[Activity]:
+    """Record many activities of one office at once (the spreadsheet import, bulk loads).
 
     Each item is what `activity_create` takes besides `actor` and `office`: the activity's
     fields (`programme`, `type`, `title`, `starts_on`, `ends_on`, and optionally `place`,
     `participants_total`, `description`, `centre`, …; `programme`, `type` and `place`
     may be instances or primary keys), `attendance` (Cell → count) and `partners`
     (organisations or their primary keys). Every item is validated as `activity_create`
-    validates it; if any is refused nothing is saved and one ValidationError lists the
-    refused items by position (from 1): {"item 3": [messages], ...}. The actor is checked
-    once per programme named. Then everything is inserted in one transaction (bulk
-    inserts, one audit entry per activity) and the summary tables are brought up to date
-    set-based: the database sums the new rows into every cube (`cubes_add_range`: one
-    INSERT … SELECT … GROUP BY … ON CONFLICT per cube, work that grows with the load, not
-    with the office), or, if the new ids are not one block, their contributions are
-    summed in memory and upserted once per cube. Returns the saved activities, in the
-    order of `items`."""
+    validates it; if any is refused nothing is saved and BulkItemsInvalid (a
+    ValidationError) lists the refused items by position (from 1): {"item 3": [messages],
+    ...}. The actor is checked once per programme named; the related records (centre,
+    meeting, source document) are looked up once per distinct record. `progress` is
+    called with the number of items checked, every 1,000. Then everything is inserted in
+    one transaction (bulk inserts, one audit entry per activity) and the summary tables
+    are brought up to date set-based: the database sums the new rows into every cube
+    (`cubes_add_range`: one INSERT … SELECT … GROUP BY … ON CONFLICT per cube, work that
+    grows with the load, not with the office), or, if the new ids are not one block, their
+    contributions are summed in memory and upserted once per cube. Returns the saved
+    activities, in the order of `items`."""
     from peacebuild.places.models import Place
 
     if actor is None:
@@ -348,28 +279,39 @@ def activities_create_many(*, actor: Actor, office: Office,
     places = {p.pk: p for p in Place.objects.filter(pk__in=place_ids)}
     region_of = {pk: p.region for pk, p in places.items()}  # a walk up the tree per place
     user = user_of(actor)
-    errors: dict[str, list[str]] = {}
+    refused: dict[int, ValidationError] = {}
     checked: set[int | None] = set()
     built: list[tuple[Activity, dict[Cell, int], list[int]]] = []
-    for n, row in enumerate(rows, start=1):
+    positions: list[int] = []  # the item of each built activity
+    unknown = {
+        "programme": _("Programme %(id)s is not a programme of this office."),
+        "type": _("Activity type %(id)s does not exist."),
+        "place": _("Place %(id)s does not exist."),
+    }
+    for index, row in enumerate(rows):
+        if progress is not None and index and index % 1000 == 0:
+            progress(index)
         attendance = row.pop("attendance", None) or {}
         partners = [getattr(p, "pk", p) for p in row.pop("partners", None) or ()]
-        unknown = {
-            "programme": _("Programme %(id)s is not a programme of this office."),
-            "type": _("Activity type %(id)s does not exist."),
-            "place": _("Place %(id)s does not exist."),
-        }
+        problems: dict[str, list[str]] = {}
         for name, known in (("programme", programmes), ("type", types), ("place", places)):
             value = row.get(name)
-            if value is not None and not isinstance(value, models.Model):
+            if value is None:
+                continue
+            if isinstance(value, models.Model):
+                if value.pk not in known:  # deleted meanwhile, or another office's
+                    problems.setdefault(name, []).append(
+                        _("This record no longer exists.") if name != "programme"
+                        else unknown[name] % {"id": value.pk})
+            else:
                 row[name] = known.get(value)
                 if row[name] is None:
-                    errors.setdefault(f"item {n}", []).append(unknown[name] % {"id": value})
-        if (row.get("programme") is None or row.get("type") is None) and not errors.get(
-                f"item {n}"):
-            errors.setdefault(f"item {n}", []).append(
+                    problems.setdefault(name, []).append(unknown[name] % {"id": value})
+        if (row.get("programme") is None or row.get("type") is None) and not problems:
+            problems.setdefault(NON_FIELD_ERRORS, []).append(
                 _("Each activity needs a programme and a type."))
-        if f"item {n}" in errors:
+        if problems:
+            refused[index] = ValidationError(problems)
             continue
         try:
             activity = Activity(office=office, created_by=user, **row)
@@ -380,18 +322,29 @@ def activities_create_many(*, actor: Actor, office: Office,
             _check_activity(activity, cells)
             activity.region = region_of.get(activity.place_id) if activity.place_id else None
             # The two check constraints are _check_activity's first lines; the foreign
-            # keys were resolved above: no query per item.
+            # keys are resolved above or looked up below: no query per item.
             activity.full_clean(exclude=["region", "office", "programme", "type", "place",
-                                         "created_by"], validate_constraints=False)
+                                         "created_by", *_BULK_LOOKED_UP],
+                                validate_constraints=False)
         except ValidationError as error:
-            errors.setdefault(f"item {n}", []).extend(error.messages)
+            refused[index] = error
             continue
         except (TypeError, ValueError) as error:
-            errors.setdefault(f"item {n}", []).append(str(error))
+            refused[index] = ValidationError(str(error))
             continue
         built.append((activity, cells, partners))
-    if errors:
-        raise ValidationError(errors)
+        positions.append(index)
+    for name in _BULK_LOOKED_UP:  # each related record once, however many items name it
+        wanted = {getattr(a, f"{name}_id") for a, _c, _p in built} - {None}
+        if not wanted:
+            continue
+        model: Any = Activity._meta.get_field(name).related_model
+        found = set(model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+        for (activity, _c, _p), index in zip(built, positions, strict=True):
+            if getattr(activity, f"{name}_id") in wanted - found:
+                refused[index] = ValidationError({name: _("This record no longer exists.")})
+    if refused:
+        raise BulkItemsInvalid(refused)
     partner_ids = {p for _a, _c, ps in built for p in ps}
     if partner_ids:
         from peacebuild.partners.models import Organisation

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,10 +27,9 @@ from django.utils.translation import ngettext
 from peacebuild.accounts.permissions import Actor
 from peacebuild.activities.models import MAX_PARTICIPANTS
 from peacebuild.activities.services import (
-    BulkRowInvalid,
+    BulkItemsInvalid,
     Cell,
-    NewActivity,
-    activities_create_bulk,
+    activities_create_many,
 )
 from peacebuild.exchange.jobs import JobFailed, Progress
 from peacebuild.exchange.models import Job
@@ -478,16 +478,22 @@ def _create(job: Job, actor: Actor, rows: list[Row], progress: Progress, sheet: 
     """All the rows through the activity service's bulk path, in one transaction; a row
     the service refuses rolls everything back and is reported."""
     note = _("Imported from %(file)s, row %(row)s")
-    items = [NewActivity(row.fields | {"source_note": (note % {
-        "file": job.input_name[:200], "row": row.number})[:300]}, row.attendance, row.partners)
-        for row in rows]
+    items = [row.fields | {"source_note": (note % {
+        "file": job.input_name[:200], "row": row.number})[:300],
+        "attendance": row.attendance, "partners": row.partners} for row in rows]
     try:
-        activities_create_bulk(actor=actor, office=job.office, items=items, progress=progress)
-    except BulkRowInvalid as error:
-        row = rows[error.index]
-        return [Problem(sheet, row.number, "", name, m)
-                for name, messages in error.message_dict.items() for m in messages]
+        activities_create_many(actor=actor, office=job.office, items=items,
+                               progress=progress)
+    except BulkItemsInvalid as error:
+        return [Problem(sheet, rows[index].number, "", name, m)
+                for index, refused in error.items.items()
+                for name, messages in _by_field(refused).items() for m in messages]
     return []
+
+
+def _by_field(error: ValidationError) -> dict[str, list[str]]:
+    """The refusal's messages by field ("" for the row as a whole)."""
+    return error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
 
 
 def _check_applies(job: Job) -> None:

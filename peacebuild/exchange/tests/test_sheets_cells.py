@@ -146,19 +146,16 @@ def test_the_sheet_scan_finds_merges_across_chunk_boundaries():
 def test_the_bulk_service_refuses_a_record_deleted_meanwhile(setup, activity_type):
     from peacebuild.accounts.permissions import SYSTEM
     from peacebuild.activities.models import ActivityType
-    from peacebuild.activities.services import (
-        BulkRowInvalid,
-        NewActivity,
-        activities_create_bulk,
-    )
+    from peacebuild.activities.services import BulkItemsInvalid, activities_create_many
     from peacebuild.programmes.models import Programme
     ghost = ActivityType(pk=987654, code="ghost", name="Ghost", category="other")
     programme = Programme.objects.get(code="dialogue")
-    items = [NewActivity({"programme": programme, "type": t, "title": f"A {i}",
-                          "starts_on": dt.date(2004, 4, 1), "ends_on": dt.date(2004, 4, 1)},
-                         {}) for i, t in enumerate([activity_type] * 1200 + [ghost])]
+    items = [{"programme": programme, "type": t, "title": f"A {i}",
+              "starts_on": dt.date(2004, 4, 1), "ends_on": dt.date(2004, 4, 1)}
+             for i, t in enumerate([activity_type] * 1200 + [ghost])]
     seen = []
-    with pytest.raises(BulkRowInvalid) as refused:
-        activities_create_bulk(actor=SYSTEM, office=setup, items=items, progress=seen.append)
-    assert refused.value.index == 1200 and "no longer exists" in str(refused.value)
+    with pytest.raises(BulkItemsInvalid) as refused:
+        activities_create_many(actor=SYSTEM, office=setup, items=items, progress=seen.append)
+    assert list(refused.value.items) == [1200]
+    assert "no longer exists" in str(refused.value.items[1200].message_dict["type"])
     assert seen == [1000] and not ActivityType.objects.filter(code="ghost").exists()

@@ -331,12 +331,12 @@ def test_the_bulk_service_refuses_another_programme_for_an_officer(setup, users,
                                                                    activity_type):
     from django.core.exceptions import PermissionDenied
 
-    from peacebuild.activities.services import NewActivity, activities_create_bulk
-    item = NewActivity({"programme": other_programme, "type": activity_type, "title": "X",
-                        "starts_on": dt.date(2004, 4, 1), "ends_on": dt.date(2004, 4, 1)}, {})
+    from peacebuild.activities.services import activities_create_many
+    item = {"programme": other_programme, "type": activity_type, "title": "X",
+            "starts_on": dt.date(2004, 4, 1), "ends_on": dt.date(2004, 4, 1)}
     before = fingerprint()
     with pytest.raises(PermissionDenied):
-        activities_create_bulk(actor=users["programme"], office=setup, items=[item])
+        activities_create_many(actor=users["programme"], office=setup, items=[item])
     assert fingerprint() == before
 
 
