@@ -120,6 +120,7 @@ def run_job(job_id: int, listener: Listener | None = None) -> Job:
                                                 "(%(error)s).") % {"error": type(error).__name__})
     else:
         _finish(job, Job.State.DONE)
+    discard_input(job)
     if listener is not None:
         listener(job)
     return job
@@ -180,3 +181,52 @@ def store_input(job: Job, name: str, chunks: Iterable[bytes], *, limit: int) -> 
         target.unlink(missing_ok=True)
         raise
     job.input_name, job.input_path, job.checksum = name[:255], str(target), digest.hexdigest()
+
+
+def _in_inbox(path: Path) -> bool:
+    return path.resolve().parent == inbox().resolve()
+
+
+def input_needed(path: str) -> bool:
+    """Whether a job may still read the stored file at `path`: one that is queued or
+    running, or a finished dry run that a commit may still apply (no commit of it has
+    succeeded or is under way; a failed commit may be tried again). A commit applies the
+    very file its dry run stored, so the file stays until then."""
+    for job in Job.objects.filter(input_path=path):
+        if job.state in (Job.State.QUEUED, Job.State.RUNNING):
+            return True
+        if job.dry_run and job.state == Job.State.DONE and not (
+                Job.objects.filter(applies=job).exclude(state=Job.State.FAILED).exists()):
+            return True
+    return False
+
+
+def discard_input(job: Job) -> bool:
+    """Remove the job's stored upload once no job needs it (run at the end of every job).
+    Only files in the inbox are removed. Returns whether one was."""
+    if not job.input_path or input_needed(job.input_path):
+        return False
+    path = Path(job.input_path)
+    if not _in_inbox(path) or not path.is_file():
+        return False
+    path.unlink(missing_ok=True)
+    return True
+
+
+def purge_inputs(older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Remove the uploads left in the inbox for longer than `older_than` that no queued or
+    running job reads: dry runs never committed, files of jobs that were never saved or
+    whose worker died. Their jobs keep their reports; a commit of a purged dry run says the
+    file is no longer there. Returns how many files were removed."""
+    cutoff = (now or timezone.now()).timestamp() - older_than.total_seconds()
+    busy = set(Job.objects.filter(state__in=(Job.State.QUEUED, Job.State.RUNNING))
+               .values_list("input_path", flat=True))
+    removed = 0
+    for path in inbox().glob("*.upload"):
+        try:
+            if path.stat().st_mtime < cutoff and str(path) not in busy:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by its job's end
+            continue
+    return removed

@@ -120,3 +120,61 @@ def test_the_export_command_writes_the_jobs_output(office, runner, tmp_path):
     out = tmp_path / "out.csv"
     call_command("export", "--office", office.code, "--format", "hxl", "--out", str(out))
     assert out.read_bytes() == b"a,b\n"
+
+
+def _stored(office, tmp_path, **fields) -> Job:
+    job = Job(office=office, kind=Job.Kind.SHEET_IMPORT, **fields)
+    jobs.store_input(job, "a.csv", iter([b"title\n"]), limit=1_000_000)
+    job.save()
+    return job
+
+
+def test_an_upload_is_removed_when_its_job_ends_unless_a_commit_may_apply_it(
+        office, runner, tmp_path, settings):
+    settings.DATA_DIR = tmp_path
+    runner("counting")
+    dry = jobs.run_job(_stored(office, tmp_path, dry_run=True).pk)
+    assert dry.state == Job.State.DONE and Path(dry.input_path).is_file()  # to be committed
+    first = Job.objects.create(office=office, kind=Job.Kind.SHEET_IMPORT, applies=dry,
+                               input_name=dry.input_name, input_path=dry.input_path,
+                               checksum=dry.checksum)
+    runner("refusing")
+    assert jobs.run_job(first.pk).state == Job.State.FAILED
+    assert Path(dry.input_path).is_file()  # a failed commit may be tried again
+    runner("counting")
+    second = Job.objects.create(office=office, kind=Job.Kind.SHEET_IMPORT, applies=dry,
+                                input_name=dry.input_name, input_path=dry.input_path,
+                                checksum=dry.checksum)
+    assert jobs.run_job(second.pk).state == Job.State.DONE
+    assert not Path(dry.input_path).exists()  # applied: nobody needs it any more
+    runner("refusing")
+    failed = jobs.run_job(_stored(office, tmp_path).pk)
+    assert failed.state == Job.State.FAILED and not Path(failed.input_path).exists()
+    failed_dry = jobs.run_job(_stored(office, tmp_path, dry_run=True).pk)
+    assert not Path(failed_dry.input_path).exists()  # a failed dry run is never committed
+    assert list((tmp_path / "exchange").iterdir()) == []
+
+
+def test_uploads_left_longer_than_the_days_given_are_purged(office, runner, tmp_path,
+                                                            settings, capsys):
+    import os
+    import time
+
+    settings.DATA_DIR = tmp_path
+    runner("counting")
+    old_dry = jobs.run_job(_stored(office, tmp_path, dry_run=True).pk)  # never committed
+    queued = _stored(office, tmp_path)  # waits for its worker
+    recent = jobs.run_job(_stored(office, tmp_path, dry_run=True).pk)
+    stray = tmp_path / "exchange" / "0123abcd.upload"  # its job was never saved
+    stray.write_bytes(b"x")
+    ten_days_ago = time.time() - 10 * 86400
+    for path in (Path(old_dry.input_path), Path(queued.input_path), stray):
+        os.utime(path, (ten_days_ago, ten_days_ago))
+    call_command("purge_uploads", "--days", "7")
+    assert "2 uploaded file(s) removed" in capsys.readouterr().out
+    assert not Path(old_dry.input_path).exists() and not stray.exists()
+    assert Path(queued.input_path).is_file() and Path(recent.input_path).is_file()
+    old_dry.refresh_from_db()
+    assert old_dry.report  # the job and its report stay
+    with pytest.raises(CommandError):
+        call_command("purge_uploads", "--days", "-1")
