@@ -343,12 +343,14 @@ def frameworks_save_many(*, actor: Actor, office: Office, items: Sequence[Framew
         (AuditEntry.Action.UPDATE, programme, befores[programme.pk], snapshot(programme))
         for programme in changed]
     Programme.objects.bulk_update(changed, _PROGRAMME_FIELDS, batch_size=500)
-    for rows in ([item.programme for item in items if item.programme.pk is None],
-                 [r for item in items for r in item.outcomes],
-                 [r for item in items for r in item.outputs],
-                 [r for item in items for r in item.indicators],
-                 [r for item in items for r in item.targets],
-                 [r for item in items for r in item.actuals]):
+    levels: list[list[Any]] = [  # parents first: each level's rows get their ids
+        [item.programme for item in items if item.programme.pk is None],
+        [r for item in items for r in item.outcomes],
+        [r for item in items for r in item.outputs],
+        [r for item in items for r in item.indicators],
+        [r for item in items for r in item.targets],
+        [r for item in items for r in item.actuals]]
+    for rows in levels:
         if rows:
             type(rows[0]).objects.bulk_create(rows, batch_size=500)
             entries.extend((AuditEntry.Action.CREATE, row, None, snapshot(row))
