@@ -531,7 +531,8 @@ def import_file(office: Office, actor: Actor, path: Path, *, name: str, dry_run:
         with transaction.atomic(), open(path, "rb") as fh:
             importer = Importer(office, actor, plan, name)
             default_lang = LANGUAGE
-            for checked in reader.activities(fh, report, rules=rules):
+            for checked in reader.activities(fh, report, rules=rules,
+                                             codelist_severity="warning"):
                 if any(p.id == "0.3.1" for p in checked.problems):
                     importer.warn(_(
                         "%(id)s does not follow the IATI 2.03 schema; what could be read was "

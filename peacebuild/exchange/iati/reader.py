@@ -26,6 +26,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from .codelists import check_codes
 from .ruleset import DATA, Problem, check_activity
 
 MAX_ACTIVITY_ELEMENTS = 20_000
@@ -167,11 +168,13 @@ class Checked:
 
 
 def activities(source: IO[bytes], report: Report, *, rules: bool = True,
-               validate: bool = True, today: dt.date | None = None
-               ) -> Iterator[Checked]:
+               validate: bool = True, today: dt.date | None = None,
+               codelist_severity: str = "error") -> Iterator[Checked]:
     """Stream the activities of `source`, adding every problem to `report`; the element
     is cleared after the consumer has taken it. Raises `Refused` for a critical problem
-    that stops reading (the report has it too)."""
+    that stops reading (the report has it too). `rules` runs the ruleset and the codelist
+    checks; a code on no codelist is a problem of `codelist_severity` (an import, lenient,
+    makes it a warning)."""
     head = source.read(SNIFF)
     try:
         _sniff(head)
@@ -219,6 +222,7 @@ def activities(source: IO[bytes], report: Report, *, rules: bool = True,
             seen.add(identifier)
             if rules:
                 problems.extend(check_activity(el, today=today, now=now))
+                problems.extend(check_codes(el, severity=codelist_severity))
             for problem in problems:
                 report.add(problem)
             yield Checked(el, identifier, problems)

@@ -231,3 +231,15 @@ def test_a_rich_activity_maps_languages_periods_sectors_and_qualitative_results(
     assert job.state == Job.State.DONE, job.reason
     codes = set(Programme.objects.filter(office=importer_office).values_list("code", flat=True))
     assert {"r", "r-2"} <= codes
+
+
+def test_unknown_codes_are_warnings_of_an_import_and_the_activity_imports(importer_office,
+                                                                           tmp_path):
+    odd = ACTIVITY.format(n=1).replace('<activity-status code="2"/>',
+                                       '<activity-status code="9"/>').replace(
+        '<sector code="15220"/>', '<sector code="99999"/>')
+    job = _run(importer_office, iati(odd), tmp_path)
+    assert job.state == Job.State.DONE, job.reason
+    found = {p["id"]: p["severity"] for p in job.report["validation"]["problems"]}
+    assert found["9.5.1"] == found["9.76.1"] == "warning"
+    assert job.report["plan"]["counts"]["created"] == 1

@@ -155,3 +155,24 @@ def test_the_less_common_rule_kinds():
     assert passes("one_or_all", {"one": "@a", "all": "b"}, "<x><b/></x>")
     assert not passes("startswith", {"prefix": ["@none"], "paths": ["@id"]}, '<x id="A"/>')
     assert passes("unique", {"paths": ["a", "@b"]}, '<x b="2"><a>1</a></x>')
+
+
+def test_codes_on_no_codelist_are_the_validators_codelist_errors():
+    from peacebuild.exchange.iati.codelists import check_codes
+
+    wrong = ('<activity-status code="9"/><activity-date type="7" iso-date="2020-01-01"/>'
+             '<participating-org role="5" type="99"/><participating-org role="" type="40"/>'
+             '<sector code="99999"/><sector vocabulary="2" code="99999"/>'
+             '<sector vocabulary="1" code="15220"/>')
+    el = etree.fromstring(f"<iati-activity>{GOOD + wrong}</iati-activity>")
+    problems = check_codes(el)
+    assert sorted(p.id for p in problems) == ["9.4.1", "9.41.1", "9.42.1", "9.5.1", "9.76.1"]
+    assert all(p.severity == "error" for p in problems)
+    assert any("99999" in p.message and "Sector" in p.message for p in problems)
+    assert [p.severity for p in check_codes(el, severity="warning")] == ["warning"] * 5
+    right = etree.fromstring(f"<iati-activity>{GOOD}<activity-status code='2'/>"
+                             "<participating-org role='4' type='22'/></iati-activity>")
+    assert check_codes(right) == []
+    data = f"<iati-activities version='2.03'><iati-activity>{GOOD + wrong}</iati-activity>" \
+        "</iati-activities>"
+    assert {"9.5.1", "9.76.1"} <= check_file(io.BytesIO(data.encode())).ids_of("error")
