@@ -209,7 +209,11 @@ def discard_input(job: Job) -> bool:
     path = Path(job.input_path)
     if not _in_inbox(path) or not path.is_file():
         return False
-    path.unlink(missing_ok=True)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # the job has ended either way; the purge will try again
+        log.warning("could not remove the upload of exchange job %s", job.pk, exc_info=True)
+        return False
     return True
 
 
