@@ -127,9 +127,9 @@ def backup(target: Path, *, using: str = "default") -> dict[str, Any]:
             os.fsync(out.fileno())
         os.replace(partial, target)
         _sync_dir(target.parent)
-    except OSError as error:
+    except (OSError, sqlite3.OperationalError) as error:  # a full disk, a lost volume
         partial.unlink(missing_ok=True)
-        reason = error.strerror or str(error)
+        reason = getattr(error, "strerror", None) or str(error)
         raise BackupError(f"The backup could not be written to {target} ({reason}); nothing "
                           "was replaced: the previous backup there, if any, is as it "
                           "was.") from error

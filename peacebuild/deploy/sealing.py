@@ -107,7 +107,13 @@ def read_header(source: BinaryIO) -> tuple[dict[str, Any], bytes]:
         raise BackupError("This file is not a Peacebuild backup.")
     (size,) = struct.unpack(">I", _exactly(source, 4))
     raw = _exactly(source, size)
-    return json.loads(raw), raw
+    try:
+        header = json.loads(raw)
+    except ValueError as error:
+        raise BackupError("The backup is damaged (its header does not read).") from error
+    if not isinstance(header, dict) or "prefix" not in header:
+        raise BackupError("The backup is damaged (its header is incomplete).")
+    return header, raw
 
 
 def open_sealed(source: BinaryIO, key: bytes) -> tuple[dict[str, Any], Iterator[bytes]]:

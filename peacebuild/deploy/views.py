@@ -15,12 +15,9 @@ from .worker import live_workers
 def health(request: HttpRequest) -> JsonResponse:
     checks: dict[str, object] = {}
     healthy = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+    if database_answers():
         checks["database"] = "ok"
-    except DatabaseError:
+    else:
         checks["database"] = "unavailable"
         healthy = False
     if not uses_queue():
@@ -34,6 +31,16 @@ def health(request: HttpRequest) -> JsonResponse:
         healthy = workers > 0
     return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks},
                         status=200 if healthy else 503)
+
+
+def database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return False
+    return True
 
 
 def uses_queue() -> bool:
