@@ -277,12 +277,15 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # In production `peacebuild collectstatic` writes hashed, compressed copies (app.3f2a….css,
 # .gz, .br) that WhiteNoise serves with a year's caching (the name changes with the
 # content); elsewhere it serves the apps' files as they are.
+# STATIC_COMPRESS=0 skips the compressed copies (collectstatic is then much faster).
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", PRODUCTION)
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": ("whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if env_bool("STATIC_COMPRESS", True)
+                    else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage")
         if STATIC_MANIFEST else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
