@@ -61,7 +61,7 @@ class JsonLogger(Logger):
             handler.setFormatter(json_formatter())
 
 
-class Server(BaseApplication):  # type: ignore[misc]
+class Server(BaseApplication):
     def __init__(self, settings: dict[str, Any]) -> None:
         self.settings = settings
         super().__init__()
