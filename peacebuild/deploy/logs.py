@@ -44,7 +44,9 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         if log.isEnabledFor(logging.INFO):
-            log.info("request", extra=request_fields(request, response, started))
+            fields = request_fields(request, response, started)
+            log.info("%(method)s %(path)s %(status)s %(duration_ms)sms user=%(user_id)s "
+                     "id=%(request_id)s", fields, extra=fields)
         return response
 
 
