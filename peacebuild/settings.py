@@ -1,7 +1,9 @@
 """Peacebuild settings: one module, read from the environment.
 
 DATABASE_URL chooses the database (default: an SQLite file in the user's data folder).
-Secrets may also come from files: SECRET_KEY_FILE.
+Every setting may also come from a file named by NAME_FILE (SECRET_KEY_FILE…).
+With PRODUCTION=1 the secrets and the database must come from the environment: the
+settings refuse to load without them (docs/deploy.md).
 """
 
 import datetime as dt
@@ -10,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from platformdirs import user_data_path
 
@@ -42,11 +45,41 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+# PRODUCTION=1 turns on what a deployment behind HTTPS needs: HTTPS redirect, HSTS, secure
+# cookies (docs/security.md), settings from the environment only, PostgreSQL, hashed static
+# files, JSON logs. Off for the demo and the tests, which run on plain HTTP.
+PRODUCTION = env_bool("PRODUCTION")
+# What production refuses to start without (each may be NAME or a file named by NAME_FILE).
+PRODUCTION_REQUIRES = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "PEACEBUILD_CASE_KEYS",
+                       "PEACEBUILD_CASE_INDEX_KEY")
+
+
+def _production_settings_present() -> None:
+    missing = []
+    for name in PRODUCTION_REQUIRES:
+        try:
+            value = env(name)
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"Peacebuild will not start: {name}_FILE names a file that cannot be read "
+                f"({error.strerror}: {error.filename}).") from error
+        if not value:
+            missing.append(name)
+    if missing:
+        raise ImproperlyConfigured(
+            "Peacebuild will not start in production (PRODUCTION=1) without "
+            + ", ".join(missing) + ": set each in the environment, or name a file holding "
+            "it with NAME_FILE (see docs/deploy.md).")
+    if not env("DATABASE_URL").startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured(
+            "Peacebuild will not start in production on this database: DATABASE_URL must "
+            "be a PostgreSQL URL (postgres://user:password@host:5432/name).")
+
+
+if PRODUCTION:
+    _production_settings_present()
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
-# PRODUCTION=1 turns on what a deployment behind HTTPS needs: HTTPS redirect, HSTS, secure
-# cookies (docs/security.md). Off for the demo and the tests, which run on plain HTTP.
-PRODUCTION = env_bool("PRODUCTION")
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -81,9 +114,11 @@ INSTALLED_APPS = [
     "peacebuild.exchange.api",
     "peacebuild.ui",
     "peacebuild.demo",
+    "peacebuild.deploy",
 ]
 
 MIDDLEWARE = [
+    "peacebuild.deploy.logs.RequestLogMiddleware",  # first: it times all the others
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -239,7 +274,21 @@ STATIC_URL = "/static/"
 # collectstatic writes here for production; in development WhiteNoise serves from the apps.
 STATIC_ROOT = Path(env("STATIC_ROOT") or DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_USE_FINDERS = True
+# In production `peacebuild collectstatic` writes hashed, compressed copies (app.3f2a….css,
+# .gz, .br) that WhiteNoise serves with a year's caching (the name changes with the
+# content); elsewhere it serves the apps' files as they are.
+# STATIC_COMPRESS=0 skips the compressed copies (collectstatic is then much faster).
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", PRODUCTION)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": ("whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if env_bool("STATIC_COMPRESS", True)
+                    else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage")
+        if STATIC_MANIFEST else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or DATA_DIR / "media")
 
@@ -298,14 +347,24 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # The load balancer's or the monitor's check answers on plain HTTP too.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     if env_bool("BEHIND_PROXY"):  # the proxy terminates HTTPS and says so in a header
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to standard error (journald keeps them under systemd): JSON lines in production
+# (LOG_FORMAT=json|text), one line per request when REQUEST_LOG is on (the default in
+# production and under `peacebuild serve`). No personal data: peacebuild/deploy/logs.py.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "peacebuild.deploy.logs.json_formatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler"}
+                 | ({"formatter": "json"} if LOG_FORMAT == "json" else {})},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {"peacebuild.requests": {
+        "level": "INFO" if env_bool("REQUEST_LOG", PRODUCTION) else "WARNING"}},
 }
 
 # The REST API (docs/api.md): tokens only (no session, so no CSRF to think of), one error

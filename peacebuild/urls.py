@@ -23,6 +23,7 @@ urlpatterns = [
     path("results/", include("peacebuild.programmes.urls")),
     path("reports/", include("peacebuild.reporting.urls")),
     path("cases/", include("peacebuild.casework.urls")),
+    path("health/", include("peacebuild.deploy.urls")),
     path("exchange/iati/", include("peacebuild.exchange.iati.urls")),
     path("accounts/", include("peacebuild.accounts.urls")),
     path("api/", include("peacebuild.exchange.api.urls")),

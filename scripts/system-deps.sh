@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages Peacebuild needs, installed only when missing (sudo when not root).
-#   scripts/system-deps.sh runtime   what the product needs: Pango and Cairo for PDFs and
+#   scripts/system-deps.sh runtime   what the product needs: pg_dump and pg_restore (backups),
+#                                    Pango and Cairo for PDFs and
 #                                    pictures, Noto fonts for Latin, Cyrillic, Chinese, Arabic
 #   scripts/system-deps.sh           that, plus what the tests need: Chromium for the browser
 #                                    tests, gettext for the catalogue checks, poppler-utils
@@ -8,7 +9,7 @@
 #                                    (any version) for the replication tests, which start
 #                                    their own throw-away clusters
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 postgresql-client
           fonts-noto-core fonts-noto-cjk)
 if [ "${1:-all}" != "runtime" ]; then
   packages+=(chromium gettext poppler-utils)
