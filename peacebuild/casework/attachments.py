@@ -51,7 +51,7 @@ KINDS = {k.code: k for k in [
 ]}
 
 
-class Refused(ValueError):
+class Refused(Exception):
     """The upload is not one of the accepted kinds (the message says what it is)."""
 
 

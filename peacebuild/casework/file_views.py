@@ -103,14 +103,10 @@ def file_add(request: MemberRequest, pk: int) -> HttpResponse:
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if declared.isdigit() and int(declared) > limit + 100_000:
             # Said too large before the body is read: refused without reading it.
-            form = AttachmentForm(event=event)
-            form.add_error("file", files.too_large(limit))
-            return _form(request, event, form)
+            return _form(request, event, _too_large(AttachmentForm({}, {}, event=event)))
         form = AttachmentForm(request.POST, request.FILES, event=event)
         if getattr(request, "upload_limiter", None) and request.upload_limiter.exceeded:
-            form.is_valid()
-            form.errors.pop("file", None)
-            form.add_error("file", files.too_large(limit))
+            _too_large(form)
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -128,6 +124,13 @@ def file_add(request: MemberRequest, pk: int) -> HttpResponse:
     else:
         form = AttachmentForm(event=event)
     return _form(request, event, form)
+
+
+def _too_large(form: AttachmentForm) -> AttachmentForm:
+    form.is_valid()
+    form.errors.pop("file", None)
+    form.add_error("file", files.too_large(settings.CASE_ATTACHMENT_MAX_BYTES))
+    return form
 
 
 def _form(request: MemberRequest, event: Event, form: AttachmentForm) -> HttpResponse:
