@@ -210,15 +210,16 @@ def export_new(request: MemberRequest) -> HttpResponse:
         status=400 if form.errors else 200))
 
 
-@office_view(Can.EXPORT_CASES)
+@office_view(Can.VIEW_RECORDS)
 def export_download(request: MemberRequest, pk: int) -> HttpResponse:
+    """Anyone's export but one's own, expired or not, is a 404 like one that never was."""
     export = _own_exports(request).filter(pk=pk).first()
     if export is None:
         raise Http404
     try:
         data = services.export_open(actor=request.user, export=export,
                                     address=client_address(request))
-    except PermissionDenied as denied:
-        raise Http404 from denied
+    except (PermissionDenied, FileNotFoundError) as gone:
+        raise Http404 from gone
     return _file_response(data, "application/zip",
                           f"{request.office.code}-cases-{export.pk}.zip")

@@ -31,8 +31,8 @@ from peacebuild.casework.models import (
     TrailEntry,
 )
 
-from .conftest import KEY_A, KEY_B, keys  # noqa: F401  (fixture)
-from .files_helpers import PDF, case, case_files, reauthenticated  # noqa: F401  (fixtures)
+from .conftest import KEY_A, KEY_B
+from .files_helpers import PDF, reauthenticated
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.casework import services
 
-from .files_helpers import PDF, case, case_files  # noqa: F401  (fixtures)
+from .files_helpers import PDF
 
 ROLES = ["head", "programme", "monitoring", "human_rights", "viewer", "outsider", "anonymous"]
 TEAM_ONLY = {r: 404 for r in ROLES} | {"human_rights": 200, "anonymous": 302}
@@ -24,7 +24,8 @@ MATRIX: dict[str, tuple[tuple[str, ...], dict[str, int]]] = {
     "casework:file_download": (("pk", "file"), TEAM_ONLY),
     "casework:exports": ((), EXPORTERS),
     "casework:export_new": ((), EXPORT_NEW),
-    "casework:export_download": (("export",), EXPORTERS),
+    # Anyone's export but one's own is a 404, whatever their role.
+    "casework:export_download": (("export",), TEAM_ONLY),
 }
 
 
