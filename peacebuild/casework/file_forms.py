@@ -28,16 +28,19 @@ class AttachmentForm(forms.Form):
         self.fields["file"].help_text = _(
             "PDF, JPEG, PNG, DOCX, ODT or plain text, at most %(mb)s MB. The kind is read "
             "from the file itself, not from its name.") % {"mb": mb}
-        self.information = {i.pk: i for i in Information.objects.filter(event=event)
-                            .select_related("source").order_by("received_on", "pk")}
-        self.fields["information"].choices = [("", _("the case itself"))] + [
+        self.records = {i.pk: i for i in Information.objects.filter(event=event)
+                        .select_related("source").order_by("received_on", "pk")}
+        choices: list[tuple[Any, Any]] = [("", _("the case itself"))] + [
             (pk, _("information received on %(date)s from %(source)s")
              % {"date": i.received_on.isoformat(), "source": i.source.name})
-            for pk, i in self.information.items()]
+            for pk, i in self.records.items()]
+        field = self.fields["information"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = choices
 
     def clean_information(self) -> Information | None:
         pk = self.cleaned_data.get("information")
-        return self.information.get(pk) if pk is not None else None
+        return self.records.get(pk) if pk is not None else None
 
 
 class IdsField(forms.Field):

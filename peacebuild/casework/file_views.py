@@ -87,7 +87,7 @@ def _limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @csrf_exempt
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         limiter = LimitedUpload(settings.CASE_ATTACHMENT_MAX_BYTES, request)
-        request.upload_handlers.insert(0, limiter)
+        request.upload_handlers = [limiter, *request.upload_handlers]
         request.upload_limiter = limiter  # type: ignore[attr-defined]
         return protected(request, *args, **kwargs)
 
@@ -105,7 +105,8 @@ def file_add(request: MemberRequest, pk: int) -> HttpResponse:
             # Said too large before the body is read: refused without reading it.
             return _form(request, event, _too_large(AttachmentForm({}, {}, event=event)))
         form = AttachmentForm(request.POST, request.FILES, event=event)
-        if getattr(request, "upload_limiter", None) and request.upload_limiter.exceeded:
+        limiter = getattr(request, "upload_limiter", None)
+        if limiter is not None and limiter.exceeded:
             _too_large(form)
         elif form.is_valid():
             upload = form.cleaned_data["file"]
@@ -152,7 +153,7 @@ def file_download(request: MemberRequest, pk: int, file: int) -> HttpResponse:
 
 def _file_response(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     # Opened by mistake in the browser, it runs nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -168,7 +169,7 @@ def _exportable(request: MemberRequest) -> list[Event]:
 
 
 def _own_exports(request: MemberRequest) -> Any:
-    return CaseExport.objects.filter(office=request.office, requested_by=request.user,
+    return CaseExport.objects.filter(office=request.office, requested_by=request.user.pk,
                                      expires_at__gt=timezone.now())
 
 
