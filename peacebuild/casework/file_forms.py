@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from peacebuild.lib.ids import parse_id
@@ -77,6 +79,8 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args: Any, events: list[Event], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The title in its own direction (an English title in an Arabic page, and back).
         self.fields["cases"].widget.choices = [
-            (e.pk, _("case %(pk)s: %(title)s") % {"pk": e.pk, "title": e.title})
+            (e.pk, mark_safe(escape(_("case %(pk)s: %(title)s"))  # noqa: S308
+                             % {"pk": e.pk, "title": format_html("<bdi>{}</bdi>", e.title)}))
             for e in events]
