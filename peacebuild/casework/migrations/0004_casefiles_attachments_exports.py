@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0002_casework_records'),
+        ('casework', '0003_caseover_revisions'),
         ('mandates', '0006_names_translations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
