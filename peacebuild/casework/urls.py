@@ -6,9 +6,7 @@ case one may not see is a 404 like a case that does not exist.
 
 from django.urls import path
 
-from . import oversight_views, views
-
-from . import file_views
+from . import file_views, oversight_views, views
 
 app_name = "casework"
 
