@@ -86,8 +86,10 @@ UNCHANGED = ["viewer", "other_team", "root"]
 # Searches: each role that reads the most of the office, the pages' and the API's.
 SEARCHERS = ["head", "other_team", "root"]
 # Pages that change between two visits for reasons of their own: when each API token was
-# last used (the test's API requests use them).
-CHANGING = {"tokens:list"}
+# last used (the test's API requests use them); the case trail, which shows the head of
+# office every access as it happens, its own reading of it included (ids and actions,
+# never values: the sweep checks it for values like every page).
+CHANGING = {"tokens:list", "casework:trail"}
 EXEMPT_NAMES = {"logout", "set_language"}  # signing out would end the client's session
 
 
@@ -325,6 +327,8 @@ def test_searches_find_nothing_of_the_case(role, world, db):
     differ: list[str] = []
     for name in _plain_urls():
         url = reverse(name)
+        if name in CHANGING:
+            continue
         nothing = _get(world, role, name, url, NOWHERE)
         if nothing is None:
             continue
