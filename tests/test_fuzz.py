@@ -259,6 +259,8 @@ def _case_files(office: Office) -> None:
     team = CaseTeam.objects.get_or_create(office=office, name="Fuzzing")[0]
     event = Event.objects.filter(office=office).first() or casework.event_save(
         actor=SYSTEM, event=Event(office=office, team=team, title="Invented case"))
+    CaseTeamMember.objects.get_or_create(team=event.team,
+                                         user=User.objects.get(username="humanrights"))
     Attachment.objects.create(event=event, name="a.pdf", kind="pdf", size=1,
                               stored_as="f" * 40, key_id="k1")
     now = timezone.now()
