@@ -46,7 +46,7 @@ from peacebuild.casework.models import (
 )
 
 from .api_helpers import ApiClient, build_world, key_for
-from .test_fuzz import OBJECTS
+from .test_fuzz import OBJECTS, _case_of
 
 # Distinctive values: none of them occurs in Peacebuild by chance.
 VALUES = {
@@ -276,6 +276,8 @@ def _kwargs_to_try(world: dict[str, Any], name: str, pattern: URLPattern
         if "section_pk" in params:
             section = obj.sections.order_by("pk").first()
             kwargs["section_pk"] = section.pk if section else 1
+        if "item" in params:  # a case's record: the case, then the record
+            kwargs = {"pk": _case_of(obj), "item": obj.pk}
         if "file" in params:
             kwargs = {"pk": case["event"].pk, "file": case["attachment"].pk}
         tries.append(kwargs)
@@ -283,8 +285,12 @@ def _kwargs_to_try(world: dict[str, Any], name: str, pattern: URLPattern
     if name.startswith("api:") and api_object is not None and params == ["pk"]:
         tries.append({"pk": api_object.pk})
     if name.startswith(("casework:", "api:")) or obj is None:
+        # One id: each of the case's records' ids. Two: the case, then each record's id.
         for pk in case["ids"]:
-            tries.append({p: (case["attachment"].pk if p == "file" else pk) for p in params})
+            if len(params) == 1:
+                tries.append({params[0]: pk})
+            else:
+                tries.append({p: (case["event"].pk if p == "pk" else pk) for p in params})
     return tries
 
 
