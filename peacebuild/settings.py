@@ -291,6 +291,13 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or DATA_DIR / "media")
+# Case attachments and case exports: sealed files under CASE_FILES_DIR (never under
+# MEDIA_ROOT or STATIC_ROOT: nothing serves them but the casework views' access check).
+# CASE_ATTACHMENT_MAX_MB: the largest attachment; CASE_EXPORT_HOURS: how long an export
+# archive is kept before `purge_case_files` deletes it.
+CASE_FILES_DIR = Path(env("CASE_FILES_DIR") or DATA_DIR / "case-files")
+CASE_ATTACHMENT_MAX_BYTES = 1_000_000 * int(env("CASE_ATTACHMENT_MAX_MB", "20") or 20)
+CASE_EXPORT_HOURS = int(env("CASE_EXPORT_HOURS", "24") or 24)
 
 # Long work (report rendering) runs in a worker: `peacebuild db_worker` reads the queue
 # from the database, so no broker is needed. TASKS_BACKEND=immediate runs tasks inline

@@ -23,15 +23,20 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from peacebuild.accounts.models import AuditEntry, User
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity, Centre
+from peacebuild.casework import services as casework
 from peacebuild.casework.models import (
     Act,
+    Attachment,
+    CaseExport,
     CaseTeam,
     CaseTeamMember,
     Event,
@@ -144,6 +149,10 @@ OBJECTS: dict[str, Finder] = {
     "sheets:job": lambda o: Job.objects.filter(office=o, kind=Job.Kind.SHEET_IMPORT),
     "sheets:import_create": lambda o: Job.objects.filter(office=o, kind=Job.Kind.SHEET_IMPORT),
     "sheets:download": lambda o: Job.objects.filter(office=o, kind=Job.Kind.HXL_EXPORT),
+    "casework:files": lambda o: Event.objects.filter(office=o),
+    "casework:file_add": lambda o: Event.objects.filter(office=o),
+    "casework:file_download": lambda o: Attachment.objects.filter(event__office=o),
+    "casework:export_download": lambda o: CaseExport.objects.filter(office=o),
 }
 # A case's pages: a 404 for every user of this test (none is in a case team), so a few
 # tries show that; the case team's own inputs: casework/tests/test_pages.py.
@@ -237,8 +246,27 @@ def demo(django_db_setup, django_db_blocker):
                            report={"problems": [], "problem_count": 1})
         Job.objects.create(office=office, kind=Job.Kind.HXL_EXPORT, state=Job.State.DONE,
                            output=b"#org\n", output_name="3w.csv", requested_by=officer)
+        _case_files(office)
         yield office
         transaction.set_rollback(True)
+
+
+def _case_files(office: Office) -> None:
+    """A case with an attachment and an export, if the demo has none (nobody the fuzzing
+    signs in as may open them: their pages answer 404)."""
+    if Attachment.objects.filter(event__office=office).exists():
+        return
+    team = CaseTeam.objects.get_or_create(office=office, name="Fuzzing")[0]
+    event = Event.objects.filter(office=office).first() or casework.event_save(
+        actor=SYSTEM, event=Event(office=office, team=team, title="Invented case"))
+    CaseTeamMember.objects.get_or_create(team=event.team,
+                                         user=User.objects.get(username="humanrights"))
+    Attachment.objects.create(event=event, name="a.pdf", kind="pdf", size=1,
+                              stored_as="f" * 40, key_id="k1")
+    now = timezone.now()
+    CaseExport.objects.create(office=office, requested_by=User.objects.get(username="humanrights"),
+                              event_ids=[event.pk], purpose="Fuzzing.", stored_as="e" * 40,
+                              created_at=now, expires_at=now + dt.timedelta(hours=1))
 
 
 def _client(username: str) -> Client:
@@ -279,6 +307,8 @@ def _kwargs(name: str, office: Office) -> dict[str, Any]:
     kwargs = {"pk": obj.pk}
     if "item" in names:  # a case's record: the case, then the record
         kwargs = {"pk": _case_of(obj), "item": obj.pk}
+    if "file" in names:  # a case's attachment: the case, then the file
+        kwargs = {"pk": obj.event_id, "file": obj.pk}
     if "section_pk" in names:
         kwargs["section_pk"] = obj.sections.order_by("pk").first().pk
     return kwargs

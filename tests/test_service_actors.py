@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 import peacebuild
 from conftest import make_user
@@ -27,6 +28,7 @@ from peacebuild.activities.models import Activity, Centre
 from peacebuild.casework import services as casework
 from peacebuild.casework.models import (
     Act,
+    CaseExport,
     CaseTeam,
     CaseTeamMember,
     Event,
@@ -55,6 +57,8 @@ from peacebuild.programmes.models import (
 )
 from peacebuild.reporting import services as reporting
 from peacebuild.reporting.models import Report
+
+PDF = b"%PDF-1.4\nInvented statement\n%%EOF\n"
 
 # Users who may do nothing in the office: a viewer, a human-rights officer (no write but
 # casework, later), the head of another office, and no actor at all.
@@ -143,6 +147,17 @@ class World:
             head = User.objects.get(username="head")
             User.objects.filter(pk=head.pk).update(email="head@example.org")
             ActionPoint.objects.filter(pk=self.action.pk).update(owner_user=head)
+        if case in ("casework.attachment_read", "casework.export_open",
+                    "casework.purge_case_files"):
+            self.attachment = casework.attachment_add(
+                actor=SYSTEM, event=self.event, name="statement.pdf", content=PDF)
+            self.export, _ = casework.export_make(
+                actor=self.officer, office=self.office, event_ids=[self.event.pk],
+                purpose="For the court hearing.")
+        if case == "casework.purge_case_files":
+            CaseExport.objects.filter(pk=self.export.pk).update(
+                created_at=timezone.now() - dt.timedelta(days=2),
+                expires_at=timezone.now() - dt.timedelta(days=1))
 
 
 Call = Callable[[World, Any], Any]
@@ -349,6 +364,25 @@ CASES: dict[str, Case] = {
         lambda w, a: casework.record(actor=a, office=w.office, action="denied",
                                      target="event:1"),
         "outsider", [None]),
+    # Case files: a writing member attaches and exports; anyone who may open the case reads
+    # its files (and is recorded); an export is its requester's; the system purges.
+    "casework.attachment_add": (
+        lambda w, a: casework.attachment_add(actor=a, event=w.event, name="a.pdf",
+                                             content=PDF),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "hr2"]),
+    "casework.attachment_read": (
+        lambda w, a: casework.attachment_read(actor=a, attachment=w.attachment),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "monitoring"]),
+    "casework.export_make": (
+        lambda w, a: casework.export_make(actor=a, office=w.office, event_ids=[w.event.pk],
+                                          purpose="For the court hearing."),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "hr2"]),
+    "casework.export_open": (
+        lambda w, a: casework.export_open(actor=a, export=w.export),
+        "human_rights", ["viewer", "head", "outsider", None, "hr2"]),
+    "casework.purge_case_files": (
+        lambda w, a: casework.purge_case_files(actor=a),
+        "SYSTEM", ["head", "viewer", "human_rights", None]),
     "casework.rotate_keys": (
         lambda w, a: casework.rotate_keys(actor=a),
         "SYSTEM", ["head", "viewer", "outsider", None]),
@@ -383,7 +417,9 @@ def _renamed(office: Office) -> Office:
 
 
 @pytest.fixture
-def world(office, programme, other_programme, activity_type, places, users) -> World:
+def world(office, programme, other_programme, activity_type, places, users, settings,
+          tmp_path) -> World:
+    settings.CASE_FILES_DIR = tmp_path / "case-files"
     return World(office, programme, other_programme, activity_type, places)
 
 
@@ -396,6 +432,8 @@ def _database() -> dict[str, list[tuple]]:
 
 
 def _actor(users: dict, name: str | None) -> Any:
+    if name == "hr2":  # the case team's member who may not change its cases
+        return User.objects.get(username="hr2")
     return SYSTEM if name == "SYSTEM" else None if name is None else users[name]
 
 

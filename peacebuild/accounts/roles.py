@@ -29,6 +29,9 @@ class Can(StrEnum):
     APPROVE = "approve"  # reports, benchmarks, mandate proposals
     VIEW_AUDIT = "view_audit"
     VIEW_CASES = "view_cases"  # the cases of the case teams one belongs to (casework)
+    # Encrypted archives of the cases of one's teams (with the team's right to change them,
+    # and a fresh sign-in each time).
+    EXPORT_CASES = "export_cases"
     CASE_SUMMARIES = "case_summaries"  # anonymised summaries of every case of the office
     BREAK_GLASS = "break_glass"  # time-limited access to one case, with a stated reason
     MANAGE_CASE_TEAMS = "manage_case_teams"  # who belongs to which case team (not oneself)
@@ -45,7 +48,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.PROGRAMME: frozenset({Can.VIEW_RECORDS, Can.EDIT_ACTIVITIES, Can.EDIT_REFERENCE,
                                Can.DRAFT_REPORTS, Can.COORDINATE}),
     Role.MONITORING: frozenset({Can.VIEW_RECORDS, Can.EDIT_RESULTS, Can.DRAFT_REPORTS}),
-    Role.HUMAN_RIGHTS: frozenset({Can.VIEW_RECORDS, Can.VIEW_CASES, Can.COORDINATE}),
+    Role.HUMAN_RIGHTS: frozenset({Can.VIEW_RECORDS, Can.VIEW_CASES, Can.EXPORT_CASES,
+                                  Can.COORDINATE}),
     Role.VIEWER: frozenset({Can.VIEW_RECORDS}),
 }
 

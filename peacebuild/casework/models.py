@@ -458,3 +458,72 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.pk} of {self.record_type} {self.record_id}"
+
+
+# Attachments and exports (casework files). A file's bytes live under CASE_FILES_DIR (inside
+# the data directory, never MEDIA_ROOT or STATIC_ROOT), sealed with the case keys; the row
+# holds its name and description sealed, and what the page needs in the clear: its detected
+# type and size. No hash of the plaintext is kept (it would confirm a known document).
+
+
+class Attachment(models.Model):
+    """A document attached to an event, or to one of its information records."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attachments",
+                              verbose_name=_("event"))
+    information = models.ForeignKey(Information, null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="attachments",
+                                    verbose_name=_("information"))
+    name = SealedTextField(_("file name"))
+    description = SealedTextField(_("description"), blank=True)
+    kind = models.CharField(_("type"), max_length=10)  # detected from the content
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    stored_as = models.CharField(max_length=64, unique=True, editable=False)
+    key_id = models.CharField(max_length=40, editable=False)  # the key its bytes are under
+    uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["key_id"], name="case_attachment_key_idx")]
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+
+class CaseExport(models.Model):
+    """An encrypted archive of some of a team's cases, made for its requester only, kept
+    until it expires (then `purge_case_exports` deletes it)."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("one workbook (XLSX)")
+        CSV = "csv", _("one CSV file per kind of record")
+
+    office = models.ForeignKey("mandates.Office", on_delete=models.CASCADE,
+                               related_name="case_exports", verbose_name=_("office"))
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                                     related_name="+", verbose_name=_("requested by"))
+    event_ids = models.JSONField(_("cases"), default=list)
+    purpose = SealedTextField(_("purpose"))
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices,
+                              default=Format.XLSX)
+    with_attachments = models.BooleanField(_("with the attachments"), default=False)
+    stored_as = models.CharField(max_length=64, unique=True, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("case export")
+        verbose_name_plural = _("case exports")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(expires_at__gt=models.F("created_at")),
+            name="case_export_expires_after_creation")]
+
+    def __str__(self) -> str:
+        return f"case export {self.pk}"

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,13 +22,16 @@ from peacebuild.accounts.roles import Can
 from peacebuild.mandates.models import Office
 from peacebuild.places.models import Place
 
+from . import attachments as files
 from . import guard
 from .crypto import KeyRing, key_id_of, keyring
 from .fields import BlindIndexField, SealedTextField, blind_index_of, label_of
 from .models import (
     GENESIS,
     Act,
+    Attachment,
     BreakGlass,
+    CaseExport,
     CaseTeam,
     CaseTeamMember,
     Event,
@@ -40,7 +44,13 @@ from .models import (
     Revision,
     TrailEntry,
 )
-from .permissions import case_officer, check_case_writer, team_membership
+from .permissions import (
+    case_officer,
+    check_case_writer,
+    may_write,
+    team_membership,
+    visible_events,
+)
 from .queries import CHECK_LABEL, CHECK_TEXT
 
 TRAIL_LOCK = 7_261_530_001  # PostgreSQL advisory lock: one writer appends at a time
@@ -104,7 +114,7 @@ def rotate_keys(*, actor: Actor, batch: int = 500, reindex: bool = False,
         raise PermissionDenied("Case keys are rotated from the command line only.")
     ring = keyring()
     ensure_key_check(ring)
-    counts = {"values": 0, "resealed": 0, "reindexed": 0}
+    counts = {"values": 0, "resealed": 0, "reindexed": 0, "files": 0}
     quote = connection.ops.quote_name
     for model, fields in sealed_models():
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
@@ -138,6 +148,7 @@ def rotate_keys(*, actor: Actor, batch: int = 500, reindex: bool = False,
             last, seen = rows[-1][0], seen + len(rows)
             if progress is not None:
                 progress(seen, total, model._meta.label)
+    counts["files"] = rotate_files(ring, progress)
     if reindex:
         counts["reindexed"] = _reindex()
     record(actor=actor, office=None, action=TrailEntry.Action.KEYS, target="case keys",
@@ -403,3 +414,183 @@ def _keep_revision(entry: TrailEntry, obj: models.Model, stored: models.Model,
         snapshot=json.dumps(snapshot, cls=DjangoJSONEncoder, ensure_ascii=False,
                             sort_keys=True),
         trail_entry=entry)
+
+
+# Attachments and exports (casework files). Every file's bytes are sealed with the case
+# keys under CASE_FILES_DIR (`attachments.py`); the rows hold their names sealed.
+
+EXPORT_MIN_PURPOSE = 10  # characters of an export's stated purpose
+
+
+def attachment_add(*, actor: Actor, event: Event, name: str, content: bytes,
+                   description: str = "", information: Information | None = None
+                   ) -> Attachment:
+    """Attach a document to a case (or to one of its information records). Its kind is
+    read from its content; anything but PDF, JPEG, PNG, DOCX, ODT or plain text, or a file
+    over the size limit, is refused with a message and nothing is saved."""
+    check_case_writer(actor, event.team)
+    if information is not None and information.event_id != event.pk:
+        raise ValidationError(_("That information record is another case's."))
+    limit = settings.CASE_ATTACHMENT_MAX_BYTES
+    if len(content) > limit:
+        raise ValidationError(files.too_large(limit))
+    try:
+        kind = files.detect(content)
+    except files.Refused as refused:
+        raise ValidationError(str(refused)) from refused
+    name = _clean_file_name(name, kind)
+    stored_as, key_id = files.store_attachment(content)
+    try:
+        with transaction.atomic():
+            attachment = Attachment(event=event, information=information, name=name,
+                                    description=description.strip(), kind=kind.code,
+                                    size=len(content), stored_as=stored_as, key_id=key_id,
+                                    uploaded_by=user_of(actor))
+            attachment.full_clean()
+            attachment.save()
+            record(actor=actor, office=event.office, action=TrailEntry.Action.CREATE,
+                   target=f"event:{event.pk}/attachment:{attachment.pk}",
+                   detail={"kind": kind.code, "size": len(content)})
+    except BaseException:
+        files.attachment_path(stored_as).unlink(missing_ok=True)  # no file without its row
+        raise
+    return attachment
+
+
+def _clean_file_name(name: str, kind: files.Kind) -> str:
+    """The name without any folder, control or bidi-override characters, at most 200
+    characters, ending with the extension of what the file is."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable() and c not in "\u202a\u202b\u202c"
+                   "\u202d\u202e\u2066\u2067\u2068\u2069").strip(" .") or "file"
+    stem, dot, extension = name.rpartition(".")
+    if not dot or extension.lower() not in {kind.extension, "jpeg", "text"}:
+        stem = name
+    return f"{stem[:190]}.{kind.extension}"
+
+
+def attachment_read(*, actor: Actor, attachment: Attachment, address: str = "") -> bytes:
+    """The attachment's bytes, for someone who may open its case; one trail entry."""
+    event = attachment.event
+    if not visible_events(actor, event.office).filter(pk=event.pk).exists():
+        raise PermissionDenied("Only those who may open the case read its attachments.")
+    content = files.read_attachment(attachment.stored_as)
+    record(actor=actor, office=event.office, action=TrailEntry.Action.READ,
+           target=f"event:{event.pk}/attachment:{attachment.pk}", address=address,
+           detail={"what": "attachment"})
+    return content
+
+
+def rotate_files(ring: KeyRing, progress: Progress | None = None) -> int:
+    """Re-seal every attachment not under the current key (resumable: the file's header
+    says which key it is under, so a file re-sealed before its row was updated is skipped)."""
+    done = 0
+    pending = Attachment.objects.exclude(key_id=ring.current).order_by("pk")
+    total = pending.count()
+    for seen, (pk, stored_as) in enumerate(pending.values_list("pk", "stored_as"), start=1):
+        if files.reseal_attachment(stored_as, ring):
+            done += 1
+        Attachment.objects.filter(pk=pk).update(key_id=ring.current)
+        if progress is not None:
+            progress(seen, total, "casework.Attachment files")
+    return done
+
+
+def export_make(*, actor: Actor, office: Office, event_ids: list[int], purpose: str,
+                format: str = CaseExport.Format.XLSX, with_attachments: bool = False,
+                address: str = "") -> tuple[CaseExport, str]:
+    """An encrypted archive of the given cases for their team's writer, and the passphrase
+    that opens it (shown once; Peacebuild keeps only the archive). Access to every case is
+    checked now, as the file is made: one case the actor may not export (or that does not
+    exist) refuses the whole export and makes nothing."""
+    check_actor(actor, office, Can.EXPORT_CASES)
+    user = user_of(actor)
+    if user is None:
+        raise PermissionDenied("An export is a person's.")
+    purpose = " ".join(purpose.split())
+    if len(purpose) < EXPORT_MIN_PURPOSE:
+        raise ValidationError(_("State what the export is for (at least %(n)d characters): "
+                                "it is recorded.") % {"n": EXPORT_MIN_PURPOSE})
+    ids = sorted(set(event_ids))
+    if not ids:
+        raise ValidationError(_("Choose at least one case to export."))
+    events = {e.pk: e for e in visible_events(user, office).filter(pk__in=ids)
+              .select_related("team", "region")}
+    refused = [pk for pk in ids if pk not in events or not may_write(user, events[pk].team)]
+    if refused:
+        raise PermissionDenied(
+            _("You may not export case %(ids)s: only the cases of your teams that you may "
+              "change can be exported. Nothing was exported.")
+            % {"ids": ", ".join(str(pk) for pk in refused)})
+    from .exports import build_archive, new_passphrase
+
+    passphrase = new_passphrase()
+    ordered = [events[pk] for pk in ids]
+    data = build_archive(ordered, passphrase, format=format, with_attachments=with_attachments)
+    stored_as = files.new_name()
+    now = timezone.now()
+    files.write_atomic(files.export_path(stored_as), data)
+    try:
+        with transaction.atomic():
+            export = CaseExport.objects.create(
+                office=office, requested_by=user, event_ids=ids, purpose=purpose,
+                format=format, with_attachments=with_attachments, stored_as=stored_as,
+                size=len(data), created_at=now,
+                expires_at=now + dt.timedelta(hours=settings.CASE_EXPORT_HOURS))
+            for event in ordered:
+                record_read(actor=actor, event=event, address=address, what="export")
+            record(actor=actor, office=office, action=TrailEntry.Action.EXPORT,
+                   target=f"export:{export.pk}", purpose=purpose[:500], address=address,
+                   detail={"cases": ids, "format": format, "attachments": with_attachments})
+    except BaseException:
+        files.export_path(stored_as).unlink(missing_ok=True)
+        raise
+    return export, passphrase
+
+
+def export_open(*, actor: Actor, export: CaseExport, address: str = "") -> bytes:
+    """The archive, for its requester only, before it expires, while they may still
+    export every case in it; each download is recorded."""
+    user = user_of(actor)
+    if user is None or export.requested_by_id != user.pk or export.expires_at <= timezone.now():
+        raise PermissionDenied("Only its requester downloads an export, until it expires.")
+    teams = {e.team for e in visible_events(user, export.office)
+             .filter(pk__in=export.event_ids).select_related("team")}
+    seen = visible_events(user, export.office).filter(pk__in=export.event_ids).count()
+    if seen != len(export.event_ids) or not all(may_write(user, t) for t in teams):
+        raise PermissionDenied("The requester may no longer export every case in it.")
+    data = files.export_path(export.stored_as).read_bytes()
+    record(actor=actor, office=export.office, action=TrailEntry.Action.EXPORT,
+           target=f"export:{export.pk}", address=address, detail={"downloaded": True})
+    return data
+
+
+def purge_case_files(*, actor: Actor, now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete the expired exports (archive and row) and attachment files left without a
+    record (their case was deleted). The command line runs this (`purge_case_files`)."""
+    if actor is not SYSTEM:
+        raise PermissionDenied("Case files are purged from the command line only.")
+    now = now or timezone.now()
+    counts = {"exports": 0, "orphans": 0}
+    for export in CaseExport.objects.filter(expires_at__lte=now):
+        with transaction.atomic():
+            pk, office = export.pk, export.office
+            export.delete()
+            record(actor=actor, office=office, action=TrailEntry.Action.DELETE,
+                   target=f"export:{pk}", detail={"expired": True})
+        files.export_path(export.stored_as).unlink(missing_ok=True)
+        counts["exports"] += 1
+    known = set(CaseExport.objects.values_list("stored_as", flat=True))
+    exports_dir = files.files_dir("exports")
+    if exports_dir.is_dir():
+        for path in exports_dir.iterdir():
+            if path.is_file() and path.name not in known and not path.name.startswith("."):
+                path.unlink(missing_ok=True)
+    stored = set(Attachment.objects.values_list("stored_as", flat=True))
+    attachments_dir = files.files_dir("attachments")
+    if attachments_dir.is_dir():
+        for path in attachments_dir.glob("*/*"):
+            if path.is_file() and path.name not in stored and not path.name.startswith("."):
+                path.unlink(missing_ok=True)
+                counts["orphans"] += 1
+    return counts

@@ -6,7 +6,7 @@ case one may not see is a 404 like a case that does not exist.
 
 from django.urls import path
 
-from . import oversight_views, views
+from . import file_views, oversight_views, views
 
 app_name = "casework"
 
@@ -44,4 +44,10 @@ urlpatterns: list = [
     path("<id:pk>/break-glass/", oversight_views.break_glass, name="break_glass"),
     path("<id:pk>/history/", oversight_views.history, name="history"),
     # Attachments and exports.
+    path("<id:pk>/files/", file_views.files_page, name="files"),
+    path("<id:pk>/files/add/", file_views.file_add, name="file_add"),
+    path("<id:pk>/files/<id:file>/", file_views.file_download, name="file_download"),
+    path("exports/", file_views.exports_page, name="exports"),
+    path("exports/new/", file_views.export_new, name="export_new"),
+    path("exports/<id:pk>/", file_views.export_download, name="export_download"),
 ]

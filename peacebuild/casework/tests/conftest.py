@@ -2,13 +2,16 @@
 keys given through the environment."""
 
 import base64
+import datetime as dt
 
 import pytest
 from django.apps import apps
 from django.db import connection, models
 
-from peacebuild.casework import crypto
+from peacebuild.accounts.permissions import SYSTEM
+from peacebuild.casework import crypto, services
 from peacebuild.casework.fields import BlindIndexField, SealedTextField
+from peacebuild.casework.models import CaseTeam, CaseTeamMember, Event
 
 KEY_A = base64.b64encode(b"a" * 32).decode()
 KEY_B = base64.b64encode(b"b" * 32).decode()
@@ -56,3 +59,23 @@ def witnesses(transactional_db, keys):
         editor.delete_model(witness)
     del apps.all_models["casework"]["witness"]
     apps.clear_cache()
+
+
+# Case files (attachments and exports): a case of the human-rights officer's team, and
+# case files kept in the test's own directory.
+
+
+@pytest.fixture
+def case_files(settings, tmp_path):
+    settings.CASE_FILES_DIR = tmp_path / "case-files"
+    return settings.CASE_FILES_DIR
+
+
+@pytest.fixture
+def case(office, users, case_files):
+    """A case of the team "Sughd", whose writer is `users["human_rights"]`."""
+    team = CaseTeam.objects.create(office=office, name="Sughd")
+    CaseTeamMember.objects.create(team=team, user=users["human_rights"], can_write=True)
+    return services.event_save(actor=SYSTEM, event=Event(
+        office=office, team=team, title="Detention of a journalist (invented)",
+        started_on=dt.date(2004, 3, 12)))
