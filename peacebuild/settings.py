@@ -299,7 +299,7 @@ CASE_FILES_DIR = Path(env("CASE_FILES_DIR") or DATA_DIR / "case-files")
 CASE_ATTACHMENT_MAX_BYTES = 1_000_000 * int(env("CASE_ATTACHMENT_MAX_MB", "20") or 20)
 CASE_EXPORT_HOURS = int(env("CASE_EXPORT_HOURS", "24") or 24)
 
-# Long work (report rendering) runs in a worker: `peacebuild db_worker` reads the queue
+# Long work (reports, imports) runs in a worker: `peacebuild worker` reads the queue
 # from the database, so no broker is needed. TASKS_BACKEND=immediate runs tasks inline
 # (the tests do that).
 TASKS = {

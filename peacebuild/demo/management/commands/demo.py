@@ -55,9 +55,9 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         # Reports render in the background: a task worker runs beside the web server.
-        worker = subprocess.Popen([sys.executable, "-m", "peacebuild", "db_worker",
+        worker = subprocess.Popen([sys.executable, "-m", "peacebuild", "worker",
                                    "--no-startup-delay", "--interval", "0.5"])
-        out.write("Started the background task worker (report rendering).")
+        out.write("Started the background task worker (reports, imports; see /health/).")
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
