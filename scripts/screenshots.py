@@ -9,6 +9,7 @@ desktop window, the first screen on a phone (360 × 780).
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -41,6 +42,11 @@ PAGES = [
     # The casework's aggregates, disclosure-controlled, as any role sees them.
     ("human-rights-figures", "/results/human-rights/?date_from=2003-06-01&date_to=2004-05-31",
      "en", "viewer", None),
+    # The case team's pages (the demo's invented cases), signed in with the second factor.
+    ("cases", "/cases/", "en", "humanrights", None),
+    ("case-page", "/cases/", "en", "humanrights", "(invented)"),
+    ("cases-summaries", "/cases/", "en", "head", None),
+    ("case-page-ar", "/cases/", "ar", "humanrights", "(invented)"),
     # Right to left: the Arabic interface, mirrored.
     ("overview-ar", "/?as_of=2004-04-23", "ar", "programme", None),
     ("activities-ar", "/activities/?category=dialogue&date_from=2003-06-01"
@@ -58,6 +64,20 @@ PAGES = [
 ]
 
 
+def sign_in(page, base: str, user: str, env: dict, peacebuild: list) -> None:
+    """The demo's password, and for case officers the code their authenticator would show."""
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", user)
+    page.fill("#id_password", "peacebuild-demo")
+    page.click("button[type=submit]")
+    if page.locator("#id_code").count():  # the second factor of case officers
+        code = subprocess.run([*peacebuild, "demo_code", user], env=env, cwd=ROOT,
+                              check=True, capture_output=True, text=True)
+        page.fill("#id_code", re.match(r"\d+", code.stdout.strip()).group())
+        page.locator("form:has(#id_code) button[type=submit]").click()
+        page.wait_for_load_state()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -68,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--only", default="", help="only the pages whose name contains this")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -95,18 +116,24 @@ def main() -> None:
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                       "--disable-component-update", "--no-first-run", "--disable-sync"],
             )
+            signed_in: dict = {}
             for name, path, lang, user, follow, *size in PAGES:
+                if args.only not in name:
+                    continue
                 phone = bool(size) and size[0].startswith("phone")
+                # One sign-in per user (a second factor's code is good only once).
                 context = browser.new_context(
-                    viewport=PHONE if phone else {"width": args.width, "height": 900})
+                    viewport=PHONE if phone else {"width": args.width, "height": 900},
+                    storage_state=signed_in.get(user))
                 context.add_cookies([{"name": "django_language", "value": lang,
                                       "url": base}])
                 page = context.new_page()
-                page.goto(f"{base}/login/")
-                page.fill("#id_username", user)
-                page.fill("#id_password", "peacebuild-demo")
-                page.click("button[type=submit]")
-                page.goto(f"{base}{path}")
+                if user in signed_in:
+                    page.goto(f"{base}{path}")
+                else:
+                    sign_in(page, base, user, env, peacebuild)
+                    signed_in[user] = context.storage_state()
+                    page.goto(f"{base}{path}")
                 if follow:
                     page.locator("main table tr").filter(has_text=follow).locator("a").first.click()
                     page.wait_for_load_state()
