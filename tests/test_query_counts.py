@@ -13,8 +13,9 @@ import peacebuild
 
 # Forms, actions, files and one-record pages: their cost does not grow with the office.
 NOT_A_LIST = re.compile(
-    r"(^|:)(\w+_)?(create|edit|delete|approve|reopen|issue|render|preview|upload|commit)$"
-    r"|:(export\w*|download|job|switch_office|detail|document)$"
+    r"(^|:)(\w+_)?(create|edit|delete|approve|reopen|issue|render|preview|upload|commit|add"
+    r"|download)$"
+    r"|:(export\w*|download|job|switch_office|detail|document|health)$"
     r"|^api:(\w+-detail|schema|docs)$"  # the API: one record, or its schema
 )
 # The pages of one's own account (signing in, the second factor, the password) and the

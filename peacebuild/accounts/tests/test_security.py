@@ -306,7 +306,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
     env.update({"PRODUCTION": "1", "DEBUG": "0", "SECRET_KEY": "k" * 10 + "x7Qp2#Zr9!" * 6,
                 "ALLOWED_HOSTS": "peacebuild.example.org", "PEACEBUILD_DATA_DIR": str(tmp_path),
-                "DJANGO_SETTINGS_MODULE": "peacebuild.settings"})
+                "DJANGO_SETTINGS_MODULE": "peacebuild.settings",
+                # Production names its database and case keys (the check does not connect).
+                "DATABASE_URL": "postgres://peacebuild@127.0.0.1:5432/peacebuild",
+                "PEACEBUILD_CASE_KEYS": "k1:" + "a" * 43 + "=",
+                "PEACEBUILD_CASE_INDEX_KEY": "i" * 43 + "="})
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy",
                              "--fail-level", "WARNING"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)

@@ -4,5 +4,4 @@ names them for tests/test_query_counts.py, which looks for `PAGES` in test_query
 modules. The break-glass form and the team members' actions show or change one record."""
 
 PAGES = {"casework:history", "casework:trail", "casework:teams", "casework:break_glass",
-         "casework:team_member_add", "casework:team_member_write",
-         "casework:team_member_remove"}
+         "casework:team_member_write", "casework:team_member_remove"}

@@ -14,12 +14,13 @@ from peacebuild.accounts.models import User
 from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Centre
 from peacebuild.programmes import services
+from peacebuild.partners.models import Organisation
 from peacebuild.programmes.models import Actual, Assessment, Benchmark, Indicator, Target
 
 # The pages this file keeps to a constant number of queries (tests/test_query_counts.py
 # checks that every list page is in one such set).
 PAGES = {"programmes:dashboard", "programmes:programme", "programmes:framework",
-         "programmes:indicator"}
+         "programmes:indicator", "programmes:human_rights"}
 
 SEED_YEAR = {"period": "mandate:2003-06-01"}
 REGIONS = ("TJ-SU", "TJ-KT", "TJ-DU")
@@ -132,3 +133,36 @@ def test_indicator_page_costs_each_period_its_figure(client_for, users, mandate,
         services.target_save(actor=SYSTEM, target=Target(
             indicator=indicator, period_kind=kind, period_key=key, value=Decimal(2)))
     assert _queries(client, url) - one <= 3 * 3
+
+
+@pytest.fixture
+def grow_cases(office, places):
+    """grow_cases(n): n more cases, each with a victim, an act and an intervention."""
+    from peacebuild.casework import services as cases
+    from peacebuild.casework.models import Act, CaseTeam, Event, Intervention, Person
+
+    team = CaseTeam.objects.create(office=office, name="Team")
+    authority = Organisation.objects.create(office=office, name="Ministry", kind="government")
+    serial = itertools.count()
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            i = next(serial)
+            victim = cases.person_save(actor=SYSTEM, person=Person(
+                office=office, team=team, name=f"Victim {i} (invented)"))
+            event = cases.event_save(actor=SYSTEM, event=Event(
+                office=office, team=team, title=f"Case {i} (invented)",
+                started_on=dt.date(2003, 10, 1 + i % 28), region=places[REGIONS[i % 3]]))
+            cases.act_save(actor=SYSTEM, act=Act(event=event, violation="detention",
+                                                 victim=victim))
+            cases.intervention_save(actor=SYSTEM, intervention=Intervention(
+                event=event, made_on=dt.date(2003, 11, 1), authority=authority,
+                channel="letter", request="Release.", outcome="resolved"))
+
+    return make
+
+
+def test_human_rights_figures_do_not_grow_with_the_cases(client_for, grow_cases,
+                                                         assert_queries_constant):
+    assert_queries_constant(client_for("viewer"), reverse("programmes:human_rights"),
+                            grow_cases, data=SEED_YEAR)
