@@ -13,8 +13,8 @@ from django.urls import reverse
 from peacebuild.accounts.models import User
 from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Centre
-from peacebuild.programmes import services
 from peacebuild.partners.models import Organisation
+from peacebuild.programmes import services
 from peacebuild.programmes.models import Actual, Assessment, Benchmark, Indicator, Target
 
 # The pages this file keeps to a constant number of queries (tests/test_query_counts.py
