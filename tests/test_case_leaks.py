@@ -88,8 +88,9 @@ SEARCHERS = ["head", "other_team", "root"]
 # Pages that change between two visits for reasons of their own: when each API token was
 # last used (the test's API requests use them); the case trail, which shows the head of
 # office every access as it happens, its own reading of it included (ids and actions,
-# never values: the sweep checks it for values like every page).
-CHANGING = {"tokens:list", "casework:trail"}
+# never values: the sweep checks it for values like every page); the health check, which
+# counts the workers beating at that moment (nothing of any record).
+CHANGING = {"tokens:list", "casework:trail", "deploy:health"}
 EXEMPT_NAMES = {"logout", "set_language"}  # signing out would end the client's session
 
 
