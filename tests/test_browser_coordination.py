@@ -88,6 +88,7 @@ def test_record_follow_through_and_count(page: Page, live_server, users, office)
     sign_in(page, base, "head")
     page.goto(f"{base}/reports/{report.pk}/")
     page.locator("[data-edit-section]").first.click()
+    page.wait_for_load_state()  # the live preview listens once its scripts have loaded
     page.get_by_label("Text (en)").fill(
         "The group met {hr_group_meetings|words} time; {hr_group_actions_on_time} of "
         "{hr_group_actions_due} action points were done on time.")

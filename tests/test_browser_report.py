@@ -32,6 +32,7 @@ def test_edit_insert_preview_approve_download(page: Page, live_server, users, of
     page.get_by_role("link", name="Reports").click()
     page.get_by_role("link", name="Letter of the Secretary-General on the mandate").click()
     page.locator('[data-edit-section="dialogue"]').click()
+    page.wait_for_load_state()  # the live preview listens once its scripts have loaded
 
     area = page.get_by_label("Text (en)")
     area.fill("The club met ")
