@@ -310,6 +310,19 @@ TASKS = {
     }
 }
 
+# Workers beat every WORKER_BEAT_SECONDS; one silent for six beats is lost, and any other
+# worker takes up the tasks it was running (peacebuild/deploy/recovery.py, docs/deploy.md).
+# A task is retried at most TASK_MAX_ATTEMPTS times in all.
+WORKER_BEAT_SECONDS = float(env("WORKER_BEAT_SECONDS", "10") or 10)
+TASK_MAX_ATTEMPTS = int(env("TASK_MAX_ATTEMPTS", "3") or 3)
+# Test only (peacebuild/lib/faults.py): hold a process at a named point so that a fault
+# test can kill it there. Production refuses it.
+FAULT_PAUSE_AT = env("PEACEBUILD_FAULT_PAUSE_AT")
+FAULT_PAUSE_SECONDS = float(env("PEACEBUILD_FAULT_PAUSE_SECONDS", "60") or 60)
+if PRODUCTION and FAULT_PAUSE_AT:
+    raise ImproperlyConfigured("Peacebuild will not start in production with "
+                               "PEACEBUILD_FAULT_PAUSE_AT set: it is for the fault tests only.")
+
 # E-mail (action point reminders) through Django's mail backends. Without EMAIL_HOST or
 # EMAIL_BACKEND, e-mail is not configured and reminders show on the owners' overview only.
 EMAIL_HOST = env("EMAIL_HOST")

@@ -4,24 +4,35 @@ The queue is a table (django-tasks-db). A worker takes a task with `SELECT … F
 SKIP LOCKED` on PostgreSQL (an exclusive transaction on SQLite) and marks it running in
 the same transaction, so any number of workers on any number of machines share one queue
 and no task runs twice. Each worker process writes its heartbeat (`WorkerBeat`) every
-`BEAT_EVERY` seconds from a thread of its own, also while a long task runs; `/health/`
-reports the workers whose heartbeat is younger than `STALE_AFTER`.
+`WORKER_BEAT_SECONDS` (setting) from a thread of its own, also while a long task runs;
+`/health/` reports the workers whose heartbeat is younger than `STALE_AFTER`. A worker
+silent for `lost_after()` is lost: at each beat the others take up its tasks
+(peacebuild/deploy/recovery.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from .models import WorkerBeat
 
-BEAT_EVERY = 10.0  # seconds
+log = logging.getLogger(__name__)
+
 STALE_AFTER = dt.timedelta(seconds=60)
+
+
+def lost_after() -> dt.timedelta:
+    """How long a worker may stay silent before its tasks are taken up by another."""
+    return dt.timedelta(seconds=6 * settings.WORKER_BEAT_SECONDS)
 
 
 def beat(worker_id: str, started_at: dt.datetime) -> None:
@@ -40,9 +51,12 @@ class Heart(threading.Thread):
     """Beats until stopped; a failed beat (the database away a moment) is tried again at
     the next beat rather than ending the thread."""
 
-    def __init__(self, worker_id: str, every: float = BEAT_EVERY) -> None:
+    def __init__(self, worker_id: str, every: float | None = None,
+                 after_beat: Callable[[], object] | None = None) -> None:
         super().__init__(name="peacebuild-heartbeat", daemon=True)
-        self.worker_id, self.every = worker_id, every
+        self.worker_id = worker_id
+        self.every = settings.WORKER_BEAT_SECONDS if every is None else every
+        self.after_beat = after_beat
         self.started_at = timezone.now()
         self.stopped = threading.Event()
 
@@ -52,7 +66,10 @@ class Heart(threading.Thread):
                 close_old_connections()
                 try:
                     beat(self.worker_id, self.started_at)
+                    if self.after_beat is not None:
+                        self.after_beat()
                 except Exception:  # noqa: BLE001 - the next beat tries again
+                    log.warning("worker %s: beat failed", self.worker_id, exc_info=True)
                     connection.close()
                 if self.stopped.wait(self.every):
                     break

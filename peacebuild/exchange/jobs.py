@@ -14,8 +14,13 @@ A runner does its writes in its own `transaction.atomic()` block, all or nothing
 saved inside that block becomes visible to other connections only when it commits, so long
 runners report the reading/checking phase outside it.
 
-A job whose heartbeat is older than `STALE_AFTER` while "running" died with its worker:
-`fail_stale()` (run before every job and by the job page) marks it failed.
+A job whose worker died is taken up again by another worker (peacebuild/deploy/
+recovery.py calls `retry_lost`): it goes back to "queued" and runs again from its stored
+input, its `attempts` counting the starts. Each start's writes are fenced with its attempt
+number (`still_mine`), so an attempt that was given up for lost cannot commit over the
+next. A job whose heartbeat is older than `STALE_AFTER` while "running" with no worker
+left to take it up is marked failed by `fail_stale()` (run before every job and by the job
+page).
 """
 
 from __future__ import annotations
@@ -106,8 +111,8 @@ def run_job(job_id: int, listener: Listener | None = None) -> Job:
         if job.state != Job.State.QUEUED:
             return job
         job.state, job.started_at = Job.State.RUNNING, timezone.now()
-        job.heartbeat_at = job.started_at
-        job.save(update_fields=["state", "started_at", "heartbeat_at"])
+        job.heartbeat_at, job.attempts = job.started_at, job.attempts + 1
+        job.save(update_fields=["state", "started_at", "heartbeat_at", "attempts"])
     progress = Progress(job, listener)
     try:
         runner: Runner = import_string(RUNNERS[job.kind])
@@ -133,7 +138,42 @@ def _finish(job: Job, state: str, *, reason: str = "") -> None:
         job.message = job.message or _("Done.")
         if job.total:
             job.done = job.total
-    job.save()
+    fields = ["state", "reason", "finished_at", "heartbeat_at", "message", "done", "total",
+              "report", "output", "output_name"]
+    # Only this attempt's: one given up for lost leaves the job to the next.
+    Job.objects.filter(pk=job.pk, attempts=job.attempts).update(
+        **{name: getattr(job, name) for name in fields})
+
+
+def still_mine(job: Job) -> None:
+    """Inside a runner's transaction, before it commits: lock the job and make sure this
+    attempt still owns it (it was not given up for lost and started again elsewhere); if
+    not, JobFailed rolls the attempt's writes back."""
+    current = Job.objects.select_for_update().only("state", "attempts").get(pk=job.pk)
+    if current.state != Job.State.RUNNING or current.attempts != job.attempts:
+        raise JobFailed(_("This attempt was taken over by another worker."))
+
+
+def retry_lost(job_id: int, *, give_up: bool = False) -> bool:
+    """The worker running this job died (peacebuild/deploy/recovery.py, inside its
+    transaction): put the job back in the queue, or fail it when `give_up` (too many
+    attempts). Returns whether its task should run again."""
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.state not in (Job.State.QUEUED, Job.State.RUNNING):
+        return False  # gone, or it ended before its worker did
+    if give_up:
+        job.state, job.finished_at = Job.State.FAILED, timezone.now()
+        job.reason = _("The workers running this job stopped %(n)s times; nothing of it was "
+                       "saved. Start it again, or ask the administrator to look at the "
+                       "workers' logs.") % {"n": job.attempts}
+        job.save(update_fields=["state", "finished_at", "reason"])
+        discard_input(job)
+        return False
+    job.state, job.heartbeat_at = Job.State.QUEUED, timezone.now()
+    job.message = _("Its worker stopped; started again (attempt %(n)s).") % {
+        "n": job.attempts + 1}
+    job.save(update_fields=["state", "heartbeat_at", "message"])
+    return True
 
 
 @task()

@@ -185,6 +185,9 @@ class RenderJob(models.Model):
     # Saved at each step: a job still "running" whose last step is older than
     # reporting.tasks.STALE_AFTER died with its worker (reporting.tasks.fail_stale).
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # How many times a worker started it (peacebuild/deploy/recovery.py retries a rendering
+    # whose worker died).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("rendering")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -46,7 +47,7 @@ from peacebuild.programmes.models import (
     Target,
 )
 
-from ..jobs import JobFailed, Progress
+from ..jobs import JobFailed, Progress, still_mine
 from ..models import IatiActivity, IatiActualRow, Job
 from . import reader
 from .exporting import LANGUAGE, XML_LANG, identifier_of
@@ -514,12 +515,15 @@ def checksum(path: Path) -> str:
 
 def import_file(office: Office, actor: Actor, path: Path, *, name: str, dry_run: bool,
                 progress: Progress | None = None, report: reader.Report | None = None,
-                plan: Plan | None = None, rules: bool = True) -> tuple[reader.Report, Plan]:
+                plan: Plan | None = None, rules: bool = True,
+                before_commit: Callable[[], None] | None = None
+                ) -> tuple[reader.Report, Plan]:
     """Import (or, dry, try) the file; raises JobFailed with the report's first critical
     problem when the file cannot be read. The database changes only on a commit that
     reaches the end of the file. `rules=False` leaves out the IATI ruleset (the schema,
     which decides the import's warnings, is always checked): for the commit of a file
-    whose dry run reported them."""
+    whose dry run reported them. `before_commit` runs inside the transaction, last (a job's
+    check that it still owns the work)."""
     check_actor(actor, office, Can.EDIT_RESULTS)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -543,6 +547,8 @@ def import_file(office: Office, actor: Actor, path: Path, *, name: str, dry_run:
             importer.flush()
             if dry_run:
                 raise _DryRun
+            if before_commit is not None:
+                before_commit()
     except _DryRun:
         pass
     except reader.Refused as refused:
@@ -572,7 +578,7 @@ def run(job: Job, actor: Actor, progress: Progress) -> None:
     try:
         import_file(job.office, actor, path, name=job.input_name or path.name,
                     dry_run=job.dry_run, progress=progress, report=report, plan=plan,
-                    rules=dry_validation is None)
+                    rules=dry_validation is None, before_commit=lambda: still_mine(job))
     except JobFailed:
         job.report = {"validation": dry_validation or report.as_dict()}
         raise

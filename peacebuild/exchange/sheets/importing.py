@@ -20,19 +20,21 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from peacebuild.accounts.permissions import Actor
-from peacebuild.activities.models import MAX_PARTICIPANTS
+from peacebuild.activities.models import MAX_PARTICIPANTS, Activity
 from peacebuild.activities.services import (
     BulkItemsInvalid,
     Cell,
     activities_create_many,
 )
-from peacebuild.exchange.jobs import JobFailed, Progress
+from peacebuild.exchange.jobs import JobFailed, Progress, still_mine
 from peacebuild.exchange.models import Job
+from peacebuild.lib.faults import pause_point
 from peacebuild.lib.spreadsheets import FORMULA_STARTS
 
 from .columns import (
@@ -424,6 +426,11 @@ def run(job: Job, actor: Actor, progress: Progress) -> None:
 
 
 def _run(job: Job, actor: Actor, progress: Progress, language: str) -> None:
+    if not job.dry_run and "created" in job.report:
+        # An earlier attempt committed the import; its worker died before it could say so.
+        job.report.setdefault("summary", []).append(_imported(job.report["created"]))
+        job.message = _imported(job.report["created"])
+        return
     path = Path(job.input_path)
     if job.applies_id is not None:
         _check_applies(job)
@@ -460,10 +467,12 @@ def _run(job: Job, actor: Actor, progress: Progress, language: str) -> None:
         job.report["problem_count"] = len(problems)
         raise JobFailed(_nothing_imported(len(problems)))
     job.report["created"] = len(checked.rows)
-    done = ngettext("%(n)s activity imported.", "%(n)s activities imported.",
-                    len(checked.rows)) % {"n": len(checked.rows)}
-    job.report["summary"].append(done)
-    job.message = done
+    job.report["summary"].append(_imported(len(checked.rows)))
+    job.message = _imported(len(checked.rows))
+
+
+def _imported(n: int) -> str:
+    return ngettext("%(n)s activity imported.", "%(n)s activities imported.", n) % {"n": n}
 
 
 def _nothing_imported(n: int) -> str:
@@ -482,8 +491,14 @@ def _create(job: Job, actor: Actor, rows: list[Row], progress: Progress, sheet: 
         "file": job.input_name[:200], "row": row.number})[:300],
         "attendance": row.attendance, "partners": row.partners} for row in rows]
     try:
-        activities_create_many(actor=actor, office=job.office, items=items,
-                               progress=progress)
+        with transaction.atomic():
+            activities_create_many(actor=actor, office=job.office, items=items,
+                                   progress=progress)
+            pause_point("sheet-import-written", job=job.pk,
+                        written=Activity.objects.filter(office=job.office).count())
+            still_mine(job)  # a worker given up for lost must not commit
+            # Committed with the rows: a next attempt knows the import is made.
+            Job.objects.filter(pk=job.pk).update(report=job.report | {"created": len(rows)})
     except BulkItemsInvalid as error:
         return [Problem(sheet, rows[index].number, "", name, m)
                 for index, refused in error.items.items()
