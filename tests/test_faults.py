@@ -1,0 +1,194 @@
+"""Faults with real processes: a `peacebuild worker` killed (SIGKILL) in the middle of a
+spreadsheet import and of a report rendering, and the work taken up by another worker
+without anyone doing anything; the server killed in the middle of a request that writes.
+
+The work is started the way a user starts it (the pages, through the services); the
+processes hold still at a named point (the test-only PEACEBUILD_FAULT_PAUSE_AT,
+peacebuild/lib/faults.py) so the test knows they are midway, and are killed there.
+
+PostgreSQL only: the workers and the server are other processes, and SQLite's test
+database is in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from peacebuild.activities.models import Activity
+from peacebuild.deploy.models import WorkerBeat
+from peacebuild.deploy.tests.test_deploy_doc import database_url
+from peacebuild.exchange.models import Job
+from peacebuild.exchange.tests.sheets_helpers import csv_bytes, row
+from peacebuild.reporting.models import RenderJob
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the workers and the server are other processes: SQLite's test database is in "
+           "memory")
+
+BEAT = "0.25"  # seconds: a worker silent for six beats (1.5 s) is lost
+ROWS = 40
+
+
+class Processes:
+    """Processes started by a test, with their output in files; all killed at its end."""
+
+    def __init__(self, root: Path, environment: dict[str, str]) -> None:
+        self.root, self.environment = root, environment
+        self.started: list[tuple[subprocess.Popen, Path]] = []
+
+    def start(self, name: str, *args: str, **extra: str) -> subprocess.Popen:
+        log = self.root / f"{name}.log"
+        with open(log, "wb") as out:
+            process = subprocess.Popen([sys.executable, "-m", "peacebuild", *args],
+                                       env=self.environment | extra, stdout=out,
+                                       stderr=subprocess.STDOUT)
+        self.started.append((process, log))
+        return process
+
+    def worker(self, name: str, **extra: str) -> subprocess.Popen:
+        return self.start(name, "worker", "--no-startup-delay", "--interval", "0.1",
+                          "--worker-id", name, **extra)
+
+    def log(self, process: subprocess.Popen) -> str:
+        return next(log for p, log in self.started if p is process).read_text()
+
+    def wait_for(self, what: Callable[[], object], process: subprocess.Popen,
+                 timeout: float = 40) -> object:
+        """Wait until `what()` is true; fail with the process's log if it dies or is late."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if value := what():
+                return value
+            if process.poll() is not None:
+                pytest.fail(f"{process.args[3]} exited: {self.log(process)[-3000:]}")
+            time.sleep(0.1)
+        pytest.fail(f"timed out; log: {self.log(process)[-3000:]}")
+
+    def paused(self, process: subprocess.Popen, point: str) -> Callable[[], bool]:
+        return lambda: f"PAUSED {point}" in self.log(process)
+
+    def kill_all(self) -> None:
+        for process, _log in self.started:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=30)
+
+
+@pytest.fixture
+def processes(transactional_db, settings, tmp_path) -> Iterator[Processes]:
+    # The pages enqueue into the database's queue, as in production.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    environment = os.environ | {
+        "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
+        "TASKS_BACKEND": "database", "WORKER_BEAT_SECONDS": BEAT,
+        # The uploads wait in the inbox under the data directory, the same for all.
+        "PEACEBUILD_DATA_DIR": str(settings.DATA_DIR)}
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    environment.pop("PEACEBUILD_FAULT_PAUSE_AT", None)
+    started = Processes(tmp_path, environment)
+    try:
+        yield started
+    finally:
+        started.kill_all()
+
+
+def _fresh(model, pk):
+    return model.objects.filter(pk=pk).defer("output").first() if model is RenderJob \
+        else model.objects.get(pk=pk)
+
+
+def test_a_worker_killed_inside_an_import_leaves_nothing_and_another_imports_all(
+        processes, users, places, activity_type, client_for):
+    client = client_for("programme")
+    upload = SimpleUploadedFile("forty.csv", csv_bytes([row(n) for n in range(ROWS)]))
+    assert client.post("/exchange/sheets/import/", {"file": upload}).status_code == 302
+    dry = Job.objects.get(dry_run=True)
+    first = processes.worker("first", PEACEBUILD_FAULT_PAUSE_AT="sheet-import-written")
+    processes.wait_for(lambda: _fresh(Job, dry.pk).state == Job.State.DONE, first)
+    assert client.post(f"/exchange/sheets/jobs/{dry.pk}/import/").status_code == 302
+    job = Job.objects.get(dry_run=False)
+
+    # Midway: inside its transaction the worker has written every row, not committed.
+    processes.wait_for(processes.paused(first, "sheet-import-written"), first)
+    assert f"written={ROWS}" in processes.log(first)
+    running = _fresh(Job, job.pk)
+    assert running.state == Job.State.RUNNING and running.attempts == 1
+    assert running.total == ROWS, "its progress is on the page"
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=30)
+
+    # Nothing of it was kept: the database rolled back what the dead connection held.
+    assert Activity.objects.count() == 0
+    assert DBTaskResult.objects.filter(status="RUNNING").count() == 1, "left as it was"
+
+    second = processes.worker("second")
+    processes.wait_for(lambda: _fresh(Job, job.pk).state in (Job.State.DONE,
+                                                             Job.State.FAILED), second)
+    job.refresh_from_db()
+    assert (job.state, job.reason) == (Job.State.DONE, "")
+    assert job.attempts == 2
+    assert Activity.objects.count() == ROWS, "all of it, once"
+    task = DBTaskResult.objects.get(args_kwargs__args=[job.pk])
+    assert task.status == "SUCCESSFUL" and task.worker_ids == ["first", "second"]
+    page = client.get(f"/exchange/sheets/jobs/{job.pk}/").content.decode()
+    assert 'data-state="done"' in page
+    assert "Started 2 times: a worker stopped and another took it up." in page
+    assert f"{ROWS} activities imported." in page
+    assert not Path(job.input_path).exists(), "the upload is removed once imported"
+    second.send_signal(signal.SIGTERM)
+    assert second.wait(timeout=30) == 0
+    assert list(WorkerBeat.objects.values_list("worker_id", flat=True)) == ["first"]
+
+
+def test_a_worker_killed_inside_a_rendering_keeps_no_output_and_another_renders_it(
+        processes, users, office, programme):
+    import datetime as dt
+
+    from peacebuild.accounts.permissions import SYSTEM
+    from peacebuild.reporting import services
+    from peacebuild.reporting.models import Report
+
+    from conftest import login_verified
+
+    report = services.report_create(actor=SYSTEM, office=office, kind=Report.Kind.LETTER,
+                                    period_start=dt.date(2003, 6, 1),
+                                    period_end=dt.date(2004, 5, 31),
+                                    dated_on=dt.date(2004, 4, 23))
+    from django.test import Client
+    client = login_verified(Client(), users["programme"])
+    answer = client.post(f"/reports/{report.pk}/render/", {"language": "fr", "format": "html",
+                                                            "annex": "on"})
+    assert answer.status_code == 200
+    job = RenderJob.objects.get()
+    first = processes.worker("first", PEACEBUILD_FAULT_PAUSE_AT="render-rendered")
+    processes.wait_for(processes.paused(first, "render-rendered"), first)
+    midway = _fresh(RenderJob, job.pk)
+    assert (midway.state, midway.progress, midway.attempts) == (RenderJob.State.RUNNING, 40, 1)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=30)
+    job.refresh_from_db()
+    assert job.output is None, "no half-written document"
+    status = client.get(f"/reports/jobs/{job.pk}/").content.decode()
+    assert 'data-state="running"' in status  # until a worker takes it up
+
+    second = processes.worker("second")
+    processes.wait_for(lambda: _fresh(RenderJob, job.pk).state == RenderJob.State.DONE,
+                       second)
+    job.refresh_from_db()
+    assert job.attempts == 2 and b"<html" in bytes(job.output)
+    status = client.get(f"/reports/jobs/{job.pk}/").content.decode()
+    assert 'data-state="done"' in status and "Started 2 times" in status
+    download = client.get(f"/reports/jobs/{job.pk}/download/")
+    assert download.status_code == 200 and download.content == bytes(job.output)
