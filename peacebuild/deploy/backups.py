@@ -7,10 +7,19 @@ API (`sqlite3.Connection.backup`), checksums of the copy. The dump is sealed as 
 streamed (deploy/sealing.py) into a temporary file beside the target, synced, then renamed
 over it: a full disk or a crash leaves the previous backup as it was.
 
+The files that are records go into the same backup (`FILE_ROOTS`): the case attachments
+(sealed with the case keys on disk, and copied as they are, so they stay ciphertext in the
+backup too) and the uploaded documents under MEDIA_ROOT. Not in it: case export archives
+(made again on request, deleted after CASE_EXPORT_HOURS), uploads waiting in the exchange
+inbox for their job (a restored dry run's commit asks for the file again), static files
+(collectstatic makes them), the secret key and the keys.
+
 The plaintext stream: u32 length ‖ manifest (JSON: engine, time, per-table row count and
-checksum) ‖ the dump. A restore recomputes every table's checksum in the restored
-database and compares (`restore --verify`). Case identities are sealed in the database
-already (casework/crypto.py), under keys that are not in the backup.
+checksum, per-file name, size and SHA-256) ‖ each file's bytes in the manifest's order ‖
+the dump. A restore recomputes every table's checksum in the restored database, and every
+file's SHA-256 as it is written back, and compares (`restore --verify`). Case identities
+are sealed in the database already (casework/crypto.py), under keys that are not in the
+backup.
 """
 
 from __future__ import annotations
@@ -93,6 +102,99 @@ def compare(expected: dict[str, list[Any]], found: dict[str, list[Any]]) -> list
     return checks
 
 
+# Files -----------------------------------------------------------------------------
+
+def file_roots() -> dict[str, Path]:
+    """Name in the backup -> folder on disk, of the files that are records."""
+    return {"case-files/attachments": Path(settings.CASE_FILES_DIR) / "attachments",
+            "media": Path(settings.MEDIA_ROOT)}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK_READ):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _list_files() -> list[list[Any]]:
+    """[name, size, sha256] of every file under the roots, in a fixed order."""
+    listed = []
+    for root_name, root in sorted(file_roots().items()):
+        if not root.is_dir():
+            continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+            name = f"{root_name}/{path.relative_to(root).as_posix()}"
+            listed.append([name, path.stat().st_size, _sha256(path)])
+    return listed
+
+
+def _write_files(writer: SealedWriter, files: list[list[Any]]) -> None:
+    roots = file_roots()
+    for name, size, sha in files:
+        root_name, rest = _split(name)
+        digest, written = hashlib.sha256(), 0
+        with open(roots[root_name] / rest, "rb") as fh:
+            while written < size and (block := fh.read(min(CHUNK_READ, size - written))):
+                digest.update(block)
+                writer.write(block)
+                written += len(block)
+        if written != size or digest.hexdigest() != sha:
+            raise BackupError(f"The file {name} changed while it was backed up; run the "
+                              "backup again.")
+
+
+def _split(name: str) -> tuple[str, str]:
+    for root_name in file_roots():
+        if name.startswith(root_name + "/"):
+            rest = name[len(root_name) + 1:]
+            if rest and ".." not in Path(rest).parts and not Path(rest).is_absolute():
+                return root_name, rest
+    raise BackupError(f"The backup names a file outside the data folders: {name!r}.")
+
+
+def read_files(reader: ChunkReader, manifest: dict[str, Any],
+               into: dict[str, Path] | None = None) -> list[TableCheck]:
+    """Read the backup's files (which come before the dump), checking each one's SHA-256;
+    with `into` (root name -> folder), write them there, each replaced whole. Returns a
+    check per file (`table` is "file <name>")."""
+    checks = []
+    for name, size, sha in manifest.get("files", []):
+        root_name, rest = _split(name)
+        target = partial = None
+        if into is not None:
+            target = into[root_name] / rest
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
+        digest, left = hashlib.sha256(), size
+        out = open(partial, "xb") if partial is not None else None  # noqa: SIM115
+        try:
+            while left:
+                block = reader.read(min(CHUNK_READ, left))
+                if not block:
+                    raise BackupError("The backup is cut short (in its files).")
+                digest.update(block)
+                left -= len(block)
+                if out is not None:
+                    out.write(block)
+        except BaseException:
+            if out is not None:
+                out.close()
+                partial.unlink(missing_ok=True)  # type: ignore[union-attr]
+            raise
+        same = digest.hexdigest() == sha
+        if out is not None:
+            out.close()
+            os.chmod(partial, 0o600)  # type: ignore[arg-type]
+            if same:
+                os.replace(partial, target)  # type: ignore[arg-type]
+            else:
+                partial.unlink(missing_ok=True)  # type: ignore[union-attr]
+        checks.append(TableCheck(f"file {name}", 1, 1 if same else None, same))
+    return checks
+
+
 # Writing ---------------------------------------------------------------------------
 
 def default_dir() -> Path:
@@ -153,8 +255,12 @@ def _manifest(vendor: str, tables: dict[str, list[Any]]) -> dict[str, Any]:
 
 
 def _write_manifest(writer: SealedWriter, manifest: dict[str, Any]) -> None:
+    """The manifest, then the files it lists (taken now: the database's snapshot is
+    already fixed, so a file of every row in it is on disk)."""
+    manifest["files"] = _list_files()
     raw = json.dumps(manifest, sort_keys=True).encode()
     writer.write(struct.pack(">I", len(raw)) + raw)
+    _write_files(writer, manifest["files"])
 
 
 def _pg_env(db: dict[str, Any]) -> dict[str, str]:
@@ -243,10 +349,15 @@ def _open(source: BinaryIO) -> tuple[dict[str, Any], ChunkReader]:
     return manifest, reader
 
 
-def restore(path: Path, *, database_url: str | None = None,
-            using: str = "default") -> tuple[dict[str, Any], list[TableCheck]]:
+def restore(path: Path, *, database_url: str | None = None, using: str = "default",
+            files_into: dict[str, Path] | None = None
+            ) -> tuple[dict[str, Any], list[TableCheck]]:
     """Restore the backup at `path` into the database (`using`, or the one `database_url`
-    names) and check every table against the backup's checksums."""
+    names) and check every table against the backup's checksums; its files go to
+    `files_into` (root name -> folder; default: this installation's folders when the
+    database is this installation's, only checked when it is another)."""
+    if files_into is None and not database_url:
+        files_into = file_roots()
     db = dict(dj_database_url.parse(database_url) if database_url
               else connections[using].settings_dict)
     engine = db["ENGINE"].rsplit(".", 1)[-1]
@@ -256,11 +367,12 @@ def restore(path: Path, *, database_url: str | None = None,
         if manifest["engine"] != engine:
             raise BackupError(f"This is a backup of a {manifest['engine']} database; the "
                               f"target is {engine}.")
+        file_checks = read_files(reader, manifest, files_into)
         if manifest["engine"] == "postgresql":
             found = _pg_restore(reader.rest(), db)
         else:
             found = _sqlite_restore(reader.rest(), db, using if not database_url else None)
-    return manifest, compare(manifest["tables"], found)
+    return manifest, compare(manifest["tables"], found) + file_checks
 
 
 def _pg_restore(chunks: Iterator[bytes], db: dict[str, Any]) -> dict[str, list[Any]]:

@@ -108,6 +108,7 @@ def _dump_as_text(path) -> bytes:
     dump (compressed) turned back into SQL by pg_restore."""
     with open(path, "rb") as source:
         manifest, reader = backups._open(source)
+        backups.read_files(reader, manifest)
         dump = b"".join(reader.rest())
     if manifest["engine"] == "sqlite":
         return dump
@@ -188,3 +189,102 @@ def test_keep_prunes_the_oldest(records, backup_key, tmp_path):
                  "--keep", "2")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "peacebuild-20260103-000000.pbbackup", "peacebuild-20260104-000000.pbbackup"]
+
+
+PAPER = b"%PDF-1.4\n% Statement of the witness (invented) " + b"x" * 5000 + b"\n%%EOF\n"
+SCRIPT = """
+import django; django.setup()
+from peacebuild.accounts.models import User
+from peacebuild.casework import services
+from peacebuild.casework.models import Attachment
+attachment = Attachment.objects.get()
+content = services.attachment_read(actor=User.objects.get(username="human_rights"),
+                                   attachment=attachment)
+print(attachment.name, len(content), content == open(__import__("sys").argv[1], "rb").read())
+"""
+
+
+def test_the_files_come_back_with_the_records_and_the_case_file_still_opens(
+        records, users, backup_key, scratch_url, tmp_path, settings, monkeypatch, capsys):
+    """Backup, then restore into an empty database and an empty data folder: the same
+    records, the same files; the attachment, ciphertext all the way, opens there with
+    the case keys."""
+    import datetime as dt
+    import os
+    import sys
+
+    from peacebuild.accounts.permissions import SYSTEM
+    from peacebuild.casework import services
+    from peacebuild.casework.models import CaseTeam, CaseTeamMember, Event
+
+    live = tmp_path / "live"
+    settings.CASE_FILES_DIR, settings.MEDIA_ROOT = live / "case-files", live / "media"
+    monkeypatch.setenv("PEACEBUILD_CASE_KEYS", f"a:{KEY_A}")
+    monkeypatch.setenv("PEACEBUILD_CASE_INDEX_KEY", base64.b64encode(b"i" * 32).decode())
+    crypto.reset()
+    try:
+        team = CaseTeam.objects.create(office=records, name="Sughd")
+        CaseTeamMember.objects.create(team=team, user=users["human_rights"], can_write=True)
+        event = services.event_save(actor=SYSTEM, event=Event(
+            office=records, team=team, title="Detention of a journalist (invented)",
+            started_on=dt.date(2004, 3, 12)))
+        attachment = services.attachment_add(actor=users["human_rights"], event=event,
+                                             name="statement.pdf", content=PAPER)
+    finally:
+        crypto.reset()
+    document = settings.MEDIA_ROOT / "documents" / "2004" / "letter.txt"
+    document.parent.mkdir(parents=True)
+    document.write_bytes("Letter of 23 April 2004 — ünïcode\n".encode())
+    sealed = (settings.CASE_FILES_DIR / "attachments" / attachment.stored_as[:2]
+              / attachment.stored_as)
+    (settings.CASE_FILES_DIR / "exports").mkdir()
+    (settings.CASE_FILES_DIR / "exports" / "old-archive").write_bytes(b"made again on request")
+
+    path = tmp_path / "with-files.pbbackup"
+    call_command("backup", str(path))
+    assert "and 2 files to" in capsys.readouterr().out
+    with open(path, "rb") as source:  # inside the decrypted stream: the sealed bytes only
+        manifest, reader = backups._open(source)
+        plain = b"".join(reader.rest())
+    assert sealed.read_bytes() in plain and b"Statement of the witness" not in plain
+    assert [name for name, _size, _sha in manifest["files"]] == [
+        f"case-files/attachments/{attachment.stored_as[:2]}/{attachment.stored_as}",
+        "media/documents/2004/letter.txt"]
+
+    empty = tmp_path / "restored"
+    call_command("restore", str(path), "--database-url", scratch_url, "--files-to",
+                 str(empty), "--verify", "--noinput")
+    out = capsys.readouterr().out
+    assert "all 2 files are the same" in out and "DIFFERENT" not in out
+    restored = empty / "case-files" / "attachments" / attachment.stored_as[:2] / \
+        attachment.stored_as
+    assert restored.read_bytes() == sealed.read_bytes(), "still ciphertext, byte for byte"
+    assert (empty / "media" / "documents" / "2004" / "letter.txt").read_bytes() == \
+        document.read_bytes()
+    assert not (empty / "case-files" / "exports").exists(), "exports are not records"
+
+    # The restored installation, on its own: its database, its data folder, the keys.
+    original = tmp_path / "statement.pdf"
+    original.write_bytes(PAPER)
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_REPLICA_URL"} | {
+        "DATABASE_URL": scratch_url, "PEACEBUILD_DATA_DIR": str(empty),
+        "DJANGO_SETTINGS_MODULE": "peacebuild.settings"}
+    opened = subprocess.run([sys.executable, "-c", SCRIPT, str(original)], env=environment,
+                            capture_output=True, text=True, timeout=60)
+    assert opened.returncode == 0, opened.stderr[-2000:]
+    assert opened.stdout.split() == ["statement.pdf", str(len(PAPER)), "True"]
+
+
+def test_a_file_altered_in_the_backup_is_named(records, backup_key, tmp_path, settings):
+    settings.CASE_FILES_DIR, settings.MEDIA_ROOT = tmp_path / "cf", tmp_path / "media"
+    (settings.MEDIA_ROOT / "documents").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "documents" / "a.txt").write_bytes(b"first")
+    path = tmp_path / "b.pbbackup"
+    manifest = backups.backup(path)
+    manifest["files"][0][2] = hashlib.sha256(b"other").hexdigest()
+    with open(path, "rb") as source:
+        _manifest, reader = backups._open(source)
+        checks = backups.read_files(reader, manifest, {"media": tmp_path / "out",
+                                                       "case-files/attachments": tmp_path})
+    assert [(c.table, c.same) for c in checks] == [("file media/documents/a.txt", False)]
+    assert not (tmp_path / "out" / "documents" / "a.txt").exists(), "not written"

@@ -1,4 +1,5 @@
-"""`peacebuild backup [PATH]`: a sealed backup of the database (docs/deploy.md, Backups)."""
+"""`peacebuild backup [PATH]`: a sealed backup of the database and of the files that are
+records (docs/deploy.md, Backups)."""
 
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,9 @@ from peacebuild.deploy.sealing import BackupError, new_key
 
 
 class Command(BaseCommand):
-    help = ("Back up the database, encrypted with PEACEBUILD_BACKUP_KEY, to PATH (default: "
-            "BACKUP_DIR or the data folder's backups/, a new file named by the time).")
+    help = ("Back up the database and its files (case attachments, documents), encrypted "
+            "with PEACEBUILD_BACKUP_KEY, to PATH (default: BACKUP_DIR or the data folder's "
+            "backups/, a new file named by the time).")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("path", nargs="?", help="the backup file to write")
@@ -30,8 +32,9 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         rows = sum(count for count, _ in manifest["tables"].values())
-        self.stdout.write(f"Backed up {len(manifest['tables'])} tables ({rows} rows) to "
-                          f"{path} ({path.stat().st_size} bytes, encrypted).")
+        self.stdout.write(f"Backed up {len(manifest['tables'])} tables ({rows} rows) and "
+                          f"{len(manifest['files'])} files to {path} "
+                          f"({path.stat().st_size} bytes, encrypted).")
         if options["keep"]:
             for gone in prune(path.parent, options["keep"]):
                 self.stdout.write(f"Removed the older backup {gone}.")
