@@ -51,9 +51,10 @@ class Processes:
     def start(self, name: str, *args: str, **extra: str) -> subprocess.Popen:
         log = self.root / f"{name}.log"
         with open(log, "wb") as out:
+            # A session of its own: a server's workers are killed with it (killpg).
             process = subprocess.Popen([sys.executable, "-m", "peacebuild", *args],
                                        env=self.environment | extra, stdout=out,
-                                       stderr=subprocess.STDOUT)
+                                       stderr=subprocess.STDOUT, start_new_session=True)
         self.started.append((process, log))
         return process
 
@@ -81,8 +82,10 @@ class Processes:
 
     def kill_all(self) -> None:
         for process, _log in self.started:
-            if process.poll() is None:
-                process.kill()
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:  # the whole group has ended
+                pass
             process.wait(timeout=30)
 
 
@@ -192,3 +195,108 @@ def test_a_worker_killed_inside_a_rendering_keeps_no_output_and_another_renders_
     assert 'data-state="done"' in status and "Started 2 times" in status
     download = client.get(f"/reports/jobs/{job.pk}/download/")
     assert download.status_code == 200 and download.content == bytes(job.output)
+
+
+def _http(port: int, method: str, path: str, key: str, body: dict | None = None,
+          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], dict]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        | (headers or {}))
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, dict(answer.headers), json.loads(answer.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), json.loads(error.read() or b"{}")
+
+
+def test_the_server_killed_inside_an_edit_keeps_nothing_and_the_edit_can_be_made_again(
+        processes, users, office, programme, activity_type):
+    import datetime as dt
+    import socket
+
+    from peacebuild.accounts.models import AuditEntry
+    from peacebuild.accounts.permissions import SYSTEM
+    from peacebuild.activities.services import activity_create
+    from peacebuild.deploy.tests.test_deploy_doc import free_port
+    from peacebuild.figures.models import ActivityCube
+
+    from tests.api_helpers import key_for
+
+    activity = activity_create(actor=SYSTEM, office=office, programme=programme,
+                               type=activity_type, title="Discussion club",
+                               starts_on=dt.date(2004, 3, 1), ends_on=dt.date(2004, 3, 1),
+                               participants_total=12)
+    key = key_for(users["programme"], office, "write")
+    cubes = sorted(ActivityCube.objects.values_list("activities", "participants"))
+    trail = AuditEntry.objects.count()
+    port = free_port()
+
+    def serve(name: str, **extra: str) -> subprocess.Popen:
+        server = processes.start(name, "serve", "--bind", f"127.0.0.1:{port}", "--workers",
+                                 "1", TASKS_BACKEND="immediate", **extra)
+        processes.wait_for(lambda: _up(port), server, timeout=60)
+        return server
+
+    server = serve("server", PEACEBUILD_FAULT_PAUSE_AT="activity-saved")
+    status, headers, _body = _http(port, "GET", f"/api/activities/{activity.pk}/", key)
+    assert status == 200
+    etag = headers["ETag"]
+    edit = {"title": "Discussion club, renamed", "participants_total": 30}
+    request = json_request(port, f"/api/activities/{activity.pk}/", key, edit, etag)
+    # Midway: the service has saved the activity, its trail entry and its summaries,
+    # inside its transaction; the server is killed there, master and worker at once.
+    processes.wait_for(processes.paused(server, "activity-saved"), server)
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=30)
+    assert request.recv(65536) == b"", "the client got no answer"
+    request.close()
+    deadline = time.monotonic() + 10  # the orphaned worker dies a moment after its master
+    while _up(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+    activity.refresh_from_db()
+    assert (activity.title, activity.participants_total) == ("Discussion club", 12)
+    assert AuditEntry.objects.count() == trail, "no trail entry of an edit not made"
+    assert sorted(ActivityCube.objects.values_list("activities", "participants")) == cubes
+
+    # After a restart the user makes the edit again, with the version they saw.
+    serve("restarted")
+    status, _headers, body = _http(port, "PATCH", f"/api/activities/{activity.pk}/", key,
+                                   edit, {"If-Match": etag})
+    assert status == 200, body
+    activity.refresh_from_db()
+    assert (activity.title, activity.participants_total) == ("Discussion club, renamed", 30)
+    assert AuditEntry.objects.count() == trail + 1
+    assert sorted(ActivityCube.objects.values_list("activities", "participants")) != cubes
+
+
+def _up(port: int) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def json_request(port: int, path: str, key: str, body: dict, etag: str):
+    """Send a PATCH and leave the answer unread: the socket, to read from later."""
+    import json
+    import socket
+
+    data = json.dumps(body).encode()
+    request = socket.create_connection(("127.0.0.1", port), timeout=30)
+    request.sendall(
+        f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n"
+        f"Content-Type: application/json\r\nIf-Match: {etag}\r\n"
+        f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode() + data)
+    return request

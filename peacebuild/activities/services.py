@@ -23,6 +23,7 @@ from peacebuild.figures.cubes import (
     cubes_add_range,
     cubes_apply,
 )
+from peacebuild.lib.faults import pause_point
 from peacebuild.mandates.models import Office
 
 from .models import (
@@ -203,8 +204,10 @@ def activity_update(
         before = before_change(activity, version=version, state=activity_snapshot)
         for name, value in fields.items():
             setattr(activity, name, value)
-        return _save(activity, actor=actor, attendance=attendance, partners=partners,
-                     before=before)
+        saved = _save(activity, actor=actor, attendance=attendance, partners=partners,
+                      before=before)
+        pause_point("activity-saved", activity=saved.pk)  # the fault tests' kill point
+        return saved
 
 
 # Related records of an activity that a bulk load looks up once per distinct record.
