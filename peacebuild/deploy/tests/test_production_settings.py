@@ -56,3 +56,9 @@ def test_secrets_from_files(tmp_path, unreadable):
         assert result.stdout.split() == [
             "fro", "['pb.example.org']", "whitenoise.storage.CompressedManifestStaticFilesStorage",
             "json"]
+
+
+def test_production_refuses_the_fault_tests_pause_points(tmp_path):
+    result = _settings(COMPLETE | {"PEACEBUILD_FAULT_PAUSE_AT": "activity-saved"}, tmp_path)
+    assert result.returncode != 0
+    assert "PEACEBUILD_FAULT_PAUSE_AT set: it is for the fault tests only" in result.stderr
