@@ -12,25 +12,38 @@ database is in memory.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from conftest import login_verified
+from peacebuild.accounts.models import AuditEntry
+from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity
+from peacebuild.activities.services import activity_create
 from peacebuild.deploy.models import WorkerBeat
-from peacebuild.deploy.tests.test_deploy_doc import database_url
+from peacebuild.deploy.tests.test_deploy_doc import database_url, free_port
 from peacebuild.exchange.models import Job
 from peacebuild.exchange.tests.sheets_helpers import csv_bytes, row
-from peacebuild.reporting.models import RenderJob
+from peacebuild.figures.models import ActivityCube
+from peacebuild.reporting import services
+from peacebuild.reporting.models import RenderJob, Report
+from tests.api_helpers import key_for
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -157,19 +170,10 @@ def test_a_worker_killed_inside_an_import_leaves_nothing_and_another_imports_all
 
 def test_a_worker_killed_inside_a_rendering_keeps_no_output_and_another_renders_it(
         processes, users, office, programme):
-    import datetime as dt
-
-    from peacebuild.accounts.permissions import SYSTEM
-    from peacebuild.reporting import services
-    from peacebuild.reporting.models import Report
-
-    from conftest import login_verified
-
     report = services.report_create(actor=SYSTEM, office=office, kind=Report.Kind.LETTER,
                                     period_start=dt.date(2003, 6, 1),
                                     period_end=dt.date(2004, 5, 31),
                                     dated_on=dt.date(2004, 4, 23))
-    from django.test import Client
     client = login_verified(Client(), users["programme"])
     answer = client.post(f"/reports/{report.pk}/render/", {"language": "fr", "format": "html",
                                                             "annex": "on"})
@@ -199,9 +203,6 @@ def test_a_worker_killed_inside_a_rendering_keeps_no_output_and_another_renders_
 
 def _http(port: int, method: str, path: str, key: str, body: dict | None = None,
           headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], dict]:
-    import json
-    import urllib.error
-    import urllib.request
 
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}", method=method,
@@ -217,17 +218,6 @@ def _http(port: int, method: str, path: str, key: str, body: dict | None = None,
 
 def test_the_server_killed_inside_an_edit_keeps_nothing_and_the_edit_can_be_made_again(
         processes, users, office, programme, activity_type):
-    import datetime as dt
-    import socket
-
-    from peacebuild.accounts.models import AuditEntry
-    from peacebuild.accounts.permissions import SYSTEM
-    from peacebuild.activities.services import activity_create
-    from peacebuild.deploy.tests.test_deploy_doc import free_port
-    from peacebuild.figures.models import ActivityCube
-
-    from tests.api_helpers import key_for
-
     activity = activity_create(actor=SYSTEM, office=office, programme=programme,
                                type=activity_type, title="Discussion club",
                                starts_on=dt.date(2004, 3, 1), ends_on=dt.date(2004, 3, 1),
@@ -279,7 +269,6 @@ def test_the_server_killed_inside_an_edit_keeps_nothing_and_the_edit_can_be_made
 
 
 def _up(port: int) -> bool:
-    import urllib.request
 
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
@@ -290,8 +279,6 @@ def _up(port: int) -> bool:
 
 def json_request(port: int, path: str, key: str, body: dict, etag: str):
     """Send a PATCH and leave the answer unread: the socket, to read from later."""
-    import json
-    import socket
 
     data = json.dumps(body).encode()
     request = socket.create_connection(("127.0.0.1", port), timeout=30)
