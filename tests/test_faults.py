@@ -156,8 +156,10 @@ def test_a_worker_killed_inside_an_import_leaves_nothing_and_another_imports_all
     assert (job.state, job.reason) == (Job.State.DONE, "")
     assert job.attempts == 2
     assert Activity.objects.count() == ROWS, "all of it, once"
-    task = DBTaskResult.objects.get(args_kwargs__args=[job.pk])
-    assert task.status == "SUCCESSFUL" and task.worker_ids == ["first", "second"]
+    # The task row is marked a moment after the job (the worker's last step).
+    task = processes.wait_for(lambda: DBTaskResult.objects.filter(
+        args_kwargs__args=[job.pk], status="SUCCESSFUL").first(), second)
+    assert task.worker_ids == ["first", "second"]
     page = client.get(f"/exchange/sheets/jobs/{job.pk}/").content.decode()
     assert 'data-state="done"' in page
     assert "Started 2 times: a worker stopped and another took it up." in page
