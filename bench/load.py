@@ -26,7 +26,6 @@ reference's). The server's log is `server.log` in the work folder.
 import asyncio
 import base64
 import os
-import random
 import re
 import secrets
 import socket
@@ -237,7 +236,6 @@ async def user(i: int, base: str, account: tuple[str, str], mix: list[Page],
                clock: dict, signed_in: asyncio.Barrier, failures: list[str]) -> None:
     import aiohttp
 
-    rng = random.Random(i)
     jar = aiohttp.CookieJar(unsafe=True)  # cookies for an IP address
     timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout,
@@ -249,8 +247,10 @@ async def user(i: int, base: str, account: tuple[str, str], mix: list[Page],
             clock["stop"] = clock["from"] + clock["seconds"]
         measure_from, stop_at = clock["from"], clock["stop"]
         api_headers = {"Authorization": f"Bearer {account[1]}"}
+        turn = i  # each user goes round the mix from its own place in it: an even mix
         while (started := time.monotonic()) < stop_at:
-            page = rng.choice(mix)
+            page = mix[turn % len(mix)]
+            turn += 1
             ok, why = False, ""
             try:
                 async with session.get(base + page.path, allow_redirects=False,
@@ -267,7 +267,7 @@ async def user(i: int, base: str, account: tuple[str, str], mix: list[Page],
                         why = "an empty list"
                     else:
                         ok = True
-            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            except (TimeoutError, aiohttp.ClientError) as error:
                 why = f"{type(error).__name__}: {error}"
             if started < measure_from:
                 continue
@@ -347,9 +347,12 @@ def main() -> int:
           f"{'errors':>6} {'p95/ref':>7}")
     worst = 0.0
     for p in mix:
+        if not p.times:
+            print(f"{p.name:34} {0:>8} {'—':>8} {'—':>8} {'—':>8} {0:>6} {'—':>7}")
+            continue
         p95 = percentile(p.times, 0.95)
-        ratio = p95 / ref95 if ref95 else float("nan")
-        if p is not reference:
+        ratio = p95 / ref95 if reference.times else float("nan")
+        if p is not reference and ratio == ratio:
             worst = max(worst, ratio)
         print(f"{p.name:34} {len(p.times):>8} {percentile(p.times, 0.5) * 1000:>8.0f} "
               f"{p95 * 1000:>8.0f} {percentile(p.times, 0.99) * 1000:>8.0f} {p.errors:>6} "

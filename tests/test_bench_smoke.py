@@ -1,6 +1,7 @@
 """The bench scripts run end to end at a small scale: the engine and DuckDB agree, and the
 write bench finds the summary tables exact."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,3 +75,34 @@ def test_bench_exchange_sheets_runs_at_small_scale(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "200 rows" in result.stdout and "saving 20 rows" in result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("ratio: ")
+
+
+def test_bench_load_serves_every_page_without_error(tmp_path):
+    """bench/load.py against `peacebuild serve` for a few seconds: users sign in, every answer
+    is the real page, and the summary ends as the docs say. On PostgreSQL (DATABASE_URL) it
+    runs in a database of its own, beside the test database, dropped at the end."""
+    import os
+
+    url = os.environ.get("DATABASE_URL", "")
+    args = ["--activities", "300", "--attendance", "3000", "--seconds", "4", "--warmup", "1",
+            "--users", "4", "--workers", "2", "--workdir", str(tmp_path / "work")]
+    if url.startswith(("postgres://", "postgresql://")):
+        url = url.rsplit("/", 1)[0] + "/pb_bench_load_smoke"
+        args += ["--database-url", url]
+    try:
+        lines = _run("load.py", tmp_path, *args)
+    finally:
+        if "pb_bench_load_smoke" in url:
+            import psycopg
+
+            with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
+                c.execute('DROP DATABASE IF EXISTS "pb_bench_load_smoke"')
+    assert "database: " + ("postgresql" if url else "sqlite") + "; 300 activities" in lines[0]
+    header = next(i for i, line in enumerate(lines) if line.startswith("page "))
+    names = [line[:34].strip() for line in lines[header + 1:header + 16]]
+    assert names[0] == "overview" and names[-1] == "reference" and "report" in names
+    served = [line for line in lines[header + 1:header + 16] if line[34:43].strip() != "0"]
+    assert len(served) >= 5, lines  # pages were requested and timed
+    assert not [line for line in lines if line.startswith("error: ")], lines
+    assert lines[-2].startswith("throughput: ")
+    assert re.fullmatch(r"worst p95 ratio: \d+\.\d\d, errors: 0", lines[-1]), lines
