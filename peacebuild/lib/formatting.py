@@ -4,6 +4,7 @@ Django language codes (zh-hans, ru, tg) map to Babel locales (zh_Hans, ru, tg).
 """
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
@@ -14,6 +15,7 @@ from babel.numbers import format_decimal, format_percent
 DJANGO_TO_BABEL = {"en": "en_GB", "zh-hans": "zh_Hans", "zh-hant": "zh_Hant"}
 
 
+@functools.lru_cache(maxsize=64)  # a dashboard formats hundreds of numbers: parse once
 def babel_locale(language: str | None) -> Locale:
     code = DJANGO_TO_BABEL.get((language or "en").lower(), (language or "en").replace("-", "_"))
     try:
