@@ -7,20 +7,22 @@
 Generates (or, with `--reuse`, finds) the synthetic office of bench/synthetic.py, makes what
 signing in needs (a user per virtual user, each with a role in the office that needs no
 second factor, and an API token each; a draft report), starts `peacebuild serve` (gunicorn,
-`--workers` processes; `PRODUCTION=1` on PostgreSQL, with plain-HTTP cookies as there is no
-proxy on loopback) and drives it for `--seconds` with `--users` concurrent users. Each
+`--workers` processes; `PRODUCTION=1` on PostgreSQL, 0 on SQLite; plain-HTTP cookies: no
+HTTPS proxy on loopback) and drives it for `--seconds` with `--users` concurrent users. Each
 user signs in through the sign-in page, then requests pages one after another, with no
-pause, each picked at random from the mix below: the overview, the activity list (with
+pause, going round the mix from its own place in it: the overview, the activity list (with
 filters, and pages 90 % deep through its keyset cursor), the dashboards, a report, the
 API's lists, and a static file served by WhiteNoise, the reference. The reference is
 requested by the same users in the same load, so its latency holds the same queueing for
-a worker: a page's p95 over the reference's says what the page itself costs.
+a worker: a page's p95 over the reference's says what the page adds to that wait.
 
 An answer is an error unless it has the expected status (no redirect is followed: a
 redirect to the sign-in page is an error) and its body is the page (a marker of the page
 found; HTML pages must not hold the sign-in form; API lists must list records).
-The last line is `worst p95 ratio: X, errors: N` (the slowest page's p95 over the
-reference's). The server's log is `server.log` in the work folder.
+Besides the client's times, each page's time inside the server (without the wait for a
+free process) comes from the server's request log, `server.log` in the work folder,
+matched by the `X-Request-ID` the bench sends. The last line is
+`worst p95 ratio: X, errors: N` (the slowest page's p95 over the reference's).
 """
 
 import asyncio
