@@ -141,13 +141,13 @@ def test_a_window_that_cuts_months_equals_the_raw_rows(
     assert grouped == {k: v for k, v in raw(office, q).items() if v} or grouped == {(): 0}
     assert result.total.value > 0
     months, _edges = split_window(first, last)
-    day = "cube:figures_daycellcube" if measure == "attendance" else \
-        "cube:figures_dayactivitycube"
+    day = {"sex": "dayagelitecube", "category": "daycategorylitecube"}
+    want = "cube:figures_" + (day[by[0]] if measure == "attendance" else "dayactivitycube")
     if months is not None:  # the whole months from a month cube, the edges by day
         whole, edges = result.source.split("+")
-        assert whole.startswith("cube:") and "day" not in whole and edges == day
+        assert whole.startswith("cube:") and "day" not in whole and edges == want
     else:
-        assert result.source == day  # a few days only: the day-level table alone
+        assert result.source == want  # a few days only: the day-level table alone
 
 
 def test_the_records_behind_a_cut_window_are_its_number(office, records, client_for):
@@ -180,7 +180,10 @@ def test_who_took_part_in_a_cut_window_is_read_from_the_day_tables(
     flt = ActivityFilter(date_from=D(2003, 6, 2), date_to=D(2003, 9, 10), **who)
     q = FigureQuery(measure, flt, ("month",))
     result = compute(office, q)
-    day = "figures_daycellcube" if measure == "attendance" else "figures_dayactivitycube"
+    day = "figures_dayactivitycube"
+    if measure == "attendance":
+        day = "figures_daycategorylitecube" if "participant_category" in who else \
+            "figures_dayagelitecube"
     assert result.source.split("+")[-1] == f"cube:{day}"
     assert {tuple(r.breakdown[d] for d in q.by): r.value for r in result.rows} == raw(office, q)
     assert result.total.value > 0
@@ -215,6 +218,27 @@ def test_moving_an_activity_across_the_edge_of_a_window_moves_it_in_the_figure(
     assert compute(office, FigureQuery("attendance", flt)).total.value == before
     assert compute(office, FigureQuery("activities", flt)).total.value == \
         reference_count(office, flt)
+
+
+@pytest.mark.parametrize(("measure", "by", "extra", "table"), [
+    ("attendance", ("sex",), {}, "DayAgeLiteCube"),
+    ("attendance", ("age_group", "sex"), {"programme": True}, "DayAgeLiteCube"),
+    ("attendance", ("category",), {}, "DayCategoryLiteCube"),
+    ("attendance", ("sex",), {"participant_category": "teacher"}, "DayCategoryLiteCube"),
+    ("attendance", ("category", "age_group"), {}, "DayCellCube"),
+    ("attendance", ("sex",), {"region": True}, "DayCellCube"),
+    ("attendance", (), {"category": "training"}, "DayCellCube"),
+    ("participants", ("region",), {"sex": "f"}, "DayActivityCube"),
+    ("activities", (), {"partner": True}, None),
+    ("activities", (), {"q": "club"}, None),
+])
+def test_the_smallest_day_table_answers_the_edges(measure, by, extra, table):
+    from peacebuild.figures.cubes import day_cube_for
+
+    extra = {k: (1 if v is True else v) for k, v in extra.items()}
+    cube = day_cube_for(measure=measure, by=by, filters=ActivityFilter(
+        date_from=D(2003, 6, 15), **extra))
+    assert (cube.model.__name__ if cube else None) == table
 
 
 def reference_count(office, flt):

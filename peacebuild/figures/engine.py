@@ -420,7 +420,7 @@ def _answer(office: Office, q: FigureQuery) -> tuple[dict[tuple[object, ...], in
         if months is not None else None
     month_cube = cube_for(measure=q.measure, filters=whole.filters, by=q.by) if whole \
         else None
-    day = day_cube_for(measure=q.measure, filters=f)
+    day = day_cube_for(measure=q.measure, filters=f, by=q.by)
     if whole and not month_cube or not (day or month_cube):
         return _from_raw(office, q), "raw"
     parts: list[dict[tuple[object, ...], int]] = []

@@ -246,3 +246,49 @@ class DayCellCube(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id}/{self.day}/{self.programme}/{self.category}/{self.sex}"
+
+
+class DayLiteKey(models.Model):
+    office = models.ForeignKey(
+        "mandates.Office", on_delete=models.CASCADE, related_name="+", db_column="office",
+        db_index=False,
+    )
+    day = models.DateField()
+    programme = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.day}/{self.programme}"
+
+
+class DayCategoryLiteCube(DayLiteKey):
+    """Attendance per office × day × programme × category × sex: the edges of a window
+    for dashboards, which filter by period and programme only (at most 36 rows a
+    programme and day, however many activities)."""
+
+    category = models.CharField(max_length=30)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day", "programme", "category", "sex"],
+                                    name="daycategorylitecube_key"),
+        ]
+
+
+class DayAgeLiteCube(DayLiteKey):
+    """Attendance per office × day × programme × age group × sex (at most 15 rows a
+    programme and day)."""
+
+    age_group = models.CharField(max_length=10)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day", "programme", "age_group", "sex"],
+                                    name="dayagelitecube_key"),
+        ]
