@@ -299,10 +299,11 @@ def cubes_rebuild(office_id: int | None = None, months: Iterable[dt.date] | None
                                       [w.replace("office =", "+office =") for w in cube_where])
                 if finer.grain == "day":
                     theirs = theirs.replace("month", "day")
-                sql, sql_params = _roll_up(cube, finer, theirs, cube_params)
+                for sql in _roll_up(cube, finer, theirs):
+                    cursor.execute(sql, cube_params)
             else:
                 sql, sql_params = _aggregate(cube, " AND ".join(where), params)
-            cursor.execute(sql, sql_params)
+                cursor.execute(sql, sql_params)
 
 
 # Which cube each is summed from on a rebuild (the others read the raw rows).
@@ -322,28 +323,28 @@ def _rebuild_order(cube: Cube) -> int:
     return depth
 
 
-def _roll_up(cube: Cube, source: Cube, where: str, params: list[int | dt.date]
-             ) -> tuple[str, list[int | dt.date]]:
-    """INSERT … SELECT of a cube's rows summed from a finer cube's (rebuilt first); from
-    the day-level activity table, the attendee cube takes each of its who-took-part keys
-    whose bits the row holds."""
+def _roll_up(cube: Cube, source: Cube, where: str) -> list[str]:
+    """INSERT … SELECT of a cube's rows summed from a finer cube's (rebuilt first), its
+    parameters those of `where`. From the day-level activity table the attendee cube is
+    one statement per who-took-part key, over the rows whose bits hold it: 51 small
+    GROUP BYs took 30 s where one over the join of table and keys took 49 s (SQLite,
+    200,000 activities)."""
     q = connection.ops.quote_name
     columns = {k: f"s.{q(k)}" for k in cube.unique_key}
     if source.grain == "day" and "month" in columns:
         columns["month"] = _month_sql(f"s.{q('day')}")
-    joined = ""
-    if cube.split == "who":
-        # the table outside, the 51 keys inside: one pass over the table (SQLite keeps
-        # the order of a CROSS JOIN; the other way it read the table once per key)
-        columns["who"] = "w.who"
-        joined = f" CROSS JOIN {_who_keys_sql()} w"
-        where = f"({where}) AND (s.{q('who_bits')} & w.bits) <> 0"
-    group = ", ".join(columns[k] for k in cube.unique_key)
     sums = ", ".join(f"SUM(s.{q(v)})" for v in cube.values)
     keys = ", ".join(q(k) for k in cube.unique_key + cube.values)
-    return (f"INSERT INTO {q(cube.model._meta.db_table)} ({keys}) SELECT {group}, {sums} "
-            f"FROM {q(source.model._meta.db_table)} s{joined} WHERE {where} GROUP BY {group}"
-            + _clustered(cube, group), params)
+    head = f"INSERT INTO {q(cube.model._meta.db_table)} ({keys}) SELECT"
+    table = q(source.model._meta.db_table)
+    if cube.split != "who":
+        group = ", ".join(columns[k] for k in cube.unique_key)
+        return [f"{head} {group}, {sums} FROM {table} s WHERE {where} GROUP BY {group}"
+                + _clustered(cube, group)]
+    group = ", ".join(columns[k] for k in cube.unique_key if k != "who")
+    return [f"{head} s.{q('office')}, '{who}', {group.split(', ', 1)[1]}, {sums} "
+            f"FROM {table} s WHERE ({where}) AND (s.{q('who_bits')} & {bits}) <> 0 "
+            f"GROUP BY {group}" for who, bits in who_keys()]
 
 
 def _clustered(cube: Cube, group: str) -> str:
