@@ -16,9 +16,10 @@ produced it, and `records_url`, the list of the records behind it. Small cells c
 suppressed (`min_cell`), for counts drawn from casework.
 
 The answers come from summary tables kept exact on every write (`cubes.py`): whole months
-from a cube, the cut months at the edges of a window from the raw rows; or from the raw
-rows alone for the few shapes no cube holds (free text, a partner's attendance); all give
-the same numbers, which the property tests check. `FigureResult.source` says which.
+from a month cube, the cut days at the edges of a window from a day-level table (a
+partner's edges from the raw rows); or from the raw rows alone for the few shapes no
+table holds (free text, a partner's attendance); all give the same numbers, which the
+property tests check. `FigureResult.source` says which.
 Inside `figures_scope()` (every request) the office's vocabulary is read once.
 """
 
