@@ -100,17 +100,28 @@ shapes = st.tuples(
 
 def _raw_only(measure, by, window, who, other) -> bool:
     """The shapes that the raw rows answer on their own: free text, a partner's attendance
-    or a partner with who took part, a window with no whole month, and age groups of one
-    participant category with a filter finer than the programme (the one cube that holds
-    both, CellLiteCube, is kept by programme and month only)."""
+    or a partner with who took part, a partner in a window with no whole month (no day
+    table holds partners), and, when the window holds whole months, age groups of one
+    participant category with a filter finer than the programme (the one month cube
+    that holds both, CellLiteCube, is kept by programme and month only). Every other
+    window that cuts a month is answered by a day-level table at its edges."""
+    no_whole_month = window in (WINDOWS[3], WINDOWS[6])
     return bool(
         "q" in other
-        or ("partner" in other and (measure == "attendance" or who))
-        or window in (WINDOWS[3], WINDOWS[6])
-        or (measure == "attendance"
+        or ("partner" in other and (measure == "attendance" or who or no_whole_month))
+        or (measure == "attendance" and not no_whole_month
             and {"category", "age_group"} <= set(by) | {"category" for w in who
                                                          if w == "participant_category"}
             and bool({"type", "category", "region"} & set(other))))
+
+
+def _day_table(measure, window, other) -> str:
+    """The start of the name of the day-level table that must answer the edges of a
+    window that cuts a month ("" when it cuts none, or the raw rows answer its edges)."""
+    if window[0] and window[0].day != 1 or window[1] and window[1].day not in (28, 29, 30, 31):
+        if "partner" not in other and "q" not in other:
+            return "figures_day"
+    return ""
 
 
 def reference(office, query) -> dict[tuple, int]:
@@ -238,6 +249,10 @@ class CubesMatchRawRows(TestCase):
             self.assertEqual(result.source.startswith("cube:"),
                              not _raw_only(measure, by, window, who, other),
                              (query, result.source))
+            day = _day_table(measure, window, other)
+            if day and not _raw_only(measure, by, window, who, other):
+                self.assertTrue(result.source.split("+")[-1].startswith(f"cube:{day}"),
+                                (query, result.source))
 
 
 def test_text_filters_a_partners_attendance_and_cut_months_are_answered_from_raw_rows(
@@ -323,4 +338,6 @@ def test_the_migration_that_fills_the_moved_tables_gives_what_the_services_kept(
         "peacebuild.figures.migrations.0003_figures_attendee_partner_cubes").fill(apps, editor)
     importlib.import_module(
         "peacebuild.figures.migrations.0004_figscale_cell_cube").fill(apps, editor)
+    importlib.import_module(
+        "peacebuild.figures.migrations.0005_edges_day_cubes").fill(apps, editor)
     assert _all_cube_rows() == kept

@@ -10,11 +10,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from peacebuild.accounts.permissions import SYSTEM
-from peacebuild.activities.models import ActivityType, AgeGroup
+from peacebuild.activities.models import Activity, ActivityType, AgeGroup
 from peacebuild.activities.queries import ActivityFilter
-from peacebuild.activities.services import Cell, activity_create
+from peacebuild.activities.services import (
+    Cell,
+    activity_create,
+    activity_delete,
+    activity_update,
+)
 from peacebuild.figures import engine
 from peacebuild.figures.engine import FigureError, FigureQuery, compute, split_window
+from peacebuild.partners.models import Organisation
 from peacebuild.programmes.models import Programme
 from tests.test_figures_cubes import reference
 
@@ -135,10 +141,13 @@ def test_a_window_that_cuts_months_equals_the_raw_rows(
     assert grouped == {k: v for k, v in raw(office, q).items() if v} or grouped == {(): 0}
     assert result.total.value > 0
     months, _edges = split_window(first, last)
-    if months is not None:
-        assert result.source.endswith("+raw:edges") and result.source.startswith("cube:")
+    day = {"sex": "dayagelitecube", "category": "daycategorylitecube"}
+    want = "cube:figures_" + (day[by[0]] if measure == "attendance" else "dayactivitycube")
+    if months is not None:  # the whole months from a month cube, the edges by day
+        whole, edges = result.source.split("+")
+        assert whole.startswith("cube:") and "day" not in whole and edges == want
     else:
-        assert result.source == "raw"  # a few days only: the raw rows through the index
+        assert result.source == want  # a few days only: the day-level table alone
 
 
 def test_the_records_behind_a_cut_window_are_its_number(office, records, client_for):
@@ -157,9 +166,83 @@ def test_a_cut_window_reads_one_cube_and_both_edges_in_one_query(office, records
         for measure, by in (("activities", ("month",)), ("attendance", ("sex",))):
             with CaptureQueriesContext(connection) as captured:
                 result = compute(office, FigureQuery(measure, flt, by))
-            assert result.source.endswith("+raw:edges")
-            assert len(captured) == 2  # the whole months from the cube, the edges raw
+            assert "+cube:figures_day" in result.source
+            assert len(captured) == 2  # the whole months from the cube, both edges by day
+            assert not any("activities_a" in q["sql"] for q in captured.captured_queries)
             assert result.rows == compute(office, FigureQuery(measure, flt, by)).rows
+
+
+@pytest.mark.parametrize("who", [{"sex": "f"}, {"participant_category": "teacher"},
+                                 {"sex": "m", "participant_category": "teacher"}])
+@pytest.mark.parametrize("measure", ["activities", "participants", "attendance"])
+def test_who_took_part_in_a_cut_window_is_read_from_the_day_tables(
+        office, records, who, measure):
+    flt = ActivityFilter(date_from=D(2003, 6, 2), date_to=D(2003, 9, 10), **who)
+    q = FigureQuery(measure, flt, ("month",))
+    result = compute(office, q)
+    day = "figures_dayactivitycube"
+    if measure == "attendance":
+        day = "figures_daycategorylitecube" if "participant_category" in who else \
+            "figures_dayagelitecube"
+    assert result.source.split("+")[-1] == f"cube:{day}"
+    assert {tuple(r.breakdown[d] for d in q.by): r.value for r in result.rows} == raw(office, q)
+    assert result.total.value > 0
+
+
+def test_a_partners_cut_window_takes_the_edges_from_the_raw_rows(
+        office, programme, activity_type, places):
+    partner = Organisation.objects.create(office=office, name="Partner", kind="ngo")
+    for day in (D(2003, 6, 20), D(2003, 7, 5), D(2003, 9, 20)):
+        activity_create(actor=SYSTEM, office=office, programme=programme, type=activity_type,
+                        starts_on=day, ends_on=day, title="With partner",
+                        participants_total=3, partners=[partner])
+    flt = ActivityFilter(partner=partner.pk, date_from=D(2003, 6, 15),
+                         date_to=D(2003, 9, 10))
+    result = compute(office, FigureQuery("activities", flt))
+    assert result.source == "cube:figures_partnercube+raw:edges"
+    assert result.total.value == 2
+
+
+def test_moving_an_activity_across_the_edge_of_a_window_moves_it_in_the_figure(
+        office, records):
+    """The day tables follow an edit of the date inside a month (the month cubes see no
+    change), and the deletion of an activity."""
+    flt = ActivityFilter(date_from=D(2003, 6, 15), date_to=D(2003, 9, 10))
+    before = compute(office, FigureQuery("attendance", flt)).total.value
+    moved = Activity.objects.get(office=office, starts_on=D(2003, 6, 14))
+    people = sum(moved.attendance.values_list("count", flat=True))
+    activity_update(actor=SYSTEM, activity=moved, starts_on=D(2003, 6, 16),
+                    ends_on=D(2003, 6, 16))
+    assert compute(office, FigureQuery("attendance", flt)).total.value == before + people
+    activity_delete(actor=SYSTEM, activity=Activity.objects.get(pk=moved.pk))
+    assert compute(office, FigureQuery("attendance", flt)).total.value == before
+    assert compute(office, FigureQuery("activities", flt)).total.value == \
+        reference_count(office, flt)
+
+
+@pytest.mark.parametrize(("measure", "by", "extra", "table"), [
+    ("attendance", ("sex",), {}, "DayAgeLiteCube"),
+    ("attendance", ("age_group", "sex"), {"programme": True}, "DayAgeLiteCube"),
+    ("attendance", ("category",), {}, "DayCategoryLiteCube"),
+    ("attendance", ("sex",), {"participant_category": "teacher"}, "DayCategoryLiteCube"),
+    ("attendance", ("category", "age_group"), {}, "DayCellCube"),
+    ("attendance", ("sex",), {"region": True}, "DayCellCube"),
+    ("attendance", (), {"category": "training"}, "DayCellCube"),
+    ("participants", ("region",), {"sex": "f"}, "DayActivityCube"),
+    ("activities", (), {"partner": True}, None),
+    ("activities", (), {"q": "club"}, None),
+])
+def test_the_smallest_day_table_answers_the_edges(measure, by, extra, table):
+    from peacebuild.figures.cubes import day_cube_for
+
+    extra = {k: (1 if v is True else v) for k, v in extra.items()}
+    cube = day_cube_for(measure=measure, by=by, filters=ActivityFilter(
+        date_from=D(2003, 6, 15), **extra))
+    assert (cube.model.__name__ if cube else None) == table
+
+
+def reference_count(office, flt):
+    return raw(office, FigureQuery("activities", flt)).get((), 0)
 
 
 @pytest.mark.parametrize("window", [(None, None), (D(2003, 6, 15), D(2003, 9, 10))])

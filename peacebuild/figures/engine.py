@@ -16,9 +16,10 @@ produced it, and `records_url`, the list of the records behind it. Small cells c
 suppressed (`min_cell`), for counts drawn from casework.
 
 The answers come from summary tables kept exact on every write (`cubes.py`): whole months
-from a cube, the cut months at the edges of a window from the raw rows; or from the raw
-rows alone for the few shapes no cube holds (free text, a partner's attendance); all give
-the same numbers, which the property tests check. `FigureResult.source` says which.
+from a month cube, the cut days at the edges of a window from a day-level table (a
+partner's edges from the raw rows); or from the raw rows alone for the few shapes no
+table holds (free text, a partner's attendance); all give the same numbers, which the
+property tests check. `FigureResult.source` says which.
 Inside `figures_scope()` (every request) the office's vocabulary is read once.
 """
 
@@ -56,7 +57,7 @@ from . import casework, coordination
 from .casework import CASE_MEASURES
 from .coordination import COORDINATION_DIMENSIONS
 from .coordination import COORDINATION_MEASURES as COORDINATION_MEASURES
-from .cubes import Cube, cube_for, cube_rows
+from .cubes import Cube, cube_for, cube_rows, day_cube_for, day_rows
 from .disclosure import TOTAL, Protected
 
 MEASURES = {
@@ -165,7 +166,10 @@ class FigureResult:
     query: FigureQuery
     total: Figure
     rows: list[Figure]
-    source: str  # "cube:<table>" or "raw": which tables answered, for the curious
+    # which tables answered, for the curious: "cube:<table>", "raw", or parts joined by
+    # "+": "cube:figures_activitycube+cube:figures_dayactivitycube" for a window that
+    # cuts a month (the whole months from a month cube, the edges from a day table)
+    source: str
     protected: Protected | None = None  # case figures: the table with its totals, withheld
 
     def value_of(self, **breakdown: object) -> int | None:
@@ -402,27 +406,40 @@ def compute(office: Office, q: FigureQuery, *, today: dt.date | None = None) -> 
 
 def _answer(office: Office, q: FigureQuery) -> tuple[dict[tuple[object, ...], int], str]:
     """The grouped numbers and which tables gave them: a cube when one covers the query;
-    for a window that cuts a month, the cube for the whole months inside it plus the raw
-    rows of the cut months at either edge (a few days of activities, read through the
-    index on the start date); else the raw rows."""
+    for a window that cuts a month, the month cube for the whole months inside it plus
+    the day-level table for the cut days at either edge (or the day-level table alone
+    when the window holds no whole month); a partner's window, whose edges no day table
+    holds, takes the raw rows of the edges; else the raw rows."""
     f = q.filters
     cube = cube_for(measure=q.measure, filters=f, by=q.by)
     if cube:
         return _from_cube(office, q, cube), f"cube:{cube.model._meta.db_table}"
     months, edges = split_window(f.date_from, f.date_to)
-    if edges and months is not None:
-        whole = replace(q, filters=replace(f, date_from=months[0], date_to=months[1]))
-        cube = cube_for(measure=q.measure, filters=whole.filters, by=q.by)
-        if cube:
-            out: dict[tuple[object, ...], int] = defaultdict(int)
-            # both edges in one query of the raw rows (fewer round trips)
-            parts = [_from_cube(office, whole, cube), _from_raw(office, q, windows=edges)]
-            for part in parts:
-                for key, value in part.items():
-                    out[key] += value
-            table = cube.model._meta.db_table
-            return {k: v for k, v in out.items() if v}, f"cube:{table}+raw:edges"
-    return _from_raw(office, q), "raw"
+    if not edges:
+        return _from_raw(office, q), "raw"
+    whole = replace(q, filters=replace(f, date_from=months[0], date_to=months[1])) \
+        if months is not None else None
+    month_cube = cube_for(measure=q.measure, filters=whole.filters, by=q.by) if whole \
+        else None
+    day = day_cube_for(measure=q.measure, filters=f, by=q.by)
+    if whole and not month_cube or not (day or month_cube):
+        return _from_raw(office, q), "raw"
+    parts: list[dict[tuple[object, ...], int]] = []
+    sources: list[str] = []
+    if whole and month_cube:
+        parts.append(_from_cube(office, whole, month_cube))
+        sources.append(f"cube:{month_cube.model._meta.db_table}")
+    if day:
+        parts.append(_from_day(office, q, day, edges))
+        sources.append(f"cube:{day.model._meta.db_table}")
+    else:  # both edges in one query of the raw rows (fewer round trips)
+        parts.append(_from_raw(office, q, windows=edges))
+        sources.append("raw:edges")
+    out: dict[tuple[object, ...], int] = defaultdict(int)
+    for part in parts:
+        for key, value in part.items():
+            out[key] += value
+    return {k: v for k, v in out.items() if v}, "+".join(sources)
 
 
 def split_window(date_from: dt.date | None, date_to: dt.date | None
@@ -475,6 +492,15 @@ def _from_cube(office: Office, q: FigureQuery, cube: Cube) -> dict[tuple[object,
     rows = cube_rows(office.pk, cube, q.filters, types=types)
     value = "people" if cube.cell_keys else q.measure
     return _group(rows, q.by, value, month_field="month")
+
+
+def _from_day(office: Office, q: FigureQuery, cube: Cube,
+              windows: list[tuple[dt.date, dt.date]]) -> dict[tuple[object, ...], int]:
+    """The figure over the days of `windows` from a day-level table."""
+    types = _types_of(office, q.filters.category) if q.filters.category else None
+    rows = day_rows(office.pk, cube, q.filters, windows, types=types)
+    value = "people" if cube.cell_keys else q.measure
+    return _group(rows, q.by, value, month_field="day")
 
 
 def _group(rows: QuerySet[Any], by: Iterable[str], value: str | Count, *, month_field: str,

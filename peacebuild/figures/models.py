@@ -184,3 +184,111 @@ class PartnerCube(CubeKey):
         ]
         indexes = [models.Index(fields=["office", "partner", "month"],
                                 name="partnercube_month_idx")]
+
+
+class DayActivityCube(models.Model):
+    """Activities and reported participants per office × day × programme × type × region ×
+    who took part: the day-level table that answers the cut months at the edges of a
+    window ("15 June – 23 April"). `who_bits` is the set of (participant category, sex)
+    pairs among the activity's attendance, one bit each (`cubes.WHO_PAIRS`): "attended by
+    women" is `who_bits & <the pairs of women> != 0`, so one row per activity-like key
+    answers every who-took-part filter and the plain counts (the sum over all rows)."""
+
+    office = models.ForeignKey(
+        "mandates.Office", on_delete=models.CASCADE, related_name="+", db_column="office",
+        db_index=False,  # the unique key starts with the office
+    )
+    day = models.DateField()
+    programme = models.IntegerField()
+    type = models.IntegerField()
+    region = models.IntegerField()
+    who_bits = models.BigIntegerField()
+    activities = models.BigIntegerField(default=0)
+    participants = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "day", "programme", "type", "region", "who_bits"],
+                name="dayactivitycube_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.day}/{self.programme}/{self.type}/{self.region}"
+
+
+class DayCellCube(models.Model):
+    """Attendance per office × day × programme × type × region × category × age group ×
+    sex: the edges of a window for the attendance measure, whatever its breakdown."""
+
+    office = models.ForeignKey(
+        "mandates.Office", on_delete=models.CASCADE, related_name="+", db_column="office",
+        db_index=False,
+    )
+    day = models.DateField()
+    programme = models.IntegerField()
+    type = models.IntegerField()
+    region = models.IntegerField()
+    category = models.CharField(max_length=30)
+    age_group = models.CharField(max_length=10)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "day", "programme", "type", "region", "category",
+                        "age_group", "sex"],
+                name="daycellcube_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.day}/{self.programme}/{self.category}/{self.sex}"
+
+
+class DayLiteKey(models.Model):
+    office = models.ForeignKey(
+        "mandates.Office", on_delete=models.CASCADE, related_name="+", db_column="office",
+        db_index=False,
+    )
+    day = models.DateField()
+    programme = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.day}/{self.programme}"
+
+
+class DayCategoryLiteCube(DayLiteKey):
+    """Attendance per office × day × programme × category × sex: the edges of a window
+    for dashboards, which filter by period and programme only (at most 36 rows a
+    programme and day, however many activities)."""
+
+    category = models.CharField(max_length=30)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day", "programme", "category", "sex"],
+                                    name="daycategorylitecube_key"),
+        ]
+
+
+class DayAgeLiteCube(DayLiteKey):
+    """Attendance per office × day × programme × age group × sex (at most 15 rows a
+    programme and day)."""
+
+    age_group = models.CharField(max_length=10)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day", "programme", "age_group", "sex"],
+                                    name="dayagelitecube_key"),
+        ]
