@@ -151,7 +151,9 @@ def free_port() -> int:
 
 def case_keys(workdir: Path) -> tuple[str, str]:
     """The case keys, made once per work folder: the database remembers which key it met."""
-    path = workdir / "case_keys"
+    # not "case_keys": the application reads a file of that name in its data folder, in
+    # its own format (docs/security.md)
+    path = workdir / "bench-case-keys"
     if not path.exists():
         from peacebuild.casework.models import KeyCheck
 
