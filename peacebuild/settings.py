@@ -201,6 +201,8 @@ DATABASE_ROUTERS: list[str] = []
 if env("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = database(env("DATABASE_REPLICA_URL"))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the same database
+    # A standby that is gone must not hold a page for long: its reads go to the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["peacebuild.lib.dbrouting.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -15,18 +15,24 @@ moment behind. Everything else reads from the primary:
   `pb-primary` cookie carries the time until which it reads from the primary, so a user
   sees their own change at once even when the standby lags.
 
+When the replica does not answer, pages read from the primary: the middleware checks the
+replica's connection before sending a page's reads to it, and after a failure leaves it
+alone for REPLICA_RETRY_SECONDS (one warning in the log each time), so a lost standby
+costs neither errors nor a connection attempt per request.
+
 Without a replica, the router is not installed and the middleware does nothing.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
@@ -49,7 +55,11 @@ PRIMARY_APPS = frozenset({
 WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "ALTER", "DROP", "TRUNCATE")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
+REPLICA_RETRY_SECONDS = 10.0
+
+log = logging.getLogger("peacebuild.dbrouting")
 _on_replica: ContextVar[bool] = ContextVar("pb_reads_on_replica", default=False)
+_replica_down_until = [0.0]  # per process: time.monotonic() until which the replica is skipped
 
 
 def replica_configured() -> bool:
@@ -72,6 +82,26 @@ class ReplicaRouter:
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
         return db == PRIMARY
+
+
+def replica_answers() -> bool:
+    """The replica's connection is usable (a kept one is checked, a new one is opened); if
+    not, it is skipped for REPLICA_RETRY_SECONDS and the reads go to the primary."""
+    now = time.monotonic()
+    if now < _replica_down_until[0]:
+        return False
+    replica = connections[REPLICA]
+    try:
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except DatabaseError as error:
+        replica.close()
+        _replica_down_until[0] = now + REPLICA_RETRY_SECONDS
+        log.warning("The replica does not answer (%s); pages read from the primary, the "
+                    "replica is tried again in %.0f s.", type(error).__name__,
+                    REPLICA_RETRY_SECONDS)
+        return False
+    return True
 
 
 def page_reads_replica(namespace: str, url_name: str | None) -> bool:
@@ -124,5 +154,6 @@ class ReplicaRoutingMiddleware:
         if pinned_until(request) > time.time():
             return
         match = request.resolver_match
-        if match is not None and page_reads_replica(match.namespace, match.url_name):
+        if (match is not None and page_reads_replica(match.namespace, match.url_name)
+                and replica_answers()):
             _on_replica.set(True)

@@ -7,7 +7,9 @@ import pytest
 from django.db import DatabaseError
 from django.utils import timezone
 
-from peacebuild.deploy import views, worker
+from django.core.management import call_command
+
+from peacebuild.deploy import health, worker
 from peacebuild.deploy.models import WorkerBeat
 from peacebuild.deploy.worker import Heart, beat
 
@@ -56,7 +58,7 @@ def test_database_down_is_503_without_details(client, db, monkeypatch):
         def cursor(self):
             return Broken()
 
-    monkeypatch.setattr(views, "connection", Gone())
+    monkeypatch.setattr(health, "connection", Gone())
     status, body = _health(client)
     assert status == 503
     assert body["checks"]["database"] == "unavailable"
@@ -105,3 +107,39 @@ def test_health_reveals_no_configuration(client, db, settings, path):
     content = client.get(path).content.decode()
     for secret in (settings.SECRET_KEY, settings.DATABASES["default"]["NAME"]):
         assert str(secret) not in content
+
+
+def test_the_replica_is_reported_with_its_lag(client, db, monkeypatch):
+    monkeypatch.setattr(health, "replica_configured", lambda: True)
+    monkeypatch.setattr(health, "replica_state", lambda: {"reachable": True, "lag_seconds": 0.4})
+    status, body = _health(client)
+    assert (status, body["status"]) == (200, "ok")
+    assert body["checks"]["replica"] == {"reachable": True, "lag_seconds": 0.4}
+
+
+def test_a_replica_away_is_degraded_but_still_serving(client, db, monkeypatch):
+    # Pages then read from the primary (lib/dbrouting.py): the load balancer keeps the server.
+    monkeypatch.setattr(health, "replica_configured", lambda: True)
+    monkeypatch.setattr(health, "replica_state", lambda: {"reachable": False})
+    status, body = _health(client)
+    assert (status, body["status"], body["checks"]["replica"]) == (
+        200, "degraded", {"reachable": False})
+
+
+@pytest.mark.parametrize(("replica", "queue", "code"), [
+    (None, False, 0), ({"reachable": False}, False, 1), (None, True, 2)])
+def test_the_health_command_exits_as_monitoring_expects(db, settings, monkeypatch, capsys,
+                                                         replica, queue, code):
+    if queue:
+        settings.TASKS = QUEUE  # and no worker has beaten
+    if replica is not None:
+        monkeypatch.setattr(health, "replica_configured", lambda: True)
+        monkeypatch.setattr(health, "replica_state", lambda: replica)
+    try:
+        call_command("health")
+        exited = 0
+    except SystemExit as stop:
+        exited = int(stop.code)
+    report = json.loads(capsys.readouterr().out)
+    assert exited == code
+    assert report["status"] == ["ok", "degraded", "unavailable"][code]
