@@ -25,6 +25,7 @@ from django.db import close_old_connections, connections, transaction  # noqa: E
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from peacebuild.lib import dbrouting  # noqa: E402
 from tests.pgcluster import Cluster, Node  # noqa: E402
 
 seen: dict[str, object] = {}
@@ -102,6 +103,32 @@ def routing() -> None:
         nodes.standby.query("SELECT pg_wal_replay_resume()")
     nodes.wait_replayed()
     seen["reader_after_resume"] = partner_names(reader, key)
+
+
+def replica_down() -> None:
+    """The standby stops: the replica's pages read from the primary, /health/ says so."""
+    nodes = cluster()
+    _office, _head, key = world()
+    client = Client()
+    seen["created"] = add_partner(client, key, "Gamma")
+    client.cookies["pb-primary"] = "0"  # read as anyone would, not pinned to the primary
+    nodes.wait_replayed()
+    seen["health_before"] = client.get("/health/").json()
+    nodes.standby.stop()
+    try:
+        request_starts()
+        seen["names_while_down"] = partner_names(client, key)
+        request_starts()
+        seen["names_again"] = partner_names(client, key)
+        health = client.get("/health/")
+        seen["health_while_down"] = [health.status_code, health.json()]
+    finally:
+        nodes.standby.start()
+    dbrouting._replica_down_until[0] = 0.0  # as REPLICA_RETRY_SECONDS later
+    request_starts()
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        seen["names_after"] = partner_names(client, key)
+    seen["queries_on_replica_after"] = len(on_replica.captured_queries)
 
 
 def outage() -> None:
@@ -212,6 +239,6 @@ def import_retry() -> None:
 
 
 if __name__ == "__main__":
-    {"routing": routing, "outage": outage, "failover": failover, "import_killed": import_killed,
+    {"routing": routing, "replica_down": replica_down, "outage": outage, "failover": failover, "import_killed": import_killed,
      "import_retry": import_retry}[sys.argv[1]]()
     print(json.dumps(seen, default=str))

@@ -93,6 +93,22 @@ def test_reads_on_the_replica_and_a_writer_reads_their_own_writes(cluster):
     assert seen["reader_after_resume"] == ["Alpha", "Beta"]
 
 
+def test_a_replica_that_does_not_answer_leaves_the_reads_to_the_primary(cluster):
+    seen = run(cluster, "replica_down")
+    assert seen["created"] == 201
+    assert seen["health_before"]["checks"]["replica"] == {"reachable": True, "lag_seconds": 0.0}
+    # The standby stopped: the API's list still answers, from the primary ...
+    assert "Gamma" in seen["names_while_down"] and "Gamma" in seen["names_again"]
+    # ... the log says so once (the second request does not try the replica again) ...
+    assert seen["stderr"].count("The replica does not answer") == 1, seen["stderr"]
+    # ... and /health/ keeps the server in the load balancer, saying what is wrong.
+    status, health = seen["health_while_down"]
+    assert (status, health["status"], health["checks"]["replica"]) == (
+        200, "degraded", {"reachable": False})
+    # Back, the replica serves the reads again.
+    assert "Gamma" in seen["names_after"] and seen["queries_on_replica_after"] > 0
+
+
 def test_a_lost_database_answers_503_and_recovers_by_itself(cluster):
     seen = run(cluster, "outage", replica=False)
     assert seen["before"] == 200
