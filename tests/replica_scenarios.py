@@ -239,6 +239,6 @@ def import_retry() -> None:
 
 
 if __name__ == "__main__":
-    {"routing": routing, "replica_down": replica_down, "outage": outage, "failover": failover, "import_killed": import_killed,
-     "import_retry": import_retry}[sys.argv[1]]()
+    {"routing": routing, "replica_down": replica_down, "outage": outage, "failover": failover,
+     "import_killed": import_killed, "import_retry": import_retry}[sys.argv[1]]()
     print(json.dumps(seen, default=str))

@@ -3,7 +3,8 @@
 A request's line holds its method, its path without the query string (where search terms
 and filters live), its status, its duration in milliseconds, the signed-in user's id (a
 number: no name, no e-mail) and a request id (the client's `X-Request-ID` when it is a
-plain token, else a new one, echoed in the response). No address, no browser, no form
+plain token, else a new one, echoed in the response), and `"database": "replica"` when
+the page's reads went to the standby (lib/dbrouting.py). No address, no browser, no form
 field, no case content: what a request carried stays out of the log.
 """
 
@@ -53,7 +54,8 @@ class RequestLogMiddleware:
 def request_fields(request: HttpRequest, response: HttpResponse,
                    started: float) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    return {
+    replica = {"database": "replica"} if getattr(request, "reads_from_replica", False) else {}
+    return replica | {
         "method": request.method,
         "path": request.path,
         "status": response.status_code,

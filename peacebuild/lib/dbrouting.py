@@ -157,3 +157,4 @@ class ReplicaRoutingMiddleware:
         if (match is not None and page_reads_replica(match.namespace, match.url_name)
                 and replica_answers()):
             _on_replica.set(True)
+            request.reads_from_replica = True  # type: ignore[attr-defined]  # for the log

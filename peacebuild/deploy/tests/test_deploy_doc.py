@@ -178,6 +178,8 @@ def test_follow_docs_deploy_md(machine):
     logs = [line for line in err.splitlines() if '"peacebuild.requests"' in line]
     assert any('"path": "/login/"' in line and '"status": 200' in line for line in logs)
     assert any('"path": "/api/partners/"' in line and '"status": 201' in line for line in logs)
+    assert any('"path": "/api/partners/"' in line and '"database": "replica"' in line
+               for line in logs), "a page read from the standby, in the log"
     static = root / "data" / "static"
     assert list(static.glob("ui/**/*.*.css")), "hashed static files"
     assert (static / "staticfiles.json").exists()

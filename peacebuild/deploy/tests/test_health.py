@@ -4,10 +4,9 @@ import datetime as dt
 import json
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError
 from django.utils import timezone
-
-from django.core.management import call_command
 
 from peacebuild.deploy import health, worker
 from peacebuild.deploy.models import WorkerBeat

@@ -4,8 +4,10 @@ import json
 import logging
 
 import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
 
-from peacebuild.deploy.logs import json_formatter
+from peacebuild.deploy.logs import json_formatter, request_fields
 
 NAME, EMAIL, PASSPORT = "Zarina Karimova", "zarina.k@example.org", "A12345678"
 
@@ -58,3 +60,13 @@ def test_no_personal_data_or_case_content_in_any_log(client_for, users, lines):
     for value in (NAME, EMAIL, PASSPORT, users["viewer"].username, users["viewer"].email):
         if value:
             assert value not in text, value
+
+
+def test_a_page_read_from_the_replica_says_so(db):
+    # Set by lib/dbrouting.py for a page whose reads went to the standby (the real one:
+    # peacebuild/deploy/tests/test_deploy_doc.py finds such a line in the server's log).
+    request = RequestFactory().get("/api/partners/")
+    request.request_id = "r" * 8
+    assert "database" not in request_fields(request, HttpResponse(), 0.0)
+    request.reads_from_replica = True
+    assert request_fields(request, HttpResponse(), 0.0)["database"] == "replica"
