@@ -3,6 +3,7 @@ failover, and no change at all without a replica. (With a real primary and stand
 tests/test_replication.py.)"""
 
 from django.conf import settings
+from django.db import OperationalError
 
 from peacebuild.lib import dbrouting
 from peacebuild.partners.models import Organisation
@@ -35,3 +36,65 @@ def test_the_pages_the_replica_serves():
     assert dbrouting.page_reads_replica("programmes", "dashboard")
     assert not dbrouting.page_reads_replica("activities", "edit")
     assert not dbrouting.page_reads_replica("accounts", "security")
+
+
+class _Replica:
+    """A stand-in for the replica's connection: answers, or fails as a stopped server does."""
+
+    vendor = "postgresql"
+
+    def __init__(self, answers: bool, lag: float = 0.0) -> None:
+        self.answers, self.lag, self.attempts, self.closed = answers, lag, 0, 0
+
+    def close_if_health_check_failed(self) -> None:
+        pass
+
+    def ensure_connection(self) -> None:
+        self.attempts += 1
+        if not self.answers:
+            raise OperationalError("connection refused")
+
+    def close(self) -> None:
+        self.closed += 1
+
+    def cursor(self):
+        replica = self
+
+        class Cursor:
+            def __enter__(self):
+                replica.ensure_connection()
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def execute(self, sql, params=None):
+                self.sql = sql
+
+            def fetchone(self):
+                return (replica.lag,)
+        return Cursor()
+
+
+def test_a_replica_that_does_not_answer_is_skipped_for_a_while(monkeypatch, caplog):
+    gone = _Replica(answers=False)
+    monkeypatch.setattr(dbrouting, "connections", {dbrouting.REPLICA: gone})
+    monkeypatch.setattr(dbrouting, "_replica_down_until", [0.0])
+    assert dbrouting.replica_answers() is False
+    assert dbrouting.replica_answers() is False  # not tried again: one attempt, one warning
+    assert gone.attempts == 1 and gone.closed == 1
+    warnings = [r for r in caplog.records if r.name == "peacebuild.dbrouting"]
+    assert len(warnings) == 1 and "pages read from the primary" in warnings[0].getMessage()
+    # REPLICA_RETRY_SECONDS later it is tried again, and used once it answers.
+    dbrouting._replica_down_until[0] = 0.0
+    gone.answers = True
+    assert dbrouting.replica_answers() is True and gone.attempts == 2
+
+
+def test_the_replica_state_reports_lag_or_unreachable(monkeypatch):
+    from peacebuild.deploy import health
+
+    monkeypatch.setattr(health, "connections", {health.REPLICA: _Replica(True, lag=1.26)})
+    assert health.replica_state() == {"reachable": True, "lag_seconds": 1.3}
+    monkeypatch.setattr(health, "connections", {health.REPLICA: _Replica(False)})
+    assert health.replica_state() == {"reachable": False}
