@@ -10,6 +10,7 @@ field, no case content: what a request carried stays out of the log.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import time
@@ -26,9 +27,18 @@ REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
+class UtcJsonFormatter(JsonFormatter):
+    """`time` in UTC, ISO 8601 with milliseconds and offset: a log store that gathers
+    several servers (or a server in Dushanbe and one in Geneva) sorts them right."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+            timespec="milliseconds")
+
+
 def json_formatter() -> logging.Formatter:
-    return JsonFormatter(FIELDS, rename_fields={"asctime": "time", "levelname": "level",
-                                                "name": "logger"})
+    return UtcJsonFormatter(FIELDS, rename_fields={"asctime": "time", "levelname": "level",
+                                                   "name": "logger"})
 
 
 class RequestLogMiddleware:

@@ -1,5 +1,6 @@
 """One JSON line per request, with what an operator needs and nothing of the person."""
 
+import datetime as dt
 import json
 import logging
 
@@ -38,7 +39,11 @@ def test_one_line_per_request_with_its_facts(client_for, users, lines):
     assert line["user_id"] == users["viewer"].pk
     assert line["request_id"] == "req-0123456789"
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] > 0
-    assert line["level"] == "INFO" and "time" in line
+    assert line["level"] == "INFO"
+    # UTC, ISO 8601, whatever the office's TIME_ZONE: log stores sort servers' lines together.
+    stamp = dt.datetime.fromisoformat(line["time"])
+    assert stamp.utcoffset() == dt.timedelta(0)
+    assert abs((dt.datetime.now(dt.UTC) - stamp).total_seconds()) < 60
 
 
 def test_a_request_id_that_is_not_a_plain_token_is_replaced(client, db, lines):
