@@ -3,7 +3,8 @@
 No secrets and no personal data: whether the database answers, whether the replica (when
 one is configured) answers and how many seconds its replay is behind, and how many
 workers have beaten lately. A replica that does not answer leaves the installation
-serving (pages read from the primary, peacebuild/lib/dbrouting.py): "degraded", not down.
+serving (pages read from the primary, peacebuild/lib/dbrouting.py): "degraded", not down;
+so does one more than REPLICA_LAG_DEGRADED seconds behind.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from peacebuild.lib.dbrouting import REPLICA, replica_configured
 from .worker import live_workers
 
 OK, DEGRADED, UNAVAILABLE = "ok", "degraded", "unavailable"
+# A standby this many seconds behind serves stale dashboards: say so (replay stuck, WAN
+# link down). Normally its lag is milliseconds (docs/deploy.md, "Measured here").
+REPLICA_LAG_DEGRADED = 60.0
 # Seconds the standby's replay is behind: 0 when it has replayed all it received (an idle
 # primary sends nothing, so the last replayed transaction's age would look like lag).
 LAG = """SELECT CASE WHEN NOT pg_is_in_recovery()
@@ -33,8 +37,9 @@ def health_report() -> dict[str, object]:
         checks["database"] = "unavailable"
         status = UNAVAILABLE
     if replica_configured():
-        checks["replica"] = replica_state()
-        if status == OK and not checks["replica"]["reachable"]:  # type: ignore[index]
+        replica = replica_state()
+        checks["replica"] = replica
+        if status == OK and not replica_current(replica):
             status = DEGRADED
     if not uses_queue():
         checks["workers"] = "not used (tasks run inline)"
@@ -70,6 +75,11 @@ def replica_state() -> dict[str, object]:
         replica.close()
         return {"reachable": False}
     return {"reachable": True, "lag_seconds": round(float(lag), 1)}
+
+
+def replica_current(replica: dict[str, object]) -> bool:
+    lag = replica.get("lag_seconds")
+    return bool(replica["reachable"]) and isinstance(lag, float) and lag <= REPLICA_LAG_DEGRADED
 
 
 def uses_queue() -> bool:

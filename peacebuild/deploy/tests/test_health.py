@@ -125,6 +125,12 @@ def test_a_replica_away_is_degraded_but_still_serving(client, db, monkeypatch):
         200, "degraded", {"reachable": False})
 
 
+def test_a_replica_far_behind_is_degraded(client, db, monkeypatch):
+    monkeypatch.setattr(health, "replica_configured", lambda: True)
+    monkeypatch.setattr(health, "replica_state", lambda: {"reachable": True, "lag_seconds": 61.0})
+    assert _health(client)[1]["status"] == "degraded"
+
+
 @pytest.mark.parametrize(("replica", "queue", "code"), [
     (None, False, 0), ({"reachable": False}, False, 1), (None, True, 2)])
 def test_the_health_command_exits_as_monitoring_expects(db, settings, monkeypatch, capsys,
