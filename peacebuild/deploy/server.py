@@ -13,6 +13,7 @@ Environment (each also from `NAME_FILE`):
   `TIMEOUT`           seconds a request may take before its worker is replaced (default 120)
   `GRACEFUL_TIMEOUT`  seconds in-flight requests get on SIGTERM (default 30)
   `MAX_REQUESTS`      requests a worker serves before it is replaced (default 2000)
+  `CONTROL_SOCKET`    a path for gunicorn's control socket (`gunicornc`); none by default
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ def options() -> dict[str, Any]:
         "proc_name": "peacebuild",
         "forwarded_allow_ips": env("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+        # gunicorn's control socket (gunicornc) lives in $HOME by default, where two
+        # servers of one user (two offices on one machine) would take each other's; systemd
+        # and signals manage the server. CONTROL_SOCKET=PATH turns it on at that path.
+        "control_socket_disable": not env("CONTROL_SOCKET"),
+        "control_socket": env("CONTROL_SOCKET") or None,
     }
 
 

@@ -61,3 +61,14 @@ def test_sigterm_lets_the_request_in_flight_finish(transactional_db, tmp_path):
         log.close()
     text = (tmp_path / "server.log").read_text()
     assert '"message": "Handling signal: term"' in text, "gunicorn's own lines are JSON"
+
+
+def test_no_control_socket_in_home_unless_asked(monkeypatch):
+    from peacebuild.deploy.server import options
+
+    monkeypatch.delenv("CONTROL_SOCKET", raising=False)
+    assert options()["control_socket_disable"] is True
+    monkeypatch.setenv("CONTROL_SOCKET", "/run/peacebuild/gunicorn.ctl")
+    chosen = options()
+    assert chosen["control_socket_disable"] is False
+    assert chosen["control_socket"] == "/run/peacebuild/gunicorn.ctl"
