@@ -93,7 +93,8 @@ def measure(sizes: list[int], repeat: int) -> int:
 
     office = Office.objects.create(code="bench", name="Benchmark office",
                                    established_on=dt.date(2020, 1, 1))
-    client = login_verified(Client(HTTP_HOST="localhost"), make_user("bench-head", office, Role.HEAD))
+    head = make_user("bench-head", office, Role.HEAD)
+    client = login_verified(Client(HTTP_HOST="localhost"), head)
     page = reverse("casework:trail")
 
     def view() -> None:
