@@ -479,7 +479,8 @@ class Attachment(models.Model):
     description = SealedTextField(_("description"), blank=True)
     kind = models.CharField(_("type"), max_length=10)  # detected from the content
     size = models.PositiveBigIntegerField(_("size in bytes"))
-    # A photograph's EXIF, XMP, IPTC and text chunks were removed on upload (never kept).
+    # A photograph whose EXIF, XMP, IPTC and text chunks were removed (on upload, or by
+    # `strip_case_photos` for older ones); what was removed is never kept.
     metadata_removed = models.BooleanField(_("metadata removed"), default=False)
     stored_as = models.CharField(max_length=64, unique=True, editable=False)
     key_id = models.CharField(max_length=40, editable=False)  # the key its bytes are under

@@ -450,7 +450,7 @@ def attachment_add(*, actor: Actor, event: Event, name: str, content: bytes,
         kind = files.detect(content)
         # A photograph loses its EXIF, XMP, IPTC and text chunks (a witness's position, the
         # device, the time) before anything is written; only the clean bytes are kept.
-        content, metadata_removed = files.without_metadata(content, kind)
+        content, _removed = files.without_metadata(content, kind)
     except files.Refused as refused:
         raise ValidationError(str(refused)) from refused
     name = _clean_file_name(name, kind)
@@ -460,7 +460,7 @@ def attachment_add(*, actor: Actor, event: Event, name: str, content: bytes,
             attachment = Attachment(event=event, information=information, name=name,
                                     description=description.strip(), kind=kind.code,
                                     size=len(content), stored_as=stored_as, key_id=key_id,
-                                    metadata_removed=metadata_removed,
+                                    metadata_removed=kind.code in files.PHOTOS,
                                     uploaded_by=user_of(actor))
             attachment.full_clean()
             attachment.save()
@@ -521,6 +521,38 @@ def attachment_delete(*, actor: Actor, attachment: Attachment, address: str = ""
             trail_entry=entry)
         attachment.delete()
         transaction.on_commit(lambda: files.attachment_path(stored_as).unlink(missing_ok=True))
+
+
+def strip_photo_metadata(*, actor: Actor) -> int:
+    """Remove the metadata of the photographs attached before uploads lost it: each JPEG
+    and PNG attachment not yet marked is opened, stripped as an upload is, sealed again
+    under the same storage name and marked, with a trail entry naming the record (never
+    what was removed). Resumable: marked photographs are skipped. The number changed."""
+    if actor is not SYSTEM:
+        raise PermissionDenied("Only the system strips existing photographs.")
+    changed = 0
+    pending = (Attachment.objects.filter(kind__in=files.PHOTOS, metadata_removed=False)
+               .select_related("event__office").order_by("pk"))
+    for attachment in pending:
+        kind = files.KINDS[attachment.kind]
+        try:
+            content, removed = files.without_metadata(
+                files.read_attachment(attachment.stored_as), kind)
+        except files.Refused:
+            continue  # a picture that does not open is left as it was
+        with transaction.atomic():
+            if removed:
+                files.write_atomic(files.attachment_path(attachment.stored_as),
+                                   files.seal(content, attachment.stored_as))
+                record(actor=actor, office=attachment.event.office,
+                       action=TrailEntry.Action.CHANGE,
+                       target=f"event:{attachment.event_id}/attachment:{attachment.pk}",
+                       detail={"fields": ["metadata_removed"]})
+                changed += 1
+                Attachment.objects.filter(pk=attachment.pk).update(
+                    size=len(content), key_id=keyring().current)
+            Attachment.objects.filter(pk=attachment.pk).update(metadata_removed=True)
+    return changed
 
 
 def rotate_files(ring: KeyRing, progress: Progress | None = None) -> int:

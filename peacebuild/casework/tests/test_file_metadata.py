@@ -7,6 +7,7 @@ import io
 import logging
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -72,3 +73,30 @@ def test_a_document_is_kept_as_it_is_and_the_form_says_its_names_stay(hr, case, 
     assert not made.metadata_removed
     listing = hr.get(reverse("casework:files", args=[case.pk])).content.decode()
     assert "metadata removed</small>" not in listing
+
+
+def _attached_before(case, content, kind="jpeg"):
+    """An attachment as uploads stored it before they removed metadata."""
+    stored_as, key_id = attachments.store_attachment(content)
+    return Attachment.objects.create(event=case, name="old.jpg", kind=kind, size=len(content),
+                                     stored_as=stored_as, key_id=key_id)
+
+
+def test_the_command_strips_photographs_attached_before(case, case_files, capsys):
+    from django.core.management import call_command
+
+    old = _attached_before(case, witness_photo("JPEG"))
+    document = _attached_before(case, PDF, kind="pdf")
+    call_command("strip_case_photos")
+    assert "1 photographs lost their metadata." in capsys.readouterr().out
+    old.refresh_from_db()
+    content = attachments.read_attachment(old.stored_as)
+    assert old.metadata_removed and old.size == len(content)
+    assert not any(s in content for s in PHOTO_SECRETS)
+    assert attachments.read_attachment(document.stored_as) == PDF
+    entry = TrailEntry.objects.filter(target=f"event:{case.pk}/attachment:{old.pk}").get()
+    assert entry.action == "change" and entry.username == "SYSTEM"
+    call_command("strip_case_photos")  # again: nothing left to do
+    assert "0 photographs" in capsys.readouterr().out
+    with pytest.raises(PermissionDenied):
+        services.strip_photo_metadata(actor=None)
