@@ -77,6 +77,18 @@ def test_bench_exchange_sheets_runs_at_small_scale(tmp_path):
     assert result.stdout.strip().splitlines()[-1].startswith("ratio: ")
 
 
+def test_bench_trail_view_runs_at_small_scale(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "trail_view.py"), "--entries", "600",
+         "--repeat", "1"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "600 entries  whole chain" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("ratio: ")
+
+
 def test_bench_load_serves_every_page_without_error(tmp_path):
     """bench/load.py against `peacebuild serve` for a few seconds: users sign in, every answer
     is the real page, and the summary ends as the docs say. On PostgreSQL (DATABASE_URL) it

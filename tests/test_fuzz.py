@@ -152,6 +152,7 @@ OBJECTS: dict[str, Finder] = {
     "casework:files": lambda o: Event.objects.filter(office=o),
     "casework:file_add": lambda o: Event.objects.filter(office=o),
     "casework:file_download": lambda o: Attachment.objects.filter(event__office=o),
+    "casework:file_delete": lambda o: Attachment.objects.filter(event__office=o),
     "casework:export_download": lambda o: CaseExport.objects.filter(office=o),
 }
 # A case's pages: a 404 for every user of this test (none is in a case team), so a few

@@ -25,9 +25,11 @@ from peacebuild.accounts.permissions import SYSTEM, check_actor
 from peacebuild.accounts.roles import Can, Role
 from peacebuild.activities import services as activities
 from peacebuild.activities.models import Activity, Centre
+from peacebuild.casework import attachments as case_files
 from peacebuild.casework import services as casework
 from peacebuild.casework.models import (
     Act,
+    Attachment,
     CaseExport,
     CaseTeam,
     CaseTeamMember,
@@ -38,6 +40,7 @@ from peacebuild.casework.models import (
     Involvement,
     Person,
 )
+from peacebuild.casework.tests.files_helpers import witness_photo
 from peacebuild.exchange.api import services as api_tokens
 from peacebuild.exchange.api.models import ApiToken
 from peacebuild.mandates import services as mandates
@@ -148,12 +151,16 @@ class World:
             User.objects.filter(pk=head.pk).update(email="head@example.org")
             ActionPoint.objects.filter(pk=self.action.pk).update(owner_user=head)
         if case in ("casework.attachment_read", "casework.export_open",
-                    "casework.purge_case_files"):
+                    "casework.purge_case_files", "casework.attachment_delete"):
             self.attachment = casework.attachment_add(
                 actor=SYSTEM, event=self.event, name="statement.pdf", content=PDF)
             self.export, _ = casework.export_make(
                 actor=self.officer, office=self.office, event_ids=[self.event.pk],
                 purpose="For the court hearing.")
+        if case == "casework.strip_photo_metadata":  # a photograph attached before stripping
+            stored_as, key_id = case_files.store_attachment(witness_photo())
+            Attachment.objects.create(event=self.event, name="old.jpg", kind="jpeg", size=1,
+                                      stored_as=stored_as, key_id=key_id)
         if case == "casework.purge_case_files":
             CaseExport.objects.filter(pk=self.export.pk).update(
                 created_at=timezone.now() - dt.timedelta(days=2),
@@ -373,6 +380,12 @@ CASES: dict[str, Case] = {
     "casework.attachment_read": (
         lambda w, a: casework.attachment_read(actor=a, attachment=w.attachment),
         "human_rights", ["viewer", "head", "outsider", None, "programme", "monitoring"]),
+    "casework.attachment_delete": (
+        lambda w, a: casework.attachment_delete(actor=a, attachment=w.attachment),
+        "human_rights", ["viewer", "head", "outsider", None, "programme", "hr2"]),
+    "casework.strip_photo_metadata": (
+        lambda w, a: casework.strip_photo_metadata(actor=a),
+        "SYSTEM", ["head", "viewer", "human_rights", None]),
     "casework.export_make": (
         lambda w, a: casework.export_make(actor=a, office=w.office, event_ids=[w.event.pk],
                                           purpose="For the court hearing."),

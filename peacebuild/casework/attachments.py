@@ -26,6 +26,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from peacebuild.lib import photometa
+
 from .crypto import CaseKeyError, KeyRing, keyring
 
 MAGIC = b"PBF1"
@@ -114,6 +116,23 @@ def _what(content: bytes) -> str:
     except (puremagic.PureError, ValueError):
         return _("of a kind that could not be recognised")
     return _("a file of the kind %(kind)s") % {"kind": found.lstrip(".").upper() or "?"}
+
+
+PHOTOS = {"jpeg", "png"}
+
+
+def without_metadata(content: bytes, kind: Kind) -> tuple[bytes, bool]:
+    """A photograph without its EXIF, XMP, IPTC and text chunks (its orientation applied
+    first), and whether anything was removed; other kinds as they are. What is removed is
+    neither returned nor logged."""
+    if kind.code not in PHOTOS:
+        return content, False
+    try:
+        stripped = photometa.strip(content)
+    except photometa.NotAPicture as error:
+        raise Refused(_("This picture is damaged: it does not open as a %(kind)s image. "
+                        "Nothing was saved.") % {"kind": kind.label}) from error
+    return stripped.content, stripped.removed
 
 
 def read_limited(chunks: Iterable[bytes], limit: int) -> bytes:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpRequest, HttpResponse
@@ -111,7 +112,7 @@ def file_add(request: MemberRequest, pk: int) -> HttpResponse:
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                services.attachment_add(
+                attachment = services.attachment_add(
                     actor=request.user, event=event, name=upload.name,
                     content=files.read_limited(upload.chunks(), limit),
                     description=form.cleaned_data["description"],
@@ -121,6 +122,10 @@ def file_add(request: MemberRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error("file", error)
             else:
+                if attachment.metadata_removed:
+                    messages.success(request, _(
+                        "The photograph's metadata (such as where and when it was taken and "
+                        "with which device) was removed before it was saved."))
                 return redirect("casework:files", event.pk)
     else:
         form = AttachmentForm(event=event)
@@ -158,6 +163,30 @@ def _file_response(content: bytes, content_type: str, name: str) -> HttpResponse
     # Opened by mistake in the browser, it runs nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return _private(response)
+
+
+@office_view(Can.VIEW_RECORDS)
+def file_delete(request: MemberRequest, pk: int, file: int) -> HttpResponse:
+    """Confirm, then delete. For anyone but the team's writers (a read-only member too)
+    the file is a 404 like one that does not exist: nothing tells them it is there."""
+    event = _event(request, pk)
+    attachment = (Attachment.objects.filter(event=event, pk=file)
+                  .select_related("information").first())
+    if attachment is None or not may_write(request.user, event.team):
+        if attachment is not None:
+            services.record_denied(actor=request.user, office=request.office,
+                                   target=f"event:{pk}/attachment:{file}/delete",
+                                   address=client_address(request))
+        raise Http404
+    if request.method == "POST":
+        services.attachment_delete(actor=request.user, attachment=attachment,
+                                   address=client_address(request))
+        messages.success(request, _("The file was deleted. Its name and description stay in "
+                                    "the case's history."))
+        return redirect("casework:files", event.pk)
+    return _private(render(request, "casework/files/delete.html", {
+        "event": event, "attachment": attachment,
+        "crumbs": _crumbs(event, (_("Delete a file"), ""))}))
 
 
 # Exports

@@ -33,6 +33,7 @@ class TrailEntry(models.Model):
         DENIED = "denied", _("denied")
         BREAK_GLASS = "break_glass", _("break-glass access")
         KEYS = "keys", _("key rotation")
+        CHECKPOINT = "checkpoint", _("verified checkpoint")
 
     at = models.DateTimeField(_("when"))
     user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
@@ -478,6 +479,9 @@ class Attachment(models.Model):
     description = SealedTextField(_("description"), blank=True)
     kind = models.CharField(_("type"), max_length=10)  # detected from the content
     size = models.PositiveBigIntegerField(_("size in bytes"))
+    # A photograph whose EXIF, XMP, IPTC and text chunks were removed (on upload, or by
+    # `strip_case_photos` for older ones); what was removed is never kept.
+    metadata_removed = models.BooleanField(_("metadata removed"), default=False)
     stored_as = models.CharField(max_length=64, unique=True, editable=False)
     key_id = models.CharField(max_length=40, editable=False)  # the key its bytes are under
     uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True,

@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from peacebuild.accounts.audit import client_address
 from peacebuild.accounts.permissions import MemberRequest, allows, office_view, reauth_redirect
@@ -188,21 +188,40 @@ def break_glass(request: MemberRequest, pk: int) -> HttpResponseBase:
 
 
 @office_view(Can.VIEW_AUDIT)
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def trail(request: MemberRequest) -> HttpResponse:
-    """The office's trail, newest first, with the whole chain's verification on top.
-    Reading it is recorded too."""
+    """The office's trail, newest first, with the chain's verification on top: of the
+    entries since the last checkpoint (a new one every few hundred entries), or, posted
+    (*Verify the whole trail*), of the whole chain. Reading it is recorded."""
+    return _trail_page(request, _trail_check(request, full=request.method == "POST"))
+
+
+def _trail_check(request: MemberRequest, *, full: bool) -> queries.TrailCheck:
+    form = TrailFilterForm(request.GET or None)
+    filters = _trail_filters(form)
+    services.record(actor=request.user, office=request.office, action=TrailEntry.Action.READ,
+                    target="trail", address=client_address(request),
+                    detail={"what": "trail", **({"verified": "whole"} if full else {}),
+                            **({k: str(v) for k, v in filters.items() if v})})
+    check = queries.verify_trail(from_checkpoint=not full)
+    if full or check.walked >= queries.CHECKPOINT_EVERY:
+        services.trail_checkpoint(check)
+    return check
+
+
+def _trail_filters(form: TrailFilterForm) -> dict[str, Any]:
+    if not form.is_valid():
+        return {}
+    data = form.cleaned_data
+    return {"action": data["action"], "username": data["user"].strip(),
+            "since": data["since"], "until": data["until"]}
+
+
+def _trail_page(request: MemberRequest, check: queries.TrailCheck) -> HttpResponse:
     office = request.office
     form = TrailFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {"action": data["action"], "username": data["user"].strip(),
-                   "since": data["since"], "until": data["until"]}
-    services.record(actor=request.user, office=office, action=TrailEntry.Action.READ,
-                    target="trail", address=client_address(request),
-                    detail={"what": "trail", **({k: str(v) for k, v in filters.items() if v})})
-    check = queries.verify_trail()
+    filters = _trail_filters(form)
     page = Paginator(queries.office_trail(office, **filters), PER_PAGE).get_page(
         request.GET.get("page"))
     rows = [{"e": e, "detail": _detail(e.detail)} for e in page]

@@ -51,6 +51,10 @@ CHECK_TEXT = "peacebuild case key check"
 CHECK_LABEL = "casework.KeyCheck.sealed"
 
 
+CHECKPOINT_TARGET = "trail:checkpoint"
+CHECKPOINT_EVERY = 500  # entries verified past the last checkpoint before a new one
+
+
 @dataclass(frozen=True)
 class TrailCheck:
     entries: int  # entries verified before the break (all of them if whole)
@@ -58,27 +62,68 @@ class TrailCheck:
     broken_at: int | None = None  # the first entry that fails, by id
     reason: str = ""
     kind: str = ""  # "altered", or "out_of_order" (removed, inserted or reordered before it)
+    last_id: int = 0  # the last good entry's id
+    # A check from a checkpoint walked only the entries after the checkpoint's entry:
+    since: int | None = None  # that entry's id (None: the whole chain was walked)
+    since_at: dt.datetime | None = None  # when that checkpoint was made
+    walked: int = 0  # entries read by this check
 
     @property
     def whole(self) -> bool:
         return self.broken_at is None
 
+    @property
+    def full(self) -> bool:
+        return self.since is None
 
-def verify_trail() -> TrailCheck:
-    """Walk the chain from its first entry; name the first entry that does not hold."""
-    expected, count = GENESIS, 0
-    for entry in TrailEntry.objects.order_by("id").iterator(chunk_size=2000):
+
+def latest_checkpoint() -> TrailEntry | None:
+    return (TrailEntry.objects.filter(office_id=None, target=CHECKPOINT_TARGET,
+                                      action=TrailEntry.Action.CHECKPOINT)
+            .order_by("-id").first())
+
+
+def verify_trail(*, from_checkpoint: bool = False) -> TrailCheck:
+    """Walk the chain and name the first entry that does not hold: from its first entry,
+    or, `from_checkpoint`, from the entry the last checkpoint vouches for.
+
+    A checkpoint is itself an entry of the chain (`services.trail_checkpoint`): it names
+    the last entry a check found whole, its digest and how many entries there were. It is
+    verified like any entry (it comes after the entry it vouches for, so the walk reads
+    it), and the entry after the vouched one must follow the vouched digest; so a
+    checkpoint cannot be edited, removed or moved without the check failing. What is before
+    the checkpoint is only read by the full check (`peacebuild verify_case_trail`, or
+    *Verify the whole trail* on the page)."""
+    expected, count, after, since, since_at = GENESIS, 0, 0, None, None
+    checkpoint = latest_checkpoint() if from_checkpoint else None
+    if checkpoint is not None:
+        detail = checkpoint.detail if isinstance(checkpoint.detail, dict) else {}
+        through, head, entries = detail.get("through"), detail.get("head"), detail.get("entries")
+        if (checkpoint.computed_digest() != checkpoint.digest or not isinstance(through, int)
+                or not isinstance(head, str) or not isinstance(entries, int)
+                or not 0 < through < checkpoint.pk):
+            return TrailCheck(0, GENESIS, checkpoint.pk,
+                              f"entry #{checkpoint.pk} (a checkpoint) was altered after it "
+                              "was written", "altered", since=checkpoint.pk,
+                              since_at=checkpoint.at)
+        expected, count, after = head, entries, through
+        since, since_at = through, checkpoint.at
+    last_id, walked = after, 0
+    for entry in TrailEntry.objects.filter(id__gt=after).order_by("id").iterator(
+            chunk_size=2000):
+        walked += 1
         if entry.previous != expected:
             return TrailCheck(count, expected, entry.pk,
                               f"entry #{entry.pk} does not follow the entry before it: an entry "
                               "was removed, inserted or reordered just before it",
-                              "out_of_order")
+                              "out_of_order", last_id, since, since_at, walked)
         if entry.computed_digest() != entry.digest:
             return TrailCheck(count, expected, entry.pk,
                               f"entry #{entry.pk} was altered after it was written",
-                              "altered")
-        expected, count = entry.digest, count + 1
-    return TrailCheck(count, expected)
+                              "altered", last_id, since, since_at, walked)
+        expected, count, last_id = entry.digest, count + 1, entry.pk
+    return TrailCheck(count, expected, last_id=last_id, since=since, since_at=since_at,
+                      walked=walked)
 
 
 def key_problems() -> list[str]:
@@ -211,6 +256,7 @@ class HistoryEntry:
     record: str  # the record type's label
     record_id: int
     changes: tuple[Change, ...]
+    deleted: bool = False  # the record itself was deleted (an attachment)
 
 
 def case_revisions(event: Event) -> QuerySet[Revision]:
@@ -255,7 +301,8 @@ def history_entries(revisions: list[Revision]) -> list[HistoryEntry]:
         entries.append(HistoryEntry(
             at=revision.at, username=revision.username,
             record=str(model._meta.verbose_name) if model else revision.record_type,
-            record_id=revision.record_id, changes=tuple(changes)))
+            record_id=revision.record_id, changes=tuple(changes),
+            deleted=bool(snapshot.get("deleted"))))
     return entries
 
 

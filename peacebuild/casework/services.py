@@ -51,7 +51,7 @@ from .permissions import (
     team_membership,
     visible_events,
 )
-from .queries import CHECK_LABEL, CHECK_TEXT
+from .queries import CHECK_LABEL, CHECK_TEXT, CHECKPOINT_TARGET, TrailCheck
 
 TRAIL_LOCK = 7_261_530_001  # PostgreSQL advisory lock: one writer appends at a time
 
@@ -83,6 +83,18 @@ def record(*, actor: Actor, office: Office | None, action: str, target: str = ""
         entry.digest = entry.computed_digest()
         entry.save(force_insert=True)
     return entry
+
+
+def trail_checkpoint(check: TrailCheck) -> TrailEntry | None:
+    """Append a checkpoint after a check found the chain whole: the last entry it verified,
+    that entry's digest and the number of entries up to it. Later checks of the page start
+    there (`queries.verify_trail(from_checkpoint=True)`). Nothing for a broken chain."""
+    if not check.whole or not check.last_id:
+        return None
+    return record(actor=SYSTEM, office=None, action=TrailEntry.Action.CHECKPOINT,
+                  target=CHECKPOINT_TARGET,
+                  detail={"through": check.last_id, "head": check.head,
+                          "entries": check.entries, "full": check.full})
 
 
 def ensure_key_check(ring: KeyRing | None = None) -> None:
@@ -436,6 +448,9 @@ def attachment_add(*, actor: Actor, event: Event, name: str, content: bytes,
         raise ValidationError(files.too_large(limit))
     try:
         kind = files.detect(content)
+        # A photograph loses its EXIF, XMP, IPTC and text chunks (a witness's position, the
+        # device, the time) before anything is written; only the clean bytes are kept.
+        content, _removed = files.without_metadata(content, kind)
     except files.Refused as refused:
         raise ValidationError(str(refused)) from refused
     name = _clean_file_name(name, kind)
@@ -445,6 +460,7 @@ def attachment_add(*, actor: Actor, event: Event, name: str, content: bytes,
             attachment = Attachment(event=event, information=information, name=name,
                                     description=description.strip(), kind=kind.code,
                                     size=len(content), stored_as=stored_as, key_id=key_id,
+                                    metadata_removed=kind.code in files.PHOTOS,
                                     uploaded_by=user_of(actor))
             attachment.full_clean()
             attachment.save()
@@ -479,6 +495,64 @@ def attachment_read(*, actor: Actor, attachment: Attachment, address: str = "") 
            target=f"event:{event.pk}/attachment:{attachment.pk}", address=address,
            detail={"what": "attachment"})
     return content
+
+
+def attachment_delete(*, actor: Actor, attachment: Attachment, address: str = "") -> None:
+    """Delete an attachment, for a member of its case's team who may change its cases: the
+    row goes, with a revision that keeps its name and description (sealed) for the case's
+    history and a trail entry, in one transaction; the sealed file is removed once that
+    has committed (a failed deletion leaves the file with its row)."""
+    event = attachment.event
+    check_case_writer(actor, event.team)
+    office = event.office
+    before = {"name": attachment.name, "description": attachment.description,
+              "kind": attachment.kind, "size": attachment.size,
+              "information": attachment.information_id}
+    stored_as, pk = attachment.stored_as, attachment.pk
+    with transaction.atomic():
+        entry = record(actor=actor, office=office, action=TrailEntry.Action.DELETE,
+                       target=f"event:{event.pk}/attachment:{pk}", address=address,
+                       detail={"kind": attachment.kind})
+        Revision.objects.create(
+            at=entry.at, user_id=entry.user_id, username=entry.username, office_id=office.pk,
+            event_id=event.pk, record_type="attachment", record_id=pk, fields=list(before),
+            snapshot=json.dumps({"before": before, "after": {}, "deleted": True},
+                                cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True),
+            trail_entry=entry)
+        attachment.delete()
+        transaction.on_commit(lambda: files.attachment_path(stored_as).unlink(missing_ok=True))
+
+
+def strip_photo_metadata(*, actor: Actor) -> int:
+    """Remove the metadata of the photographs attached before uploads lost it: each JPEG
+    and PNG attachment not yet marked is opened, stripped as an upload is, sealed again
+    under the same storage name and marked, with a trail entry naming the record (never
+    what was removed). Resumable: marked photographs are skipped. The number changed."""
+    if actor is not SYSTEM:
+        raise PermissionDenied("Only the system strips existing photographs.")
+    changed = 0
+    pending = (Attachment.objects.filter(kind__in=files.PHOTOS, metadata_removed=False)
+               .select_related("event__office").order_by("pk"))
+    for attachment in pending:
+        kind = files.KINDS[attachment.kind]
+        try:
+            content, removed = files.without_metadata(
+                files.read_attachment(attachment.stored_as), kind)
+        except files.Refused:
+            continue  # a picture that does not open is left as it was
+        with transaction.atomic():
+            if removed:
+                files.write_atomic(files.attachment_path(attachment.stored_as),
+                                   files.seal(content, attachment.stored_as))
+                record(actor=actor, office=attachment.event.office,
+                       action=TrailEntry.Action.CHANGE,
+                       target=f"event:{attachment.event_id}/attachment:{attachment.pk}",
+                       detail={"fields": ["metadata_removed"]})
+                changed += 1
+                Attachment.objects.filter(pk=attachment.pk).update(
+                    size=len(content), key_id=keyring().current)
+            Attachment.objects.filter(pk=attachment.pk).update(metadata_removed=True)
+    return changed
 
 
 def rotate_files(ring: KeyRing, progress: Progress | None = None) -> int:

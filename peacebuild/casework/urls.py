@@ -47,6 +47,7 @@ urlpatterns: list = [
     path("<id:pk>/files/", file_views.files_page, name="files"),
     path("<id:pk>/files/add/", file_views.file_add, name="file_add"),
     path("<id:pk>/files/<id:file>/", file_views.file_download, name="file_download"),
+    path("<id:pk>/files/<id:file>/delete/", file_views.file_delete, name="file_delete"),
     path("exports/", file_views.exports_page, name="exports"),
     path("exports/new/", file_views.export_new, name="export_new"),
     path("exports/<id:pk>/", file_views.export_download, name="export_download"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.casework import services
+from peacebuild.casework.models import Attachment
 
 from .files_helpers import PDF
 
@@ -22,6 +23,9 @@ MATRIX: dict[str, tuple[tuple[str, ...], dict[str, int]]] = {
     "casework:files": (("pk",), TEAM_ONLY),
     "casework:file_add": (("pk",), TEAM_ONLY),
     "casework:file_download": (("pk", "file"), TEAM_ONLY),
+    # Asking to delete (GET) and deleting (POST, below); the read-only member of the team
+    # gets the same 404 (test_file_delete.py).
+    "casework:file_delete": (("pk", "file"), TEAM_ONLY),
     "casework:exports": ((), EXPORTERS),
     "casework:export_new": ((), EXPORT_NEW),
     # Anyone's export but one's own is a 404, whatever their role.
@@ -53,3 +57,13 @@ def test_matrix(name, role, client_for, objects):
         assert response["Location"].startswith(reverse("login"))
     if response.status_code == 302 and role == "human_rights":
         assert response["Location"].startswith(reverse("accounts:reauth"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_deleting_a_file(role, client_for, objects):
+    url = reverse("casework:file_delete", kwargs={"pk": objects["pk"], "file": objects["file"]})
+    response = client_for(role).post(url)
+    expected = TEAM_ONLY | {"human_rights": 302}
+    assert response.status_code == expected[role], role
+    gone = response.status_code == 302 and role == "human_rights"
+    assert Attachment.objects.filter(pk=objects["file"]).exists() is not gone

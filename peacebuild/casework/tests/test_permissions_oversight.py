@@ -38,6 +38,10 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, int]]] = {
 }
 
 
+# The same pages posted to: the trail's *Verify the whole trail* (heads of office only).
+POSTED = {"trail": HEADS}
+
+
 def _client(role, users, world):  # noqa: F811
     user = {"reader": world["reader"], "other_hr": world["other_hr"],
             "superuser": world["root"]}.get(role, users.get(role))
@@ -67,6 +71,13 @@ def test_matrix(name, users, world):  # noqa: F811
         if role not in TEAM_OF_CASE:
             assert TITLE not in body and VICTIM not in body, (name, role)
     assert seen == expected, name
+
+
+@pytest.mark.parametrize("name", sorted(POSTED))
+def test_posted_matrix(name, users, world):  # noqa: F811
+    url = reverse(f"casework:{name}")
+    seen = {role: _client(role, users, world).post(url).status_code for role in ROLES}
+    assert seen == POSTED[name], name
 
 
 def test_matrix_covers_every_oversight_url():
