@@ -9,9 +9,7 @@ keyset cursor the list uses and, for reference, with OFFSET. The last line is
 """
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -20,12 +18,7 @@ import synthetic as data  # noqa: E402  (bench/synthetic.py: the generator)
 
 
 def timed(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return data.timed(fn, repeat)[0]
 
 
 def main() -> int:

@@ -19,10 +19,8 @@ checkpoint time at the largest size (how many times faster the page is).
 import argparse
 import datetime as dt
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,12 +54,7 @@ def fill(office, n: int, start: dt.datetime) -> None:
 
 
 def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return base.timed(fn, repeat)[0]
 
 
 def main() -> int:
