@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic as base  # noqa: E402  (bench/synthetic.py: the office generator)
 
 PAGE = 50
+READ_APPS = {"activities", "figures", "mandates", "partners", "places", "programmes"}
 CUT = {"date_from": dt.date(2003, 6, 15), "date_to": dt.date(2004, 4, 23)}
 MONTHS = {"date_from": dt.date(2003, 6, 1), "date_to": dt.date(2004, 4, 30)}
 
@@ -59,10 +60,14 @@ def open_read_only(args) -> None:
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
-    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    if pending:
-        sys.exit(f"{len(pending)} migrations are not applied to this database; this bench "
+    pending = [m for m, _backwards in
+               executor.migration_plan(executor.loader.graph.leaf_nodes())]
+    read = [m for m in pending if m.app_label in READ_APPS]
+    if read:
+        sys.exit(f"not applied to this database: {', '.join(map(str, read))}; this bench "
                  f"does not migrate an office it reuses")
+    if pending:  # of apps the list does not read: they change nothing measured here
+        base.say(f"not applied (not read by the list): {', '.join(map(str, pending))}")
 
 
 def export(office_id: int, path: Path):

@@ -56,6 +56,17 @@ def test_bench_figure_shapes_agree_with_duckdb_at_small_scale(tmp_path):
     assert lines[-1].startswith("ratio: ")
 
 
+def test_bench_activity_list_pages_agree_with_duckdb_at_small_scale(tmp_path):
+    lines = _run("activity_list_duckdb.py", tmp_path, "--activities", "2000", "--attendance",
+                 "20000", "--repeat", "1")
+    assert "numbers equal: yes" in lines
+    names = [line.split(":")[0] for line in lines if " ms, ratio " in line]
+    assert names[0] == "no filter" and "partner" in names and "text" in names
+    assert "sex + category + dates" in names
+    assert all(line.endswith("equal yes") for line in lines if " ms, ratio " in line)
+    assert lines[-1].startswith("ratio: ")
+
+
 def test_bench_writes_keeps_the_tables_exact_at_small_scale(tmp_path):
     lines = _run("writes.py", tmp_path, "--activities", "200", "--attendance", "2000",
                  "--bulk", "200", "--saves", "3")
