@@ -374,83 +374,23 @@ def _bits_sql(att: str) -> str:
 
 def cubes_add_range(office_id: int, first_id: int, last_id: int) -> None:
     """Add the contributions of the office's activities with ids first_id … last_id (a
-    bulk load's, just inserted and not yet counted), set-based, work that grows with the
-    load, not with the office. The load is read once, into two temporary tables: its
-    attendance summed at the finest grain (office, day, programme, type, region, category,
-    age group, sex → people) and its activities with their who-took-part bits, each
-    computed once; then one INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE per cube
-    from those small tables (the month cubes group the days, the attendee cube joins the
-    bits to its keys, the partner cube joins the load's partner rows). Twelve statements
-    that each re-joined the load's activities with its attendance, several computing the
-    bits again, took 2.8× the bare load on PostgreSQL. Call inside the transaction that
-    inserted the activities."""
-    q = connection.ops.quote_name
-    act, att = q(Activity._meta.db_table), q(Attendance._meta.db_table)
-    through = q(Activity.partners.through._meta.db_table)
+    bulk load's, just inserted and not yet counted), set-based: one INSERT … SELECT …
+    GROUP BY … ON CONFLICT DO UPDATE per cube, whose work grows with the load, not with
+    the office. Call inside the transaction that inserted them."""
     # the office's index out of play (`+`): the load is found by its ids' range, never by
     # scanning the whole office (SQLite would otherwise choose that for the bits)
-    load = "+a.office_id = %s AND a.id >= %s AND a.id <= %s"
-    params = [office_id, first_id, last_id]
+    where = "+a.office_id = %s AND a.id >= %s AND a.id <= %s"
     with connection.cursor() as cursor:
-        for table in (_LOAD_CELLS, _LOAD_ACTIVITIES):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {_LOAD_CELLS} AS SELECT a.office_id AS office, "
-            f"a.starts_on AS day, a.programme_id AS programme, a.type_id AS type, "
-            f"COALESCE(a.region_id, 0) AS region, t.category, t.age_group, t.sex, "
-            f"SUM(t.count) AS people FROM {att} t JOIN {act} a ON a.id = t.activity_id "
-            f"WHERE {load} GROUP BY a.office_id, a.starts_on, a.programme_id, a.type_id, "
-            f"COALESCE(a.region_id, 0), t.category, t.age_group, t.sex", params)
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {_LOAD_ACTIVITIES} AS SELECT a.id, "
-            f"a.office_id AS office, a.starts_on AS day, a.programme_id AS programme, "
-            f"a.type_id AS type, COALESCE(a.region_id, 0) AS region, "
-            f"COALESCE(a.participants_total, 0) AS participants, "
-            f"{_bits_sql(att)} AS who_bits FROM {act} a WHERE {load}", params)
         for cube in CUBES:
-            cursor.execute(_upsert_from_load(cube, through), [first_id, last_id]
-                           if cube.split == "partner" else [])
-        for table in (_LOAD_CELLS, _LOAD_ACTIVITIES):
-            cursor.execute(f"DROP TABLE {table}")
+            sql, params = _aggregate(cube, where, [office_id, first_id, last_id],
+                                     upsert=True)
+            cursor.execute(sql, params)
 
 
-_LOAD_CELLS, _LOAD_ACTIVITIES = "cubes_load_cells", "cubes_load_activities"
-
-
-def _upsert_from_load(cube: Cube, through: str) -> str:
-    """The cube's INSERT … SELECT … ON CONFLICT DO UPDATE from `cubes_add_range`'s
-    temporary tables (`l`); the partner cube's parameters are the load's first and last
-    id."""
-    q = connection.ops.quote_name
-    columns = {k: f"l.{q(k)}" for k in cube.unique_key}
-    if "month" in columns:
-        columns["month"] = _month_sql(f"l.{q('day')}")
-    if cube.split == "who":
-        columns["who"] = "w.who"
-    if cube.split == "partner":
-        columns["partner"] = "p.organisation_id"
-    group = ", ".join(columns[k] for k in cube.unique_key)
-    if cube.cell_keys:
-        select = f"SUM(l.people) FROM {_LOAD_CELLS} l"
-    else:
-        select = f"COUNT(*), SUM(l.participants) FROM {_LOAD_ACTIVITIES} l"
-    if cube.split == "who":
-        select += f" JOIN {_who_keys_sql()} w ON (l.who_bits & w.bits) <> 0"
-    if cube.split == "partner":
-        select += (f" JOIN {through} p ON p.activity_id = l.id "
-                   f"AND p.activity_id >= %s AND p.activity_id <= %s")
-    table = q(cube.model._meta.db_table)
-    updates = ", ".join(f"{q(v)} = {table}.{q(v)} + excluded.{q(v)}" for v in cube.values)
-    # WHERE 1 = 1: SQLite's parser needs a WHERE between a SELECT and its ON CONFLICT
-    return (f"INSERT INTO {table} ({', '.join(q(k) for k in cube.unique_key + cube.values)}) "
-            f"SELECT {group}, {select} WHERE 1 = 1 GROUP BY {group} "
-            f"ON CONFLICT ({', '.join(q(k) for k in cube.unique_key)}) DO UPDATE SET {updates}")
-
-
-def _aggregate(cube: Cube, where: str, params: list[int | dt.date]
-               ) -> tuple[str, list[int | dt.date]]:
+def _aggregate(cube: Cube, where: str, params: list[int | dt.date], *,
+               upsert: bool = False) -> tuple[str, list[int | dt.date]]:
     """INSERT … SELECT of the cube's rows from the raw rows matching `where` (on the
-    activity, `a`), for `cubes_rebuild`. Who took part comes
+    activity, `a`); with `upsert`, added to the rows already there. Who took part comes
     from each activity's bits (one probe of the attendance index per activity), never
     from DISTINCTs over the whole attendance."""
     q = connection.ops.quote_name
@@ -482,8 +422,13 @@ def _aggregate(cube: Cube, where: str, params: list[int | dt.date]
     table = q(cube.model._meta.db_table)
     sql = (f"INSERT INTO {table} ({', '.join(q(k) for k in keys + cube.values)}) "
            f"{select} WHERE {where} GROUP BY {group}")
-    return sql + _clustered(cube, group), params
-
+    if not upsert:
+        sql += _clustered(cube, group)
+    if upsert:
+        updates = ", ".join(f"{q(v)} = {table}.{q(v)} + excluded.{q(v)}"
+                            for v in cube.values)
+        sql += f" ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}"
+    return sql, params
 
 def _spans(firsts: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     """Sorted first days of months as [start, end) spans of consecutive months."""
