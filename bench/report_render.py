@@ -41,6 +41,7 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        from peacebuild.accounts.permissions import SYSTEM
         from peacebuild.demo.loader import load_demo
         from peacebuild.lib.unformat import LANGUAGES
         from peacebuild.reporting import services
@@ -50,7 +51,7 @@ def main() -> None:
 
         office = load_demo().office
         seed = office.reports.get(status="issued")
-        draft = services.report_create(actor=None, office=office, kind="letter",
+        draft = services.report_create(actor=SYSTEM, office=office, kind="letter",
                                        period_start=seed.period_start,
                                        period_end=seed.period_end, dated_on=seed.dated_on,
                                        signatory=seed.signatory)

@@ -88,6 +88,18 @@ def test_bench_exchange_sheets_runs_at_small_scale(tmp_path):
     assert result.stdout.strip().splitlines()[-1].startswith("ratio: ")
 
 
+def test_bench_report_render_renders_every_language(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "report_render.py"), "--repeat", "1",
+         "--formats", "docx"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "7 languages" in result.stdout and "docx    zh" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("total: ")
+
+
 def test_bench_trail_view_runs_at_small_scale(tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "trail_view.py"), "--entries", "600",
