@@ -170,44 +170,13 @@ def engine_page(office, flt, after: str | None) -> dict:
 
 
 def duck_where(flt, office_id: int) -> tuple[list[str], list]:
-    where, params = ["a.office_id = ?"], [office_id]
-    for name, column in (("programme", "a.programme_id"), ("type", "a.type_id"),
-                         ("region", "a.region_id")):
-        if getattr(flt, name):
-            where.append(f"{column} = ?")
-            params.append(getattr(flt, name))
-    if flt.category:
-        where.append("a.type_id IN (SELECT id FROM activity_type WHERE category = ?)")
-        params.append(flt.category)
-    if flt.partner:
-        where.append("a.id IN (SELECT activity_id FROM activity_partners "
-                     "WHERE organisation_id = ?)")
-        params.append(flt.partner)
-    if flt.date_from:
-        where.append("a.starts_on >= ?")
-        params.append(flt.date_from)
-    if flt.date_to:
-        where.append("a.starts_on <= ?")
-        params.append(flt.date_to)
-    if flt.q:
-        where.append("(a.title ILIKE ? OR a.description ILIKE ?)")
-        params += [f"%{flt.q}%"] * 2
-    who, who_params = _who(flt)
+    """The list's filter in DuckDB's SQL: the office's activities, who took part as a
+    subquery on the attendance."""
+    where, params, who, who_params = base.duckdb_where(flt)
     if who:
         where.append(f"a.id IN (SELECT activity_id FROM attendance WHERE {' AND '.join(who)})")
         params += who_params
-    return where, params
-
-
-def _who(flt) -> tuple[list[str], list]:
-    who, params = [], []
-    if flt.sex:
-        who.append("sex = ?")
-        params.append(flt.sex)
-    if flt.participant_category:
-        who.append("category = ?")
-        params.append(flt.participant_category)
-    return who, params
+    return ["a.office_id = ?", *where], [office_id, *params]
 
 
 def duck_page(con, office_id: int, flt, after: str | None) -> dict:
@@ -229,7 +198,7 @@ def duck_page(con, office_id: int, flt, after: str | None) -> dict:
         f"SELECT count(*), coalesce(sum(a.participants_total), 0) FROM activity a "
         f"WHERE {' AND '.join(where)}", params).fetchone()
     attendees = None
-    who, who_params = _who(flt)
+    who, who_params = base.duckdb_where(flt)[2:]
     if who:
         # the activity filter without the who-subquery, then the cells themselves
         plain = replace(flt, sex="", participant_category="")

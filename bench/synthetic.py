@@ -234,23 +234,32 @@ def export_to_duckdb(office_id: int, workdir: Path):
     return con
 
 
-def duckdb_sql(q) -> tuple[str, list]:
-    f = q.filters
-    where, params = ["a.office_id = ?"], []
-    for name, column in (("programme", "a.programme_id"), ("region", "a.region_id")):
+def duckdb_where(f) -> tuple[list[str], list, list[str], list]:
+    """An ActivityFilter in DuckDB's SQL over the exported rows: the conditions on the
+    activity (`a`; the office is the caller's) and, apart, those on its attendance (who
+    took part), with their parameters."""
+    where, params = [], []
+    for name, column in (("programme", "a.programme_id"), ("type", "a.type_id"),
+                         ("region", "a.region_id")):
         if getattr(f, name):
             where.append(f"{column} = ?")
             params.append(getattr(f, name))
+    if f.category:
+        where.append("a.type_id IN (SELECT id FROM activity_type WHERE category = ?)")
+        params.append(f.category)
+    if f.partner:
+        where.append("a.id IN (SELECT activity_id FROM activity_partners "
+                     "WHERE organisation_id = ?)")
+        params.append(f.partner)
     if f.date_from:
         where.append("a.starts_on >= ?")
         params.append(f.date_from)
     if f.date_to:
         where.append("a.starts_on <= ?")
         params.append(f.date_to)
-    if f.partner:
-        where.append("a.id IN (SELECT activity_id FROM activity_partners "
-                     "WHERE organisation_id = ?)")
-        params.append(f.partner)
+    if f.q:
+        where.append("(a.title ILIKE ? OR a.description ILIKE ?)")
+        params += [f"%{f.q}%"] * 2
     who, who_params = [], []
     if f.sex:
         who.append("sex = ?")
@@ -258,6 +267,12 @@ def duckdb_sql(q) -> tuple[str, list]:
     if f.participant_category:
         who.append("category = ?")
         who_params.append(f.participant_category)
+    return where, params, who, who_params
+
+
+def duckdb_sql(q) -> tuple[str, list]:
+    where, params, who, who_params = duckdb_where(q.filters)
+    where.insert(0, "a.office_id = ?")
     cols = {"quarter": "strftime(a.starts_on, '%Y') || '-Q' || quarter(a.starts_on)",
             "region": "CAST(coalesce(a.region_id, 0) AS VARCHAR)",
             "sex": "t.sex", "category": "t.category", "age_group": "t.age_group"}
