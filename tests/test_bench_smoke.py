@@ -77,39 +77,23 @@ def test_bench_writes_keeps_the_tables_exact_at_small_scale(tmp_path):
 
 
 def test_bench_exchange_sheets_runs_at_small_scale(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "exchange_sheets.py"), "--rows", "200",
-         "--save", "20"],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "200 rows" in result.stdout and "saving 20 rows" in result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("ratio: ")
+    lines = _run("exchange_sheets.py", tmp_path, "--rows", "200", "--save", "20")
+    out = "\n".join(lines)
+    assert "200 rows" in out and "saving 20 rows" in out
+    assert lines[-1].startswith("ratio: ")
 
 
 def test_bench_report_render_renders_every_language(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "report_render.py"), "--repeat", "1",
-         "--formats", "docx"],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "7 languages" in result.stdout and "docx    zh" in result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("total: ")
+    lines = _run("report_render.py", tmp_path, "--repeat", "1", "--formats", "docx")
+    out = "\n".join(lines)
+    assert "7 languages" in out and "docx    zh" in out
+    assert lines[-1].startswith("total: ")
 
 
 def test_bench_trail_view_runs_at_small_scale(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "trail_view.py"), "--entries", "600",
-         "--repeat", "1"],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "600 entries  whole chain" in result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("ratio: ")
+    lines = _run("trail_view.py", tmp_path, "--entries", "600", "--repeat", "1")
+    assert "600 entries  whole chain" in "\n".join(lines)
+    assert lines[-1].startswith("ratio: ")
 
 
 def test_bench_load_serves_every_page_without_error(tmp_path):
