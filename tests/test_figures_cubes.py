@@ -5,6 +5,7 @@ the raw rows, and the tables equal a rebuild from scratch. Runs on SQLite and Po
 
 import datetime as dt
 import importlib
+from dataclasses import replace
 from types import SimpleNamespace
 
 from django.apps import apps
@@ -48,6 +49,10 @@ fields = st.fixed_dictionaries({
     "cells": cells,
     "total": st.one_of(st.none(), st.integers(0, 300)),
     "partners": st.lists(st.integers(0, 2), max_size=2),
+    # the free text: Latin and Cyrillic (Russian, Tajik), in either case, and FTS syntax
+    "title": st.sampled_from(["Property activity", "Тренинг для молодёжи", "ҶАМЪОМАДИ занон",
+                              'Club "NEAR" (OR) -x*']),
+    "description": st.sampled_from(["", "Dialogue in Isfara", "тренинг в Хорроге"]),
 })
 operations = st.tuples(
     # enough activities that every window has some at its edges, then any changes
@@ -94,7 +99,9 @@ shapes = st.tuples(
     st.sampled_from(WINDOWS),
     st.sampled_from(WHO),
     st.sampled_from([{}, {"programme": 0}, {"category": "training"}, {"type": 1},
-                     {"region": 1}, {"partner": 0}, {"partner": 2}, {"q": "activity"}]),
+                     {"region": 1}, {"partner": 0}, {"partner": 2}, {"q": "activity"},
+                     {"q": "ТРЕНИНГ"}, {"q": "ҷамъ"}, {"q": "тр"}, {"q": '"near" (or'},
+                     {"q": "isfara"}, {"q": "Ы"}]),
 )
 
 
@@ -128,8 +135,14 @@ def reference(office, query) -> dict[tuple, int]:
     """The figure counted in Python from the raw rows, by the plainest route (the
     activity filter, then each activity's attendance rows), sharing no code with the
     engine's own paths: what every answer of the engine must equal."""
-    activities = {a["pk"]: a for a in filter_activities(office, query.filters).values(
-        "pk", "programme_id", "type_id", "region_id", "starts_on", "participants_total")}
+    # The free text is matched here in Python (a substring, in any case), not by the
+    # text index the engine's filter uses.
+    q = query.filters.q.lower()
+    activities = {a["pk"]: a for a in filter_activities(
+        office, replace(query.filters, q="")).values(
+        "pk", "programme_id", "type_id", "region_id", "starts_on", "participants_total",
+        "title", "description")
+        if q in a["title"].lower() or q in a["description"].lower()}
     out: dict[tuple, int] = {}
 
     def key(a: dict, cell: dict | None) -> tuple:
@@ -185,7 +198,8 @@ class CubesMatchRawRows(TestCase):
         return {"programme": self.programmes[f["programme"]], "type": self.types[f["type"]],
                 "place": self.places[f["place"]], "starts_on": starts,
                 "ends_on": starts + dt.timedelta(days=f["days"]), "participants_total": total,
-                "title": "Property activity", "attendance": attendance,
+                "title": f["title"], "description": f["description"],
+                "attendance": attendance,
                 "partners": [self.partners[n] for n in f["partners"]]}
 
     def _cube_rows(self) -> dict[str, list[tuple]]:
@@ -246,6 +260,9 @@ class CubesMatchRawRows(TestCase):
             self.assertEqual({k: v for k, v in got.items() if v}, want, (query, result.source))
             self.assertEqual({k: v for k, v in engine._from_raw(self.office, query).items()
                               if v}, want, query)
+            if "q" in other:
+                self.assertEqual(result.source, "raw:text-index" if len(other["q"]) >= 3
+                                 else "raw", query)
             self.assertEqual(result.source.startswith("cube:"),
                              not _raw_only(measure, by, window, who, other),
                              (query, result.source))

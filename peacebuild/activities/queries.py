@@ -5,7 +5,11 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.http import QueryDict
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -105,7 +109,7 @@ def filter_activities(office: Office, flt: ActivityFilter) -> QuerySet[Activity]
     if flt.date_to:
         qs = qs.filter(starts_on__lte=flt.date_to)
     if flt.q:
-        qs = qs.filter(Q(title__icontains=flt.q) | Q(description__icontains=flt.q))
+        qs = qs.filter(text_contains(flt.q, vendor=connections[qs.db].vendor))
     if flt.sex or flt.participant_category:
         cells = Attendance.objects.filter(activity=OuterRef("pk"))
         if flt.sex:
@@ -114,6 +118,39 @@ def filter_activities(office: Office, flt: ActivityFilter) -> QuerySet[Activity]
             cells = cells.filter(category=flt.participant_category)
         qs = qs.filter(Exists(cells))
     return qs
+
+
+# The shortest query the text index answers (a trigram); shorter ones scan the rows.
+TEXT_INDEX_MIN = 3
+
+
+def text_contains(q: str, *, vendor: str) -> Q:
+    """Activities whose title or description contains `q`, ignoring case in every
+    alphabet (Cyrillic included), as a substring: the predicate of the list's text filter.
+
+    PostgreSQL: Django's `icontains` (`UPPER(col) LIKE UPPER(q)`), answered by the trigram
+    GIN indexes on those expressions. SQLite: the FTS5 trigram table `activities_activity
+    _fts` (migration 0007), whose case folding is Unicode's, as a phrase of the literal
+    text (its double quotes doubled, so nothing in it is FTS syntax). SQLite's own LIKE
+    folds only ASCII, so a query under three characters, which no trigram can answer, is
+    matched against each of its case variants with `instr`: the same answer, by a scan.
+    """
+    if vendor != "sqlite":
+        return Q(title__icontains=q) | Q(description__icontains=q)
+    if len(q) >= TEXT_INDEX_MIN:
+        phrase = '"' + q.replace('"', '""') + '"'
+        return Q(pk__in=RawSQL(
+            "SELECT rowid FROM activities_activity_fts WHERE activities_activity_fts MATCH %s",
+            (phrase,)))
+    variants = [""]
+    for char in q:
+        forms = {form for form in (char, char.lower(), char.upper()) if len(form) == 1}
+        variants = [v + form for v in variants for form in sorted(forms)]
+    found = Q()
+    for variant in variants:
+        for column in ("title", "description"):
+            found |= Q(GreaterThan(StrIndex(column, Value(variant)), 0))
+    return found
 
 
 def activities_page(

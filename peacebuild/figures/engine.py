@@ -49,7 +49,7 @@ from peacebuild.activities.models import (
     ParticipantCategory,
     Sex,
 )
-from peacebuild.activities.queries import ActivityFilter, filter_activities
+from peacebuild.activities.queries import TEXT_INDEX_MIN, ActivityFilter, filter_activities
 from peacebuild.lib.periodkeys import TIME_DIMENSIONS, period_bounds, time_key
 from peacebuild.mandates.models import Office
 
@@ -166,7 +166,8 @@ class FigureResult:
     query: FigureQuery
     total: Figure
     rows: list[Figure]
-    # which tables answered, for the curious: "cube:<table>", "raw", or parts joined by
+    # which tables answered, for the curious: "cube:<table>", "raw" ("raw:text-index"
+    # when the free text comes from the text index), or parts joined by
     # "+": "cube:figures_activitycube+cube:figures_dayactivitycube" for a window that
     # cuts a month (the whole months from a month cube, the edges from a day table)
     source: str
@@ -395,7 +396,7 @@ def compute(office: Office, q: FigureQuery, *, today: dt.date | None = None) -> 
         return FigureResult(q, total, [], "raw")
     if q.measure == "distinct_participants":
         total = _figure(office, q, {}, _distinct_participants(office, q.filters))
-        return FigureResult(q, total, [], "raw")
+        return FigureResult(q, total, [], _raw(q.filters))
     grouped, source = _answer(office, q)
     rows = [_figure(office, q, dict(zip(q.by, key, strict=True)), value)
             for key, value in sorted(grouped.items(), key=lambda kv: _sort_key(kv[0]))]
@@ -416,14 +417,14 @@ def _answer(office: Office, q: FigureQuery) -> tuple[dict[tuple[object, ...], in
         return _from_cube(office, q, cube), f"cube:{cube.model._meta.db_table}"
     months, edges = split_window(f.date_from, f.date_to)
     if not edges:
-        return _from_raw(office, q), "raw"
+        return _from_raw(office, q), _raw(f)
     whole = replace(q, filters=replace(f, date_from=months[0], date_to=months[1])) \
         if months is not None else None
     month_cube = cube_for(measure=q.measure, filters=whole.filters, by=q.by) if whole \
         else None
     day = day_cube_for(measure=q.measure, filters=f, by=q.by)
     if whole and not month_cube or not (day or month_cube):
-        return _from_raw(office, q), "raw"
+        return _from_raw(office, q), _raw(f)
     parts: list[dict[tuple[object, ...], int]] = []
     sources: list[str] = []
     if whole and month_cube:
@@ -440,6 +441,12 @@ def _answer(office: Office, q: FigureQuery) -> tuple[dict[tuple[object, ...], in
         for key, value in part.items():
             out[key] += value
     return {k: v for k, v in out.items() if v}, "+".join(sources)
+
+
+def _raw(f: ActivityFilter) -> str:
+    """"raw", or "raw:text-index" when the free text is looked up in the text index
+    (migration activities 0007) rather than tested on every row."""
+    return "raw:text-index" if len(f.q) >= TEXT_INDEX_MIN else "raw"
 
 
 def split_window(date_from: dt.date | None, date_to: dt.date | None
