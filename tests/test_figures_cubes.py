@@ -358,5 +358,5 @@ def test_the_migration_that_fills_the_moved_tables_gives_what_the_services_kept(
     importlib.import_module(
         "peacebuild.figures.migrations.0005_edges_day_cubes").fill(apps, editor)
     importlib.import_module(
-        "peacebuild.figures.migrations.0006_partnerday_day_partner_cube").fill(apps, editor)
+        "peacebuild.figures.migrations.0007_partnerday_day_partner_cube").fill(apps, editor)
     assert _all_cube_rows() == kept
