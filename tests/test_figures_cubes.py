@@ -107,15 +107,15 @@ shapes = st.tuples(
 
 def _raw_only(measure, by, window, who, other) -> bool:
     """The shapes that the raw rows answer on their own: free text, a partner's attendance
-    or a partner with who took part, a partner in a window with no whole month (no day
-    table holds partners), and, when the window holds whole months, age groups of one
+    or a partner with who took part, and, when the window holds whole months, age groups of one
     participant category with a filter finer than the programme (the one month cube
     that holds both, CellLiteCube, is kept by programme and month only). Every other
-    window that cuts a month is answered by a day-level table at its edges."""
+    window that cuts a month is answered by a day-level table at its edges (a partner's
+    activities and participants by `DayPartnerCube`)."""
     no_whole_month = window in (WINDOWS[3], WINDOWS[6])
     return bool(
         "q" in other
-        or ("partner" in other and (measure == "attendance" or who or no_whole_month))
+        or ("partner" in other and (measure == "attendance" or bool(who)))
         or (measure == "attendance" and not no_whole_month
             and {"category", "age_group"} <= set(by) | {"category" for w in who
                                                          if w == "participant_category"}
@@ -123,10 +123,12 @@ def _raw_only(measure, by, window, who, other) -> bool:
 
 
 def _day_table(measure, window, other) -> str:
-    """The start of the name of the day-level table that must answer the edges of a
+    """The name (or its start) of the day-level table that must answer the edges of a
     window that cuts a month ("" when it cuts none, or the raw rows answer its edges)."""
     if window[0] and window[0].day != 1 or window[1] and window[1].day not in (28, 29, 30, 31):
-        if "partner" not in other and "q" not in other:
+        if "partner" in other:
+            return "figures_daypartnercube"
+        if "q" not in other:
             return "figures_day"
     return ""
 
@@ -249,7 +251,17 @@ class CubesMatchRawRows(TestCase):
         every_window = [(m, by, w, {}, {}) for w in (WINDOWS[2], WINDOWS[4], WINDOWS[5])
                         for m, by in (("activities", ()), ("participants", ("month",)),
                                       ("attendance", ("sex",)))]
-        for measure, by, window, who, other in every_window + drawn:
+        # a partner in every window that cuts a month (one or both ends, none whole), for
+        # its activities and participants (the partner tables) and, from the raw rows,
+        # with who took part and for its attendance
+        partner_windows = [(m, by, w, {}, {"partner": p}) for w in WINDOWS[2:]
+                           for p in (0, 2)
+                           for m, by in (("activities", ()), ("participants", ("month",)))]
+        partner_windows += [(m, by, w, who, {"partner": 0}) for w in (WINDOWS[2], WINDOWS[6])
+                            for m, by, who in (("activities", (), {"sex": "f"}),
+                                               ("participants", (), WHO[3]),
+                                               ("attendance", ("sex",), {}))]
+        for measure, by, window, who, other in every_window + partner_windows + drawn:
             if measure != "attendance" and set(by) & {"sex", "category", "age_group"}:
                 continue
             query = FigureQuery(measure, self._filter(window, who, other), by)
@@ -270,6 +282,11 @@ class CubesMatchRawRows(TestCase):
             if day and not _raw_only(measure, by, window, who, other):
                 self.assertTrue(result.source.split("+")[-1].startswith(f"cube:{day}"),
                                 (query, result.source))
+            if "partner" in other and day and not _raw_only(measure, by, window, who, other):
+                whole = window not in (WINDOWS[3], WINDOWS[6])
+                self.assertEqual(result.source, "cube:figures_partnercube+"
+                                 "cube:figures_daypartnercube" if whole else
+                                 "cube:figures_daypartnercube", query)
 
 
 def test_text_filters_a_partners_attendance_and_cut_months_are_answered_from_raw_rows(
@@ -357,4 +374,6 @@ def test_the_migration_that_fills_the_moved_tables_gives_what_the_services_kept(
         "peacebuild.figures.migrations.0004_figscale_cell_cube").fill(apps, editor)
     importlib.import_module(
         "peacebuild.figures.migrations.0005_edges_day_cubes").fill(apps, editor)
+    importlib.import_module(
+        "peacebuild.figures.migrations.0007_partnerday_day_partner_cube").fill(apps, editor)
     assert _all_cube_rows() == kept

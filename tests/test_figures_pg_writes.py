@@ -5,7 +5,7 @@
   heap-only tuple on the same page instead of a new row version elsewhere and new entries
   in every index. A summary table added later without that room makes bulk loads slower
   (docs/benchmarks.md, "Write overhead"): the first test names it.
-- A save sends the twelve tables' upserts in one psycopg pipeline (one wait instead of a
+- A save sends the summary tables' upserts in one psycopg pipeline (one wait instead of a
   round trip per table). A failure reported by the pipeline is Django's own error, and
   the save leaves nothing behind."""
 

@@ -3,6 +3,7 @@ windows that cut a month answered from the cubes plus the raw rows of the edge m
 the filters of who took part, and which tables answered each (`FigureResult.source`)."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -189,18 +190,40 @@ def test_who_took_part_in_a_cut_window_is_read_from_the_day_tables(
     assert result.total.value > 0
 
 
-def test_a_partners_cut_window_takes_the_edges_from_the_raw_rows(
+def test_a_partners_cut_window_takes_the_edges_from_the_partner_day_table(
         office, programme, activity_type, places):
     partner = Organisation.objects.create(office=office, name="Partner", kind="ngo")
-    for day in (D(2003, 6, 20), D(2003, 7, 5), D(2003, 9, 20)):
+    other = Organisation.objects.create(office=office, name="Other", kind="ngo")
+    for day, partners in ((D(2003, 6, 14), [partner]), (D(2003, 6, 20), [partner]),
+                          (D(2003, 6, 21), [other]), (D(2003, 7, 5), [partner, other]),
+                          (D(2003, 9, 10), [partner]), (D(2003, 9, 11), [partner])):
         activity_create(actor=SYSTEM, office=office, programme=programme, type=activity_type,
                         starts_on=day, ends_on=day, title="With partner",
-                        participants_total=3, partners=[partner])
+                        participants_total=3, partners=partners)
     flt = ActivityFilter(partner=partner.pk, date_from=D(2003, 6, 15),
                          date_to=D(2003, 9, 10))
     result = compute(office, FigureQuery("activities", flt))
-    assert result.source == "cube:figures_partnercube+raw:edges"
-    assert result.total.value == 2
+    assert result.source == "cube:figures_partnercube+cube:figures_daypartnercube"
+    assert result.total.value == 3  # 20 June, 5 July, 10 September
+    people = compute(office, FigureQuery("participants", flt, ("month",)))
+    assert people.source == "cube:figures_partnercube+cube:figures_daypartnercube"
+    assert {r.breakdown["month"]: r.value for r in people.rows} == {
+        "2003-06": 3, "2003-07": 3, "2003-09": 3}
+    inside = compute(office, FigureQuery("activities", replace(flt, date_to=D(2003, 6, 30))))
+    assert (inside.source, inside.total.value) == ("cube:figures_daypartnercube", 1)
+    # an edit that moves the activity of 10 September out of the window and gives the
+    # one of 21 June the partner moves both in the figure
+    moved = Activity.objects.get(office=office, starts_on=D(2003, 9, 10))
+    activity_update(actor=SYSTEM, activity=moved, starts_on=D(2003, 9, 12),
+                    ends_on=D(2003, 9, 12))
+    joined = Activity.objects.get(office=office, starts_on=D(2003, 6, 21))
+    activity_update(actor=SYSTEM, activity=joined, partners=[partner, other])
+    assert compute(office, FigureQuery("activities", flt)).total.value == 3
+    activity_delete(actor=SYSTEM, activity=Activity.objects.get(pk=joined.pk))
+    assert compute(office, FigureQuery("activities", flt)).total.value == 2
+    # who took part, or the attendance, with a partner: the raw rows
+    assert compute(office, FigureQuery("activities", replace(flt, sex="f"))).source == "raw"
+    assert compute(office, FigureQuery("attendance", flt)).source == "raw"
 
 
 def test_moving_an_activity_across_the_edge_of_a_window_moves_it_in_the_figure(
@@ -229,7 +252,10 @@ def test_moving_an_activity_across_the_edge_of_a_window_moves_it_in_the_figure(
     ("attendance", ("sex",), {"region": True}, "DayCellCube"),
     ("attendance", (), {"category": "training"}, "DayCellCube"),
     ("participants", ("region",), {"sex": "f"}, "DayActivityCube"),
-    ("activities", (), {"partner": True}, None),
+    ("activities", (), {"partner": True}, "DayPartnerCube"),
+    ("participants", ("month",), {"partner": True, "region": True}, "DayPartnerCube"),
+    ("activities", (), {"partner": True, "sex": "f"}, None),
+    ("attendance", ("sex",), {"partner": True}, None),
     ("activities", (), {"q": "club"}, None),
 ])
 def test_the_smallest_day_table_answers_the_edges(measure, by, extra, table):

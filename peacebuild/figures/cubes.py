@@ -45,6 +45,7 @@ from .models import (
     DayAgeLiteCube,
     DayCategoryLiteCube,
     DayCellCube,
+    DayPartnerCube,
     PartnerCube,
 )
 
@@ -102,6 +103,7 @@ CUBES = (
          grain="day"),
     Cube(DayAgeLiteCube, ("day", "programme"), ("age_group", "sex"), ("people",), 15,
          grain="day"),
+    Cube(DayPartnerCube, DAY_KEYS, (), ACTIVITY_VALUES, 1, split="partner", grain="day"),
 )
 MONTH_CUBES = tuple(c for c in CUBES if c.grain == "month")
 DAY_CUBES = {c.model: c for c in CUBES if c.grain == "day"}
@@ -275,7 +277,7 @@ def cubes_rebuild(office_id: int | None = None, months: Iterable[dt.date] | None
     """Recompute the cubes from the raw rows, for one office or all, and for some months
     only (the first day of each) or all: after a restore, or a write that bypassed the
     services (raw SQL). Set-based: one DELETE and one INSERT … SELECT … GROUP BY per cube.
-    Only the two day-level tables and the partner cube read the raw rows; every other
+    Only the day-level activity, cell and partner tables read the raw rows; every other
     cube is summed from a finer one already rebuilt (`ROLL_UP`): far fewer rows than the
     attendance, no join. Deleting an office needs no rebuild: its rows cascade."""
     where: list[str] = ["1 = 1"]
@@ -329,6 +331,7 @@ ROLL_UP: dict[type[Model], type[Model]] = {
     CategoryLiteCube: CategoryCube, AgeLiteCube: AgeCube,
     DayCategoryLiteCube: DayCellCube, DayAgeLiteCube: DayCellCube,
     ActivityCube: DayActivityCube, AttendeeCube: DayActivityCube,
+    PartnerCube: DayPartnerCube,
 }
 
 
@@ -564,12 +567,18 @@ def _keyed(rows: QuerySet[Any], cube: Cube, f: Any, types: list[int] | None
 def day_cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str] = ()
                  ) -> Cube | None:
     """The smallest day-level table that answers a window's cut edge months, or None
-    (free text and partners: the raw rows answer those edges). Activities and
-    participants: `DayActivityCube`, with or without who took part (its bits);
-    attendance: a lite table when the figure asks for programme and time only, else
-    `DayCellCube`, which has every key."""
+    (free text; a partner's attendance or a partner with who took part: the raw rows
+    answer those edges). Activities and participants: `DayActivityCube`, with or without
+    who took part (its bits), and a partner's `DayPartnerCube`; attendance: a lite table
+    when the figure asks for programme and time only, else `DayCellCube`, which has
+    every key."""
     f = filters
-    if getattr(f, "q", "") or getattr(f, "partner", None):
+    if getattr(f, "q", ""):
+        return None
+    if getattr(f, "partner", None):
+        who = getattr(f, "sex", "") or getattr(f, "participant_category", "")
+        if measure in ACTIVITY_VALUES and not who:
+            return DAY_CUBES[DayPartnerCube]
         return None
     if measure in ACTIVITY_VALUES:
         return DAY_CUBES[DayActivityCube]
@@ -597,7 +606,10 @@ def day_rows(office_id: int, cube: Cube, filters: CubeFilter,
     spans = Q()
     for first, last in windows:
         spans |= Q(day__range=(first, last))
-    rows = _keyed(cube.model._default_manager.filter(spans, office=office_id), cube, f, types)
+    rows = cube.model._default_manager.filter(spans, office=office_id)
+    if cube.split == "partner":
+        rows = rows.filter(partner=f.partner)
+    rows = _keyed(rows, cube, f, types)
     sex, category = getattr(f, "sex", ""), getattr(f, "participant_category", "")
     if (sex or category) and not cube.cell_keys:
         rows = rows.alias(hit=F("who_bits").bitand(who_mask(sex, category))).exclude(hit=0)

@@ -17,9 +17,9 @@ suppressed (`min_cell`), for counts drawn from casework.
 
 The answers come from summary tables kept exact on every write (`cubes.py`): whole months
 from a month cube, the cut days at the edges of a window from a day-level table (a
-partner's edges from the raw rows); or from the raw rows alone for the few shapes no
-table holds (free text, a partner's attendance); all give the same numbers, which the
-property tests check. `FigureResult.source` says which.
+partner's from its own, `DayPartnerCube`); or from the raw rows alone for the few shapes
+no table holds (free text, a partner's attendance or a partner with who took part); all
+give the same numbers, which the property tests check. `FigureResult.source` says which.
 Inside `figures_scope()` (every request) the office's vocabulary is read once.
 """
 
@@ -409,8 +409,8 @@ def _answer(office: Office, q: FigureQuery) -> tuple[dict[tuple[object, ...], in
     """The grouped numbers and which tables gave them: a cube when one covers the query;
     for a window that cuts a month, the month cube for the whole months inside it plus
     the day-level table for the cut days at either edge (or the day-level table alone
-    when the window holds no whole month); a partner's window, whose edges no day table
-    holds, takes the raw rows of the edges; else the raw rows."""
+    when the window holds no whole month; a partner's: `DayPartnerCube`); else the raw
+    rows."""
     f = q.filters
     cube = cube_for(measure=q.measure, filters=f, by=q.by)
     if cube:

@@ -292,3 +292,35 @@ class DayAgeLiteCube(DayLiteKey):
             models.UniqueConstraint(fields=["office", "day", "programme", "age_group", "sex"],
                                     name="dayagelitecube_key"),
         ]
+
+
+class DayPartnerCube(models.Model):
+    """Activities and reported participants per office × partner organisation × day ×
+    programme × type × region (an activity counts once under each of its partners): the
+    cut months at the edges of a partner's window, which `PartnerCube` (by month) cannot
+    answer, and the rows `PartnerCube` is summed from on a rebuild. About one row per
+    link of an activity to a partner; its key starts with the partner, so one partner's
+    edge days are one range of it."""
+
+    office = models.ForeignKey(
+        "mandates.Office", on_delete=models.CASCADE, related_name="+", db_column="office",
+        db_index=False,  # the unique key starts with the office
+    )
+    partner = models.IntegerField()
+    day = models.DateField()
+    programme = models.IntegerField()
+    type = models.IntegerField()
+    region = models.IntegerField()
+    activities = models.BigIntegerField(default=0)
+    participants = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "partner", "day", "programme", "type", "region"],
+                name="daypartnercube_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.partner}/{self.day}/{self.programme}"
