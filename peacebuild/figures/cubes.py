@@ -533,8 +533,6 @@ def cube_rows(office_id: int, cube: Cube, filters: CubeFilter,
     if cube.split == "who":
         rows = rows.filter(who=who_key(getattr(f, "sex", ""),
                                        getattr(f, "participant_category", "")))
-    if cube.split == "partner":
-        rows = rows.filter(partner=f.partner)
     rows = _keyed(rows, cube, f, types)
     first, last = month_range(f.date_from, f.date_to) or (None, None)
     if first:
@@ -546,8 +544,11 @@ def cube_rows(office_id: int, cube: Cube, filters: CubeFilter,
 
 def _keyed(rows: QuerySet[Any], cube: Cube, f: Any, types: list[int] | None
            ) -> QuerySet[Any]:
-    """Rows narrowed by the filter's programme, type, kind of activity, region, and the
-    who-took-part cells of an attendance cube."""
+    """Rows narrowed by the filter's programme, type, kind of activity, region, partner
+    (of a partner table, month or day), and the who-took-part cells of an attendance
+    cube."""
+    if cube.split == "partner":
+        rows = rows.filter(partner=f.partner)
     if getattr(f, "programme", None):
         rows = rows.filter(programme=f.programme)
     if getattr(f, "type", None):
@@ -606,10 +607,7 @@ def day_rows(office_id: int, cube: Cube, filters: CubeFilter,
     spans = Q()
     for first, last in windows:
         spans |= Q(day__range=(first, last))
-    rows = cube.model._default_manager.filter(spans, office=office_id)
-    if cube.split == "partner":
-        rows = rows.filter(partner=f.partner)
-    rows = _keyed(rows, cube, f, types)
+    rows = _keyed(cube.model._default_manager.filter(spans, office=office_id), cube, f, types)
     sex, category = getattr(f, "sex", ""), getattr(f, "participant_category", "")
     if (sex or category) and not cube.cell_keys:
         rows = rows.alias(hit=F("who_bits").bitand(who_mask(sex, category))).exclude(hit=0)
