@@ -186,13 +186,9 @@ class PartnerCube(CubeKey):
                                 name="partnercube_month_idx")]
 
 
-class DayActivityCube(models.Model):
-    """Activities and reported participants per office × day × programme × type × region ×
-    who took part: the day-level table that answers the cut months at the edges of a
-    window ("15 June – 23 April"). `who_bits` is the set of (participant category, sex)
-    pairs among the activity's attendance, one bit each (`cubes.WHO_PAIRS`): "attended by
-    women" is `who_bits & <the pairs of women> != 0`, so one row per activity-like key
-    answers every who-took-part filter and the plain counts (the sum over all rows)."""
+class DayKey(models.Model):
+    """The keys every full day-level table starts with (the day counterpart of
+    `CubeKey`): office × day × programme × type × region."""
 
     office = models.ForeignKey(
         "mandates.Office", on_delete=models.CASCADE, related_name="+", db_column="office",
@@ -202,6 +198,22 @@ class DayActivityCube(models.Model):
     programme = models.IntegerField()
     type = models.IntegerField()
     region = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.day}/{self.programme}/{self.type}/{self.region}"
+
+
+class DayActivityCube(DayKey):
+    """Activities and reported participants per office × day × programme × type × region ×
+    who took part: the day-level table that answers the cut months at the edges of a
+    window ("15 June – 23 April"). `who_bits` is the set of (participant category, sex)
+    pairs among the activity's attendance, one bit each (`cubes.WHO_PAIRS`): "attended by
+    women" is `who_bits & <the pairs of women> != 0`, so one row per activity-like key
+    answers every who-took-part filter and the plain counts (the sum over all rows)."""
+
     who_bits = models.BigIntegerField()
     activities = models.BigIntegerField(default=0)
     participants = models.BigIntegerField(default=0)
@@ -214,22 +226,11 @@ class DayActivityCube(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.office_id}/{self.day}/{self.programme}/{self.type}/{self.region}"
 
-
-class DayCellCube(models.Model):
+class DayCellCube(DayKey):
     """Attendance per office × day × programme × type × region × category × age group ×
     sex: the edges of a window for the attendance measure, whatever its breakdown."""
 
-    office = models.ForeignKey(
-        "mandates.Office", on_delete=models.CASCADE, related_name="+", db_column="office",
-        db_index=False,
-    )
-    day = models.DateField()
-    programme = models.IntegerField()
-    type = models.IntegerField()
-    region = models.IntegerField()
     category = models.CharField(max_length=30)
     age_group = models.CharField(max_length=10)
     sex = models.CharField(max_length=1)
@@ -294,7 +295,7 @@ class DayAgeLiteCube(DayLiteKey):
         ]
 
 
-class DayPartnerCube(models.Model):
+class DayPartnerCube(DayKey):
     """Activities and reported participants per office × partner organisation × day ×
     programme × type × region (an activity counts once under each of its partners): the
     cut months at the edges of a partner's window, which `PartnerCube` (by month) cannot
@@ -302,15 +303,7 @@ class DayPartnerCube(models.Model):
     link of an activity to a partner; its key starts with the partner, so one partner's
     edge days are one range of it."""
 
-    office = models.ForeignKey(
-        "mandates.Office", on_delete=models.CASCADE, related_name="+", db_column="office",
-        db_index=False,  # the unique key starts with the office
-    )
     partner = models.IntegerField()
-    day = models.DateField()
-    programme = models.IntegerField()
-    type = models.IntegerField()
-    region = models.IntegerField()
     activities = models.BigIntegerField(default=0)
     participants = models.BigIntegerField(default=0)
 
