@@ -235,12 +235,17 @@ def _upsert(cube: Cube, deltas: Counter[tuple[Any, ...]]) -> None:
 def cubes_apply(*, before: Contribution | None, after: Contribution | None) -> None:
     """Replace an activity's old contribution (None for a new activity) with its new one
     (None for a deleted activity). Call inside the transaction that writes the activity."""
+    _apply([(sign, c) for sign, c in ((-1, before), (1, after)) if c is not None])
+
+
+def _apply(signed: list[tuple[int, Contribution]]) -> None:
+    """Add each contribution (sign 1) or take it away (-1): per cube, the deltas summed in
+    memory, then one upsert; all the cubes' statements in one pipeline."""
     with _pipeline():
         for cube in CUBES:
             deltas: Counter[tuple[Any, ...]] = Counter()
-            for sign, c in ((-1, before), (1, after)):
-                if c is not None:
-                    _deltas(cube, c, sign, deltas)
+            for sign, c in signed:
+                _deltas(cube, c, sign, deltas)
             _upsert(cube, deltas)
 
 
@@ -262,13 +267,7 @@ def cubes_add(contributions: Iterable[Contribution]) -> None:
     """Add many new activities' contributions at once: the deltas summed in memory, then
     one upsert per cube (a bulk load into a large office, where rebuilding the touched
     months would re-read more rows than the load brings)."""
-    items = list(contributions)
-    with _pipeline():
-        for cube in CUBES:
-            deltas: Counter[tuple[Any, ...]] = Counter()
-            for c in items:
-                _deltas(cube, c, 1, deltas)
-            _upsert(cube, deltas)
+    _apply([(1, c) for c in contributions])
 
 
 @transaction.atomic
