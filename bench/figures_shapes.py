@@ -12,7 +12,9 @@ organisations linked to every third, seventh and eleventh activity. Groups:
 - `attendee`: who took part (women; teachers; women teachers) with no window;
 - `attendee + window`: the same inside a window that cuts months;
 - `partner`: one partner's activities and participants, in all and by quarter, with and
-  without a window.
+  without a window;
+- `partner + who`: a partner's activities attended by women (no window), another's
+  attended by teachers inside the cut window.
 
 Each group is timed through the engine and through DuckDB over the raw rows exported from
 the same database in the same run; every number is compared (exit 1 on a difference).
@@ -57,6 +59,9 @@ def groups(office_id: int, partners: list[int]) -> dict[str, list]:
         "attendee + window": queries(*({**w, **CUT} for w in WHO)),
         "partner": queries({"partner": partners[0]}, {"partner": partners[1], **CUT},
                            measures=("activities", "participants")),
+        "partner + who": queries({"partner": partners[0], "sex": "f"},
+                                 {"partner": partners[1], "participant_category": "teacher",
+                                  **CUT}, measures=("activities", "participants")),
     }
 
 

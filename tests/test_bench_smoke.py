@@ -52,7 +52,8 @@ def test_bench_figure_shapes_agree_with_duckdb_at_small_scale(tmp_path):
                  "3000", "--repeat", "1")
     assert "numbers equal: yes" in lines
     groups = [line.split(":")[0] for line in lines if " figures, engine " in line]
-    assert groups == ["cut window", "attendee", "attendee + window", "partner"]
+    assert groups == ["cut window", "attendee", "attendee + window", "partner",
+                      "partner + who"]
     assert lines[-1].startswith("ratio: ")
 
 

@@ -19,7 +19,7 @@ from peacebuild.activities.models import Activity, ActivityType, AgeGroup, Atten
 from peacebuild.activities.queries import ActivityFilter, filter_activities
 from peacebuild.activities.services import Cell, activity_create, activity_delete, activity_update
 from peacebuild.figures import engine
-from peacebuild.figures.cubes import CUBES, cube_for, cubes_rebuild
+from peacebuild.figures.cubes import CUBES, cube_for, cubes_rebuild, whole_window_from_day
 from peacebuild.figures.engine import FigureQuery
 from peacebuild.lib.periodkeys import TIME_DIMENSIONS, time_key
 from peacebuild.mandates.models import Office
@@ -106,16 +106,17 @@ shapes = st.tuples(
 
 
 def _raw_only(measure, by, window, who, other) -> bool:
-    """The shapes that the raw rows answer on their own: free text, a partner's attendance
-    or a partner with who took part, and, when the window holds whole months, age groups of one
+    """The shapes that the raw rows answer on their own: free text, a partner's attendance,
+    and, when the window holds whole months, age groups of one
     participant category with a filter finer than the programme (the one month cube
     that holds both, CellLiteCube, is kept by programme and month only). Every other
     window that cuts a month is answered by a day-level table at its edges (a partner's
-    activities and participants by `DayPartnerCube`)."""
+    activities and participants by `DayPartnerCube`, which also answers the whole window of
+    a partner with who took part)."""
     no_whole_month = window in (WINDOWS[3], WINDOWS[6])
     return bool(
         "q" in other
-        or ("partner" in other and (measure == "attendance" or bool(who)))
+        or ("partner" in other and measure == "attendance")
         or (measure == "attendance" and not no_whole_month
             and {"category", "age_group"} <= set(by) | {"category" for w in who
                                                          if w == "participant_category"}
@@ -252,12 +253,15 @@ class CubesMatchRawRows(TestCase):
                         for m, by in (("activities", ()), ("participants", ("month",)),
                                       ("attendance", ("sex",)))]
         # a partner in every window that cuts a month (one or both ends, none whole), for
-        # its activities and participants (the partner tables) and, from the raw rows,
-        # with who took part and for its attendance
+        # its activities and participants (the partner tables), with who took part (the
+        # partner day table over the whole window, whole months or not) and, from the raw
+        # rows, its attendance
         partner_windows = [(m, by, w, {}, {"partner": p}) for w in WINDOWS[2:]
                            for p in (0, 2)
                            for m, by in (("activities", ()), ("participants", ("month",)))]
-        partner_windows += [(m, by, w, who, {"partner": 0}) for w in (WINDOWS[2], WINDOWS[6])
+        partner_windows += [(m, by, w, who, {"partner": p})
+                            for w in (WINDOWS[0], WINDOWS[1], WINDOWS[2], WINDOWS[6])
+                            for p in (0, 2)
                             for m, by, who in (("activities", (), {"sex": "f"}),
                                                ("participants", (), WHO[3]),
                                                ("attendance", ("sex",), {}))]
@@ -282,7 +286,10 @@ class CubesMatchRawRows(TestCase):
             if day and not _raw_only(measure, by, window, who, other):
                 self.assertTrue(result.source.split("+")[-1].startswith(f"cube:{day}"),
                                 (query, result.source))
-            if "partner" in other and day and not _raw_only(measure, by, window, who, other):
+            if "partner" in other and who and not _raw_only(measure, by, window, who, other):
+                self.assertEqual(result.source, "cube:figures_daypartnercube", query)
+            elif "partner" in other and day and not _raw_only(measure, by, window, who,
+                                                              other):
                 whole = window not in (WINDOWS[3], WINDOWS[6])
                 self.assertEqual(result.source, "cube:figures_partnercube+"
                                  "cube:figures_daypartnercube" if whole else
@@ -292,8 +299,15 @@ class CubesMatchRawRows(TestCase):
 def test_text_filters_a_partners_attendance_and_cut_months_are_answered_from_raw_rows(
         ) -> None:
     assert cube_for(measure="attendance", filters=ActivityFilter(partner=1), by=()) is None
+    # no month table holds a partner with who took part: the partner day table answers
+    # the whole window (the property test above checks its numbers and its source)
     assert cube_for(measure="activities", filters=ActivityFilter(partner=1, sex="f"),
                     by=()) is None
+    assert whole_window_from_day(measure="activities",
+                                 filters=ActivityFilter(partner=1, sex="f"))
+    assert not whole_window_from_day(measure="attendance",
+                                     filters=ActivityFilter(partner=1, sex="f"))
+    assert not whole_window_from_day(measure="activities", filters=ActivityFilter(partner=1))
     assert cube_for(measure="activities", filters=ActivityFilter(q="club"), by=()) is None
     assert cube_for(measure="attendance", by=(),
                     filters=ActivityFilter(date_from=dt.date(2003, 1, 15))) is None
@@ -375,5 +389,6 @@ def test_the_migration_that_fills_the_moved_tables_gives_what_the_services_kept(
     importlib.import_module(
         "peacebuild.figures.migrations.0005_edges_day_cubes").fill(apps, editor)
     importlib.import_module(
-        "peacebuild.figures.migrations.0007_partnerday_day_partner_cube").fill(apps, editor)
+        # 0008 refills the partner day table that 0007 filled, with who took part
+        "peacebuild.figures.migrations.0008_partnerwho_day_partner_bits").fill(apps, editor)
     assert _all_cube_rows() == kept

@@ -221,9 +221,48 @@ def test_a_partners_cut_window_takes_the_edges_from_the_partner_day_table(
     assert compute(office, FigureQuery("activities", flt)).total.value == 3
     activity_delete(actor=SYSTEM, activity=Activity.objects.get(pk=joined.pk))
     assert compute(office, FigureQuery("activities", flt)).total.value == 2
-    # who took part, or the attendance, with a partner: the raw rows
-    assert compute(office, FigureQuery("activities", replace(flt, sex="f"))).source == "raw"
+    # a partner's attendance: the raw rows
     assert compute(office, FigureQuery("attendance", flt)).source == "raw"
+
+
+def test_a_partners_activities_attended_by_women_come_from_the_partner_day_table(
+        office, programme, activity_type, places):
+    """No month table holds a partner with who took part: the partner day table answers
+    the whole window, and follows edits of the attendance and of the partners."""
+    partner = Organisation.objects.create(office=office, name="Partner", kind="ngo")
+    women = {Cell("teacher", "f", AgeGroup.ADULT): 4}
+    men = {Cell("teacher", "m", AgeGroup.ADULT): 5}
+    made = {}
+    for day, cells in ((D(2003, 6, 14), women), (D(2003, 7, 2), men),
+                       (D(2003, 9, 10), women | men), (D(2004, 1, 5), women)):
+        made[day] = activity_create(
+            actor=SYSTEM, office=office, programme=programme, type=activity_type,
+            place=places["TJ-SU"], starts_on=day, ends_on=day, title="With partner",
+            attendance=cells, partners=[partner])
+
+    def figure(measure="activities", by=(), **filters):
+        q = FigureQuery(measure, ActivityFilter(partner=partner.pk, **filters), by)
+        result = compute(office, q)
+        assert result.source == "cube:figures_daypartnercube", q
+        return result
+
+    assert figure(sex="f").total.value == 3
+    assert figure(sex="m").total.value == 2
+    assert figure(sex="f", participant_category="teacher").total.value == 3
+    assert figure(participant_category="youth").total.value == 0
+    by_quarter = figure("participants", ("quarter",), sex="f")
+    assert {r.breakdown["quarter"]: r.value for r in by_quarter.rows} == {
+        "2003-Q2": 4, "2003-Q3": 9, "2004-Q1": 4}
+    assert figure(sex="f", date_from=D(2003, 6, 15), date_to=D(2003, 12, 31)).total.value == 1
+    assert figure(sex="m", date_from=D(2003, 7, 1), date_to=D(2003, 9, 30)).total.value == 2
+    # the men of 10 September stay, its women leave; the activity of 2 July loses the
+    # partner; the figures follow
+    activity_update(actor=SYSTEM, activity=made[D(2003, 9, 10)], attendance=men,
+                    participants_total=5)
+    activity_update(actor=SYSTEM, activity=made[D(2003, 7, 2)], partners=[])
+    assert figure(sex="f").total.value == 2
+    assert figure(sex="m").total.value == 1
+    assert compute(office, FigureQuery("activities", ActivityFilter(sex="m"))).total.value == 2
 
 
 def test_moving_an_activity_across_the_edge_of_a_window_moves_it_in_the_figure(
@@ -254,7 +293,7 @@ def test_moving_an_activity_across_the_edge_of_a_window_moves_it_in_the_figure(
     ("participants", ("region",), {"sex": "f"}, "DayActivityCube"),
     ("activities", (), {"partner": True}, "DayPartnerCube"),
     ("participants", ("month",), {"partner": True, "region": True}, "DayPartnerCube"),
-    ("activities", (), {"partner": True, "sex": "f"}, None),
+    ("activities", (), {"partner": True, "sex": "f"}, "DayPartnerCube"),
     ("attendance", ("sex",), {"partner": True}, None),
     ("activities", (), {"q": "club"}, None),
 ])

@@ -103,7 +103,8 @@ CUBES = (
          grain="day"),
     Cube(DayAgeLiteCube, ("day", "programme"), ("age_group", "sex"), ("people",), 15,
          grain="day"),
-    Cube(DayPartnerCube, DAY_KEYS, (), ACTIVITY_VALUES, 1, split="partner", grain="day"),
+    Cube(DayPartnerCube, DAY_KEYS + ("who_bits",), (), ACTIVITY_VALUES, 1, split="partner",
+         grain="day"),
 )
 MONTH_CUBES = tuple(c for c in CUBES if c.grain == "month")
 DAY_CUBES = {c.model: c for c in CUBES if c.grain == "day"}
@@ -428,7 +429,9 @@ def _aggregate(cube: Cube, where: str, params: list[int | dt.date], *,
     sources = {
         "": f"{with_bits}" if "who_bits" in cube.keys else f"{act} a",
         "who": f"{with_bits} JOIN {_who_keys_sql()} w ON (a.who_bits & w.bits) <> 0",
-        "partner": f"{through} p JOIN {act} a ON a.id = p.activity_id",
+        "partner": f"{through} p JOIN "
+                   f"{with_bits if 'who_bits' in cube.keys else f'{act} a'} "
+                   f"ON a.id = p.activity_id",
     }
     keys = cube.unique_key
     group = ", ".join(["a.office_id", *(columns[k] for k in keys[1:])])
@@ -499,7 +502,8 @@ def month_range(date_from: dt.date | None, date_to: dt.date | None
 def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | None:
     """The smallest cube that can answer, or None (then the raw rows answer): free text,
     dates that cut a month (the engine then asks again for the whole months inside), a
-    partner with who took part or with the attendance measure."""
+    partner with who took part (the partner day table answers, `whole_window_from_day`) or
+    with the attendance measure."""
     f = filters
     if getattr(f, "q", "") or month_range(f.date_from, f.date_to) is None:
         return None
@@ -517,7 +521,9 @@ def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | 
     split = ""
     if getattr(f, "partner", None):
         if attendance or who:
-            return None  # a partner's attendance, or with who took part: the raw rows
+            # a partner's attendance: the raw rows; with who took part: the partner day
+            # table over the whole window (`whole_window_from_day`)
+            return None
         split = "partner"
     elif who and not attendance:
         split = "who"  # "activities attended by women": the attendee cube
@@ -576,19 +582,18 @@ def _keyed(rows: QuerySet[Any], cube: Cube, f: Any, types: list[int] | None
 def day_cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str] = ()
                  ) -> Cube | None:
     """The smallest day-level table that answers a window's cut edge months, or None
-    (free text; a partner's attendance or a partner with who took part: the raw rows
-    answer those edges). Activities and participants: `DayActivityCube`, with or without
-    who took part (its bits), and a partner's `DayPartnerCube`; attendance: a lite table
+    (free text, a partner's attendance: the raw rows answer those edges). Activities and
+    participants: `DayActivityCube`, with or without who took part (its bits), and a
+    partner's `DayPartnerCube`, with or without who took part (its bits too: no month
+    table holds a partner with who took part, so the engine reads the whole window from
+    it, see `whole_window_from_day`); attendance: a lite table
     when the figure asks for programme and time only, else `DayCellCube`, which has
     every key."""
     f = filters
     if getattr(f, "q", ""):
         return None
     if getattr(f, "partner", None):
-        who = getattr(f, "sex", "") or getattr(f, "participant_category", "")
-        if measure in ACTIVITY_VALUES and not who:
-            return DAY_CUBES[DayPartnerCube]
-        return None
+        return DAY_CUBES[DayPartnerCube] if measure in ACTIVITY_VALUES else None
     if measure in ACTIVITY_VALUES:
         return DAY_CUBES[DayActivityCube]
     if measure != "attendance":
@@ -603,6 +608,16 @@ def day_cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str] = ()
     fits = [c for c in DAY_CUBES.values() if c.cell_keys and needed <= set(c.keys)
             and cells <= set(c.cell_keys)]
     return min(fits, key=lambda c: c.size_rank)
+
+
+def whole_window_from_day(*, measure: str, filters: CubeFilter) -> bool:
+    """Whether a day-level table answers the whole window, not only its cut edges: a
+    partner's activities with who took part, which no month table holds (a partner's
+    rows of `DayPartnerCube`, one per day and key, rather than the raw rows)."""
+    f: Any = filters
+    who = getattr(f, "sex", "") or getattr(f, "participant_category", "")
+    return bool(getattr(f, "partner", None) and who and not getattr(f, "q", "")
+                and measure in ACTIVITY_VALUES)
 
 
 def day_rows(office_id: int, cube: Cube, filters: CubeFilter,

@@ -18,7 +18,8 @@ suppressed (`min_cell`), for counts drawn from casework.
 The answers come from summary tables kept exact on every write (`cubes.py`): whole months
 from a month cube, the cut days at the edges of a window from a day-level table (a
 partner's from its own, `DayPartnerCube`); or from the raw rows alone for the few shapes
-no table holds (free text, a partner's attendance or a partner with who took part); all
+no table holds (free text, a partner's attendance); a partner with who took part from
+`DayPartnerCube` over the whole window, which no month table holds; all
 give the same numbers, which the property tests check. `FigureResult.source` says which.
 Inside `figures_scope()` (every request) the office's vocabulary is read once.
 """
@@ -57,7 +58,14 @@ from . import casework, coordination
 from .casework import CASE_MEASURES
 from .coordination import COORDINATION_DIMENSIONS
 from .coordination import COORDINATION_MEASURES as COORDINATION_MEASURES
-from .cubes import Cube, cube_for, cube_rows, day_cube_for, day_rows
+from .cubes import (
+    Cube,
+    cube_for,
+    cube_rows,
+    day_cube_for,
+    day_rows,
+    whole_window_from_day,
+)
 from .disclosure import TOTAL, Protected
 
 MEASURES = {
@@ -409,12 +417,18 @@ def _answer(office: Office, q: FigureQuery) -> tuple[dict[tuple[object, ...], in
     """The grouped numbers and which tables gave them: a cube when one covers the query;
     for a window that cuts a month, the month cube for the whole months inside it plus
     the day-level table for the cut days at either edge (or the day-level table alone
-    when the window holds no whole month; a partner's: `DayPartnerCube`); else the raw
-    rows."""
+    when the window holds no whole month; a partner's: `DayPartnerCube`); a partner's
+    activities with who took part from `DayPartnerCube` over the whole window; else the
+    raw rows."""
     f = q.filters
     cube = cube_for(measure=q.measure, filters=f, by=q.by)
     if cube:
         return _from_cube(office, q, cube), f"cube:{cube.model._meta.db_table}"
+    day = day_cube_for(measure=q.measure, filters=f, by=q.by) \
+        if whole_window_from_day(measure=q.measure, filters=f) else None
+    if day is not None:  # no month table holds it: the day table for the whole window
+        window = (f.date_from or dt.date.min, f.date_to or dt.date.max)
+        return _from_day(office, q, day, [window]), f"cube:{day.model._meta.db_table}"
     months, edges = split_window(f.date_from, f.date_to)
     if not edges:
         return _from_raw(office, q), _raw(f)

@@ -297,21 +297,25 @@ class DayAgeLiteCube(DayLiteKey):
 
 class DayPartnerCube(DayKey):
     """Activities and reported participants per office × partner organisation × day ×
-    programme × type × region (an activity counts once under each of its partners): the
-    cut months at the edges of a partner's window, which `PartnerCube` (by month) cannot
-    answer, and the rows `PartnerCube` is summed from on a rebuild. About one row per
-    link of an activity to a partner; its key starts with the partner, so one partner's
-    edge days are one range of it."""
+    programme × type × region × who took part (an activity counts once under each of its
+    partners): the cut months at the edges of a partner's window, which `PartnerCube` (by
+    month) cannot answer; a partner's activities with who took part ("a partner's
+    activities attended by women"), over any window, from `who_bits` as in
+    `DayActivityCube`; and the rows `PartnerCube` is summed from on a rebuild. About one
+    row per link of an activity to a partner; its key starts with the partner, so one
+    partner's days are one range of it."""
 
     partner = models.IntegerField()
+    who_bits = models.BigIntegerField(default=0)
     activities = models.BigIntegerField(default=0)
     participants = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["office", "partner", "day", "programme", "type", "region"],
-                name="daypartnercube_key",
+                fields=["office", "partner", "day", "programme", "type", "region",
+                        "who_bits"],
+                name="daypartnercube_who_key",
             ),
         ]
 
