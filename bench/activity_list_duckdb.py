@@ -5,7 +5,8 @@
         --duckdb /tmp/pb-listbench/sqlite.duckdb --repeat 3
 
 For each filter the list offers (none, type, kind, region, programme + type, whole-month
-and month-cutting dates, partner, text, sex, participant category, and both with dates)
+and month-cutting dates, partner, partner with dates or sex, text, sex, participant
+category, and both with dates)
 it times what one page of the list asks of the database, as `activities.views.activity_list`
 asks it, inside one figures scope like a request: the filter's check, a page of 50 (the
 first page, and the keyset page 90 % of the way down), the activity count, the
@@ -140,6 +141,7 @@ def filters(office_id: int, partners: list[int]) -> dict:
     if partners:
         out["partner"] = ActivityFilter(partner=partners[0])
         out["partner + dates"] = ActivityFilter(partner=partners[1], **CUT)
+        out["partner + sex"] = ActivityFilter(partner=partners[0], sex="f")
     out |= {
         "text": ActivityFilter(q="activity 4242"),
         "sex": ActivityFilter(sex="f"),
