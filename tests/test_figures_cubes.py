@@ -106,7 +106,8 @@ shapes = st.tuples(
 
 
 def _raw_only(measure, by, window, who, other) -> bool:
-    """The shapes that the raw rows answer on their own: free text, a partner's attendance,
+    """The shapes that the raw rows answer on their own: free text, a partner's attendance
+    finer than programme × time × category × sex or in a window with no whole month,
     and, when the window holds whole months, age groups of one
     participant category with a filter finer than the programme (the one month cube
     that holds both, CellLiteCube, is kept by programme and month only). Every other
@@ -116,7 +117,9 @@ def _raw_only(measure, by, window, who, other) -> bool:
     no_whole_month = window in (WINDOWS[3], WINDOWS[6])
     return bool(
         "q" in other
-        or ("partner" in other and measure == "attendance")
+        or ("partner" in other and measure == "attendance"
+            and (no_whole_month or bool(set(by) - {"programme", "month", "quarter", "year",
+                                                    "category", "sex"})))
         or (measure == "attendance" and not no_whole_month
             and {"category", "age_group"} <= set(by) | {"category" for w in who
                                                          if w == "participant_category"}
@@ -127,8 +130,8 @@ def _day_table(measure, window, other) -> str:
     """The name (or its start) of the day-level table that must answer the edges of a
     window that cuts a month ("" when it cuts none, or the raw rows answer its edges)."""
     if window[0] and window[0].day != 1 or window[1] and window[1].day not in (28, 29, 30, 31):
-        if "partner" in other:
-            return "figures_daypartnercube"
+        if "partner" in other:  # a partner's attendance: no day table, the raw edges
+            return "figures_daypartnercube" if measure != "attendance" else ""
         if "q" not in other:
             return "figures_day"
     return ""
@@ -264,7 +267,10 @@ class CubesMatchRawRows(TestCase):
                             for p in (0, 2)
                             for m, by, who in (("activities", (), {"sex": "f"}),
                                                ("participants", (), WHO[3]),
-                                               ("attendance", ("sex",), {}))]
+                                               ("attendance", ("sex",), {}),
+                                               ("attendance", ("category", "quarter"),
+                                                {"sex": "m"}),
+                                               ("attendance", ("region",), WHO[2]))]
         for measure, by, window, who, other in every_window + partner_windows + drawn:
             if measure != "attendance" and set(by) & {"sex", "category", "age_group"}:
                 continue
@@ -286,7 +292,13 @@ class CubesMatchRawRows(TestCase):
             if day and not _raw_only(measure, by, window, who, other):
                 self.assertTrue(result.source.split("+")[-1].startswith(f"cube:{day}"),
                                 (query, result.source))
-            if "partner" in other and who and not _raw_only(measure, by, window, who, other):
+            if "partner" in other and measure == "attendance" and not _raw_only(
+                    measure, by, window, who, other):
+                cut = _day_table("activities", window, other)
+                self.assertEqual(result.source, "cube:figures_partnercellcube" +
+                                 ("+raw:edges" if cut else ""), query)
+            elif "partner" in other and who and not _raw_only(measure, by, window, who,
+                                                              other):
                 self.assertEqual(result.source, "cube:figures_daypartnercube", query)
             elif "partner" in other and day and not _raw_only(measure, by, window, who,
                                                               other):
@@ -298,7 +310,12 @@ class CubesMatchRawRows(TestCase):
 
 def test_text_filters_a_partners_attendance_and_cut_months_are_answered_from_raw_rows(
         ) -> None:
-    assert cube_for(measure="attendance", filters=ActivityFilter(partner=1), by=()) is None
+    assert cube_for(measure="attendance", filters=ActivityFilter(partner=1), by=()
+                    ).model.__name__ == "PartnerCellCube"
+    assert cube_for(measure="attendance", filters=ActivityFilter(partner=1, sex="f"),
+                    by=("category",)).model.__name__ == "PartnerCellCube"
+    assert cube_for(measure="attendance", filters=ActivityFilter(partner=1, region=3),
+                    by=()) is None
     # no month table holds a partner with who took part: the partner day table answers
     # the whole window (the property test above checks its numbers and its source)
     assert cube_for(measure="activities", filters=ActivityFilter(partner=1, sex="f"),
@@ -391,4 +408,6 @@ def test_the_migration_that_fills_the_moved_tables_gives_what_the_services_kept(
     importlib.import_module(
         # 0008 refills the partner day table that 0007 filled, with who took part
         "peacebuild.figures.migrations.0008_partnerwho_day_partner_bits").fill(apps, editor)
+    importlib.import_module(
+        "peacebuild.figures.migrations.0009_partnercell_partner_cell_cube").fill(apps, editor)
     assert _all_cube_rows() == kept

@@ -221,8 +221,10 @@ def test_a_partners_cut_window_takes_the_edges_from_the_partner_day_table(
     assert compute(office, FigureQuery("activities", flt)).total.value == 3
     activity_delete(actor=SYSTEM, activity=Activity.objects.get(pk=joined.pk))
     assert compute(office, FigureQuery("activities", flt)).total.value == 2
-    # a partner's attendance: the raw rows
-    assert compute(office, FigureQuery("attendance", flt)).source == "raw"
+    # a partner's attendance: the whole months from the partner attendance table, the
+    # cut edges from the raw rows
+    assert compute(office, FigureQuery("attendance", flt)).source == \
+        "cube:figures_partnercellcube+raw:edges"
 
 
 def test_a_partners_activities_attended_by_women_come_from_the_partner_day_table(

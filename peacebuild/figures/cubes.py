@@ -46,6 +46,7 @@ from .models import (
     DayCategoryLiteCube,
     DayCellCube,
     DayPartnerCube,
+    PartnerCellCube,
     PartnerCube,
 )
 
@@ -94,6 +95,8 @@ CUBES = (
     Cube(AgeCube, ACTIVITY_KEYS, ("age_group", "sex"), ("people",), 15),
     Cube(AttendeeCube, ACTIVITY_KEYS, (), ACTIVITY_VALUES, 1, split="who"),
     Cube(PartnerCube, ACTIVITY_KEYS, (), ACTIVITY_VALUES, 1, split="partner"),
+    Cube(PartnerCellCube, ("programme", "month"), ("category", "sex"), ("people",), 36,
+         split="partner"),
     # The day-level tables: the cut months at the edges of a window, and the finest rows
     # the month cubes are rolled up from by `cubes_rebuild`.
     Cube(DayActivityCube, DAY_KEYS + ("who_bits",), (), ACTIVITY_VALUES, 1, grain="day"),
@@ -189,19 +192,19 @@ def who_bits(cells: Iterable[Attendance]) -> int:
 def _deltas(cube: Cube, c: Contribution, sign: int, out: Counter[tuple[Any, ...]]
             ) -> None:
     keys = tuple(c.keys[k] for k in cube.keys)
-    if cube.split:
+    heads: list[tuple[object, ...]] = [(c.office,)]
+    if cube.split:  # one row under each who-took-part key, or each partner
         splits: Iterable[object] = c.who if cube.split == "who" else c.partners
-        for split in splits:
-            out[(c.office, split, *keys, "activities")] += sign
-            out[(c.office, split, *keys, "participants")] += sign * c.participants
-        return
-    if not cube.cell_keys:
-        out[(c.office, *keys, "activities")] += sign
-        out[(c.office, *keys, "participants")] += sign * c.participants
-        return
-    for category, sex, age_group, count in c.cells:
-        cell = {"category": category, "sex": sex, "age_group": age_group}
-        out[(c.office, *keys, *(cell[k] for k in cube.cell_keys), "people")] += sign * count
+        heads = [(c.office, split) for split in splits]
+    for head in heads:
+        if not cube.cell_keys:
+            out[(*head, *keys, "activities")] += sign
+            out[(*head, *keys, "participants")] += sign * c.participants
+            continue
+        for category, sex, age_group, count in c.cells:
+            cell = {"category": category, "sex": sex, "age_group": age_group}
+            out[(*head, *keys, *(cell[k] for k in cube.cell_keys), "people")] += \
+                sign * count
 
 
 def _upsert(cube: Cube, deltas: Counter[tuple[Any, ...]]) -> None:
@@ -438,6 +441,8 @@ def _aggregate(cube: Cube, where: str, params: list[int | dt.date], *,
     if cube.cell_keys:
         select = f"SELECT {group}, SUM(t.count) FROM {att} t JOIN {act} a " \
                  f"ON a.id = t.activity_id"
+        if cube.split == "partner":
+            select += f" JOIN {through} p ON p.activity_id = a.id"
     else:
         select = f"SELECT {group}, COUNT(*), COALESCE(SUM(a.participants_total), 0) " \
                  f"FROM {sources[cube.split]}"
@@ -502,8 +507,9 @@ def month_range(date_from: dt.date | None, date_to: dt.date | None
 def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | None:
     """The smallest cube that can answer, or None (then the raw rows answer): free text,
     dates that cut a month (the engine then asks again for the whole months inside), a
-    partner with who took part (the partner day table answers, `whole_window_from_day`) or
-    with the attendance measure."""
+    partner's activities with who took part (the partner day table answers,
+    `whole_window_from_day`), a partner's attendance finer than programme × month ×
+    category × sex."""
     f = filters
     if getattr(f, "q", "") or month_range(f.date_from, f.date_to) is None:
         return None
@@ -520,14 +526,14 @@ def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | 
            if getattr(f, attr, "")}
     split = ""
     if getattr(f, "partner", None):
-        if attendance or who:
-            # a partner's attendance: the raw rows; with who took part: the partner day
-            # table over the whole window (`whole_window_from_day`)
+        if who and not attendance:
+            # a partner's activities with who took part: the partner day table over the
+            # whole window (`whole_window_from_day`)
             return None
-        split = "partner"
+        split = "partner"  # its attendance: `PartnerCellCube`, by programme and month
     elif who and not attendance:
         split = "who"  # "activities attended by women": the attendee cube
-    else:
+    if attendance:
         cells |= who
     fits = [
         c for c in MONTH_CUBES

@@ -186,6 +186,28 @@ class PartnerCube(CubeKey):
                                 name="partnercube_month_idx")]
 
 
+class PartnerCellCube(ProgrammeMonthKey):
+    """Attendance per office × partner organisation × programme × month × category × sex
+    (the attendance of each of an activity's partners): "women in a partner's
+    activities", the people a partner's activities reached by category. At most 36 rows a
+    partner, programme and month, however many activities; the cut edges of a partner's
+    window, and a partner's attendance by type, region or age group, come from the raw
+    rows."""
+
+    partner = models.IntegerField()
+    category = models.CharField(max_length=30)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "partner", "programme", "month", "category", "sex"],
+                name="partnercellcube_key",
+            ),
+        ]
+
+
 class DayKey(models.Model):
     """The keys every full day-level table starts with (the day counterpart of
     `CubeKey`): office × day × programme × type × region."""
