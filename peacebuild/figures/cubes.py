@@ -280,9 +280,10 @@ def cubes_rebuild(office_id: int | None = None, months: Iterable[dt.date] | None
     """Recompute the cubes from the raw rows, for one office or all, and for some months
     only (the first day of each) or all: after a restore, or a write that bypassed the
     services (raw SQL). Set-based: one DELETE and one INSERT … SELECT … GROUP BY per cube.
-    Only the day-level activity, cell and partner tables read the raw rows; every other
-    cube is summed from a finer one already rebuilt (`ROLL_UP`): far fewer rows than the
-    attendance, no join. Deleting an office needs no rebuild: its rows cascade."""
+    Only the day-level activity, cell and partner tables and the partner attendance table
+    (no finer table holds a partner's cells) read the raw rows; every other cube is summed
+    from a finer one already rebuilt (`ROLL_UP`): far fewer rows than the attendance, no
+    join. Deleting an office needs no rebuild: its rows cascade."""
     where: list[str] = ["1 = 1"]
     params: list[int | dt.date] = []
     cube_where: list[str] = ["1 = 1"]

@@ -34,6 +34,11 @@ def _refill(schema_editor, *, bits: bool) -> None:
             "a.programme_id, a.type_id, a.region_id, a.starts_on, a.participants_total, "
             f"{who} AS who_bits FROM activities_activity a) a ON a.id = p.activity_id "
             f"GROUP BY {group} ORDER BY {group}")
+        if schema_editor.connection.vendor == "postgresql":
+            # the office's foreign key is checked at commit: checked now, so that the
+            # ALTER TABLE that follows in this migration's transaction (the new key, or
+            # on reversing the column's removal) finds no pending trigger events
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def fill(apps, schema_editor):
