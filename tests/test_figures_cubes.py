@@ -19,7 +19,7 @@ from peacebuild.activities.models import Activity, ActivityType, AgeGroup, Atten
 from peacebuild.activities.queries import ActivityFilter, filter_activities
 from peacebuild.activities.services import Cell, activity_create, activity_delete, activity_update
 from peacebuild.figures import engine
-from peacebuild.figures.cubes import CUBES, cube_for, cubes_rebuild, whole_window_from_day
+from peacebuild.figures.cubes import CUBES, cube_for, cubes_rebuild, whole_window_cube
 from peacebuild.figures.engine import FigureQuery
 from peacebuild.lib.periodkeys import TIME_DIMENSIONS, time_key
 from peacebuild.mandates.models import Office
@@ -320,11 +320,11 @@ def test_text_filters_a_partners_attendance_and_cut_months_are_answered_from_raw
     # the whole window (the property test above checks its numbers and its source)
     assert cube_for(measure="activities", filters=ActivityFilter(partner=1, sex="f"),
                     by=()) is None
-    assert whole_window_from_day(measure="activities",
+    assert whole_window_cube(measure="activities",
                                  filters=ActivityFilter(partner=1, sex="f"))
-    assert not whole_window_from_day(measure="attendance",
+    assert not whole_window_cube(measure="attendance",
                                      filters=ActivityFilter(partner=1, sex="f"))
-    assert not whole_window_from_day(measure="activities", filters=ActivityFilter(partner=1))
+    assert not whole_window_cube(measure="activities", filters=ActivityFilter(partner=1))
     assert cube_for(measure="activities", filters=ActivityFilter(q="club"), by=()) is None
     assert cube_for(measure="attendance", by=(),
                     filters=ActivityFilter(date_from=dt.date(2003, 1, 15))) is None

@@ -430,12 +430,11 @@ def _aggregate(cube: Cube, where: str, params: list[int | dt.date], *,
                  f"FROM {act} a WHERE {where}{_fence()}) a")
     if cube.split == "who" or "who_bits" in cube.keys:
         where = "1 = 1"  # applied inside the derived table
+    activities = with_bits if "who_bits" in cube.keys else f"{act} a"
     sources = {
-        "": f"{with_bits}" if "who_bits" in cube.keys else f"{act} a",
+        "": activities,
         "who": f"{with_bits} JOIN {_who_keys_sql()} w ON (a.who_bits & w.bits) <> 0",
-        "partner": f"{through} p JOIN "
-                   f"{with_bits if 'who_bits' in cube.keys else f'{act} a'} "
-                   f"ON a.id = p.activity_id",
+        "partner": f"{through} p JOIN {activities} ON a.id = p.activity_id",
     }
     keys = cube.unique_key
     group = ", ".join(["a.office_id", *(columns[k] for k in keys[1:])])
@@ -457,6 +456,7 @@ def _aggregate(cube: Cube, where: str, params: list[int | dt.date], *,
                             for v in cube.values)
         sql += f" ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}"
     return sql, params
+
 
 def _fence() -> str:
     """The end of a derived table that the planner must compute once, not merge into the
@@ -509,7 +509,7 @@ def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | 
     """The smallest cube that can answer, or None (then the raw rows answer): free text,
     dates that cut a month (the engine then asks again for the whole months inside), a
     partner's activities with who took part (the partner day table answers,
-    `whole_window_from_day`), a partner's attendance finer than programme × month ×
+    `whole_window_cube`), a partner's attendance finer than programme × month ×
     category × sex."""
     f = filters
     if getattr(f, "q", "") or month_range(f.date_from, f.date_to) is None:
@@ -529,7 +529,7 @@ def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | 
     if getattr(f, "partner", None):
         if who and not attendance:
             # a partner's activities with who took part: the partner day table over the
-            # whole window (`whole_window_from_day`)
+            # whole window (`whole_window_cube`)
             return None
         split = "partner"  # its attendance: `PartnerCellCube`, by programme and month
     elif who and not attendance:
@@ -593,7 +593,7 @@ def day_cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str] = ()
     participants: `DayActivityCube`, with or without who took part (its bits), and a
     partner's `DayPartnerCube`, with or without who took part (its bits too: no month
     table holds a partner with who took part, so the engine reads the whole window from
-    it, see `whole_window_from_day`); attendance: a lite table
+    it, see `whole_window_cube`); attendance: a lite table
     when the figure asks for programme and time only, else `DayCellCube`, which has
     every key."""
     f = filters
@@ -617,14 +617,16 @@ def day_cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str] = ()
     return min(fits, key=lambda c: c.size_rank)
 
 
-def whole_window_from_day(*, measure: str, filters: CubeFilter) -> bool:
-    """Whether a day-level table answers the whole window, not only its cut edges: a
-    partner's activities with who took part, which no month table holds (a partner's
-    rows of `DayPartnerCube`, one per day and key, rather than the raw rows)."""
+def whole_window_cube(*, measure: str, filters: CubeFilter) -> Cube | None:
+    """The day-level table that answers the whole window, not only its cut edges, or
+    None: for a partner's activities with who took part, which no month table holds, a
+    partner's rows of `DayPartnerCube` (one per day and key) rather than the raw rows."""
     f: Any = filters
     who = getattr(f, "sex", "") or getattr(f, "participant_category", "")
-    return bool(getattr(f, "partner", None) and who and not getattr(f, "q", "")
-                and measure in ACTIVITY_VALUES)
+    if getattr(f, "partner", None) and who and not getattr(f, "q", "") \
+            and measure in ACTIVITY_VALUES:
+        return DAY_CUBES[DayPartnerCube]
+    return None
 
 
 def day_rows(office_id: int, cube: Cube, filters: CubeFilter,

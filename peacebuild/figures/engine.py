@@ -19,9 +19,9 @@ The answers come from summary tables kept exact on every write (`cubes.py`): who
 from a month cube, the cut days at the edges of a window from a day-level table (a
 partner's from its own, `DayPartnerCube`); or from the raw rows alone for the few shapes
 no table holds (free text, a partner's attendance by type, region or age group, and its
-cut edges); a partner with who took part from
-`DayPartnerCube` over the whole window, which no month table holds; all
-give the same numbers, which the property tests check. `FigureResult.source` says which.
+cut edges); a partner with who took part from `DayPartnerCube` over the whole window,
+which no month table holds; all give the same numbers, which the property tests check.
+`FigureResult.source` says which.
 Inside `figures_scope()` (every request) the office's vocabulary is read once.
 """
 
@@ -65,7 +65,7 @@ from .cubes import (
     cube_rows,
     day_cube_for,
     day_rows,
-    whole_window_from_day,
+    whole_window_cube,
 )
 from .disclosure import TOTAL, Protected
 
@@ -425,11 +425,11 @@ def _answer(office: Office, q: FigureQuery) -> tuple[dict[tuple[object, ...], in
     cube = cube_for(measure=q.measure, filters=f, by=q.by)
     if cube:
         return _from_cube(office, q, cube), f"cube:{cube.model._meta.db_table}"
-    day = day_cube_for(measure=q.measure, filters=f, by=q.by) \
-        if whole_window_from_day(measure=q.measure, filters=f) else None
-    if day is not None:  # no month table holds it: the day table for the whole window
+    all_days = whole_window_cube(measure=q.measure, filters=f)
+    if all_days is not None:  # no month table holds it: the day table for the whole window
         window = (f.date_from or dt.date.min, f.date_to or dt.date.max)
-        return _from_day(office, q, day, [window]), f"cube:{day.model._meta.db_table}"
+        return (_from_day(office, q, all_days, [window]),
+                f"cube:{all_days.model._meta.db_table}")
     months, edges = split_window(f.date_from, f.date_to)
     if not edges:
         return _from_raw(office, q), _raw(f)
