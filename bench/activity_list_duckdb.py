@@ -154,11 +154,16 @@ def filters(office_id: int, partners: list[int]) -> dict:
 
 def engine_page(office, flt, after: str | None) -> dict:
     """What activities.views.activity_list asks of the database for one page."""
-    from peacebuild.activities.queries import activities_page, filter_activities
+    from peacebuild.activities.queries import (
+        activities_page,
+        filter_activities,
+        shared_text_lookups,
+    )
     from peacebuild.activities.views import _check_known
     from peacebuild.figures import engine as figures
 
-    with figures.figures_scope():  # as every request (figures/apps.py)
+    # as every request (figures/apps.py) and the list view
+    with figures.figures_scope(), shared_text_lookups():
         _check_known(office, flt)
         rows, _cursor = activities_page(filter_activities(office, flt), after=after, size=PAGE)
         # what the template shows of each row: no further query (select_related)

@@ -1,6 +1,9 @@
 """Reads of activities: one filter, used by the list, its CSV export and the figures engine."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -109,7 +112,7 @@ def filter_activities(office: Office, flt: ActivityFilter) -> QuerySet[Activity]
     if flt.date_to:
         qs = qs.filter(starts_on__lte=flt.date_to)
     if flt.q:
-        qs = qs.filter(text_contains(flt.q, vendor=connections[qs.db].vendor))
+        qs = qs.filter(_text_filter(office, flt.q, qs.db))
     if flt.sex or flt.participant_category:
         cells = Attendance.objects.filter(activity=OuterRef("pk"))
         if flt.sex:
@@ -151,6 +154,48 @@ def text_contains(q: str, *, vendor: str) -> Q:
         for column in ("title", "description"):
             found |= Q(GreaterThan(StrIndex(column, Value(variant)), 0))
     return found
+
+
+# Per-page work once: a page that only reads (the activity list) asks the same free text
+# three times, for its rows, its count and its participants. On PostgreSQL each asking
+# walks the trigram index's posting lists, long for the trigrams every title shares
+# (35 ms each at a million activities, whatever few rows match). Within
+# `shared_text_lookups` the text is looked up once and its matching ids are shared.
+# Only where nothing is written: an activity saved after the lookup would be missed.
+
+SHARED_MATCHES_MAX = 1000  # more matches than this: each query keeps the predicate
+
+_matches: ContextVar[dict[tuple[str, int, str], tuple[int, ...] | None] | None] = \
+    ContextVar("activities_text_matches", default=None)
+
+
+@contextmanager
+def shared_text_lookups() -> Iterator[None]:
+    """Within it, each free text is looked up once per office and its matches (up to
+    SHARED_MATCHES_MAX of them) shared by every query of the filter. For pages that only
+    read; nested, it shares the outer lookups."""
+    if _matches.get() is not None:
+        yield
+        return
+    token = _matches.set({})
+    try:
+        yield
+    finally:
+        _matches.reset(token)
+
+
+def _text_filter(office: Office, q: str, using: str) -> Q:
+    predicate = text_contains(q, vendor=connections[using].vendor)
+    found = _matches.get()
+    if found is None:
+        return predicate
+    key = (using, office.pk, q)
+    if key not in found:
+        first = tuple(Activity.objects.using(using).filter(office=office).filter(predicate)
+                      .order_by().values_list("pk", flat=True)[:SHARED_MATCHES_MAX + 1])
+        found[key] = first if len(first) <= SHARED_MATCHES_MAX else None
+    ids = found[key]
+    return predicate if ids is None else Q(pk__in=ids)
 
 
 def activities_page(

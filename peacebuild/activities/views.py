@@ -36,7 +36,7 @@ from .permissions import (
     may_edit_centres,
     may_record_activities,
 )
-from .queries import ActivityFilter, activities_page, filter_activities
+from .queries import ActivityFilter, activities_page, filter_activities, shared_text_lookups
 
 PAGE_SIZE = 50
 
@@ -83,6 +83,11 @@ def _parse_filter(query: QueryDict, form: ActivityFilterForm, office: Any
 
 @office_view()
 def activity_list(request: MemberRequest) -> HttpResponse:
+    with shared_text_lookups():  # the page only reads: its text is looked up once
+        return _activity_list(request)
+
+
+def _activity_list(request: MemberRequest) -> HttpResponse:
     office = request.office
     filter_form = ActivityFilterForm(request.GET or None, office=office)
     flt, problems = _parse_filter(request.GET, filter_form, office)

@@ -5,16 +5,24 @@ case, Cyrillic included, whatever the text holds, and kept exact on every write.
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from peacebuild.accounts.permissions import SYSTEM
-from peacebuild.activities.queries import ActivityFilter
+from peacebuild.activities import queries
+from peacebuild.activities.queries import (
+    ActivityFilter,
+    filter_activities,
+    shared_text_lookups,
+)
 from peacebuild.activities.services import (
     activities_create_many,
     activity_delete,
     activity_update,
 )
 from peacebuild.figures.engine import FigureQuery, compute
+from peacebuild.programmes.models import Programme
 
 LIST = reverse("activities:list")
 
@@ -92,3 +100,51 @@ def test_the_figures_say_the_text_index_answered(office, texts):
     short = compute(office, FigureQuery("activities", ActivityFilter(q="ҷа")))
     assert (short.total.value, short.source) == (1, "raw")
 
+
+
+# The list looks its text up once: the page's rows, count and participants share it.
+
+def text_lookups(queries, needle: str) -> int:
+    """How many of the captured queries test the text (its literal is in their SQL)."""
+    return sum(needle in q["sql"].upper() for q in queries)
+
+
+def test_the_list_looks_its_text_up_once(client_for, texts, make_activity):
+    make_activity(title="Women's dialogue, second round", starts_on=dt.date(2005, 3, 9),
+                  attendance={("teacher", "f"): 12})
+    with CaptureQueriesContext(connection) as queries:
+        assert found(client_for, "women's") == ["Women's dialogue",
+                                                "Women's dialogue, second round"]
+    assert text_lookups(queries, "WOMEN''S") == 1
+    response = client_for("viewer").get(LIST, {"q": "women's", "sex": "f"})
+    assert response.context["count"].value == 1
+    assert response.context["attendees"].value == 12
+
+
+def test_over_the_shared_limit_each_query_keeps_the_text(client_for, texts, make_activity,
+                                                        monkeypatch):
+    make_activity(title="Women's dialogue, second round", starts_on=dt.date(2005, 3, 9))
+    monkeypatch.setattr(queries, "SHARED_MATCHES_MAX", 1)
+    with CaptureQueriesContext(connection) as captured:
+        # two matches, more than are shared: the rows and the figures each ask the text
+        assert found(client_for, "women's") == ["Women's dialogue",
+                                                "Women's dialogue, second round"]
+    assert text_lookups(captured, "WOMEN''S") == 4  # the lookup, rows, count, participants
+
+
+def test_a_shared_lookup_is_the_office_s_own(office, other_office, activity_type, texts,
+                                             make_activity):
+    theirs = Programme.objects.create(office=other_office, code="theirs", name="Theirs")
+    make_activity(office=other_office, programme=theirs, title="Тренинг в Хороге")
+    with shared_text_lookups():
+        ours = list(filter_activities(office, ActivityFilter(q="тренинг")))
+        other = list(filter_activities(other_office, ActivityFilter(q="тренинг")))
+    assert [a.title for a in ours] == ["Тренинг для молодёжи"]
+    assert [a.title for a in other] == ["Тренинг в Хороге"]
+
+
+def test_outside_a_page_a_new_activity_is_found_at_once(office, texts, make_activity):
+    flt = ActivityFilter(q="семинар")
+    assert compute(office, FigureQuery("activities", flt)).total.value == 0
+    make_activity(title="Семинар", starts_on=dt.date(2005, 5, 1))
+    assert compute(office, FigureQuery("activities", flt)).total.value == 1
