@@ -5,7 +5,8 @@
         --duckdb /tmp/pb-listbench/sqlite.duckdb --repeat 3
 
 For each filter the list offers (none, type, kind, region, programme + type, whole-month
-and month-cutting dates, partner, partner with dates or sex, text, sex, participant
+and month-cutting dates, partner, partner with dates or sex, text (111 matches and
+1,111 at a million), sex, participant
 category, and both with dates)
 it times what one page of the list asks of the database, as `activities.views.activity_list`
 asks it, inside one figures scope like a request: the filter's check, a page of 50 (the
@@ -144,6 +145,8 @@ def filters(office_id: int, partners: list[int]) -> dict:
         out["partner + sex"] = ActivityFilter(partner=partners[0], sex="f")
     out |= {
         "text": ActivityFilter(q="activity 4242"),
+        # 1,111 matches at a million: more than the list shares, so it asks the text again
+        "text, many matches": ActivityFilter(q="activity 424"),
         "sex": ActivityFilter(sex="f"),
         "participant category": ActivityFilter(participant_category="teacher"),
         "sex + category + dates": ActivityFilter(sex="f", participant_category="teacher",
