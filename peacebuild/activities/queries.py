@@ -163,7 +163,7 @@ def text_contains(q: str, *, vendor: str) -> Q:
 # `shared_text_lookups` the text is looked up once and its matching ids are shared.
 # Only where nothing is written: an activity saved after the lookup would be missed.
 
-SHARED_MATCHES_MAX = 1000  # more matches than this: each query keeps the predicate
+SHARED_MATCHES_MAX = 10_000  # more matches than this: each query keeps the predicate
 
 _matches: ContextVar[dict[tuple[str, int, str], tuple[int, ...] | None] | None] = \
     ContextVar("activities_text_matches", default=None)
