@@ -6,8 +6,7 @@
 
 For each filter the list offers (none, type, kind, region, programme + type, whole-month
 and month-cutting dates, partner, partner with dates or sex, text (111 matches and
-1,111 at a million), sex, participant
-category, and both with dates)
+1,111 at a million), sex, participant category, and both with dates)
 it times what one page of the list asks of the database, as `activities.views.activity_list`
 asks it, inside one figures scope like a request: the filter's check, a page of 50 (the
 first page, and the keyset page 90 % of the way down), the activity count, the
@@ -145,7 +144,7 @@ def filters(office_id: int, partners: list[int]) -> dict:
         out["partner + sex"] = ActivityFilter(partner=partners[0], sex="f")
     out |= {
         "text": ActivityFilter(q="activity 4242"),
-        # 1,111 matches at a million: more than the list shares, so it asks the text again
+        # 1,111 matches at a million: shared ids that the page's own query must sort
         "text, many matches": ActivityFilter(q="activity 424"),
         "sex": ActivityFilter(sex="f"),
         "participant category": ActivityFilter(participant_category="teacher"),

@@ -101,7 +101,6 @@ def test_the_figures_say_the_text_index_answered(office, texts):
     assert (short.total.value, short.source) == (1, "raw")
 
 
-
 # The list looks its text up once: the page's rows, count and participants share it.
 
 def text_lookups(queries, needle: str) -> int:
