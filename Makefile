@@ -33,16 +33,17 @@ system-deps:
 
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise), browser tests included,
 ## after ruff, stale migrations, the import layers (contracts in pyproject.toml) and mypy;
-## fails below 94 % coverage (docs/architecture.md says why).
+## fails below 94 % coverage (docs/architecture.md says why). The tests run in one worker per
+## core (pytest-xdist, at most 4), each with its own test database.
 test: setup system-deps
 	$(BIN)/ruff check peacebuild conftest.py tests bench
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy
-	$(BIN)/pytest -q --cov=peacebuild --cov-report=term:skip-covered --cov-fail-under=94
+	$(BIN)/pytest -q -n auto --maxprocesses 4 --cov=peacebuild --cov-report=term:skip-covered --cov-fail-under=94
 
 test-fast: setup
-	$(BIN)/pytest -q -m "not browser" -x
+	$(BIN)/pytest -q -n auto --maxprocesses 4 -m "not browser" -x
 
 screenshots: setup system-deps
 	$(BIN)/python scripts/screenshots.py
