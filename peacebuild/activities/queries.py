@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import StrIndex
+from django.db.models.functions import Coalesce, StrIndex
 from django.db.models.lookups import GreaterThan
 from django.http import QueryDict
 from django.utils.dateparse import parse_date
@@ -112,7 +112,11 @@ def filter_activities(office: Office, flt: ActivityFilter) -> QuerySet[Activity]
     if flt.date_to:
         qs = qs.filter(starts_on__lte=flt.date_to)
     if flt.q:
-        qs = qs.filter(_text_filter(office, flt.q, qs.db))
+        matches = _shared_matches(office, flt.q, qs.db)
+        if matches is None:
+            qs = qs.filter(text_contains(flt.q, vendor=connections[qs.db].vendor))
+        else:
+            qs = qs.filter(pk__in=matches).alias(**{FEW_KNOWN_ROWS: Value(len(matches))})
     if flt.sex or flt.participant_category:
         cells = Attendance.objects.filter(activity=OuterRef("pk"))
         if flt.sex:
@@ -162,8 +166,14 @@ def text_contains(q: str, *, vendor: str) -> Q:
 # (35 ms each at a million activities, whatever few rows match). Within
 # `shared_text_lookups` the text is looked up once and its matching ids are shared.
 # Only where nothing is written: an activity saved after the lookup would be missed.
+#
+# A page of shared matches sorts them (at most SHARED_MATCHES_MAX) rather than walk the
+# (office, starts_on, id) index from the newest day and test each row against them: that
+# walk is long when the matches are old (PostgreSQL chose it for 1,111 matches, 150-240 ms
+# at a million activities, where fetching and sorting them costs a few).
 
 SHARED_MATCHES_MAX = 10_000  # more matches than this: each query keeps the predicate
+FEW_KNOWN_ROWS = "shared_text_matches"  # the alias that marks a queryset of shared matches
 
 _matches: ContextVar[dict[tuple[str, int, str], tuple[int, ...] | None] | None] = \
     ContextVar("activities_text_matches", default=None)
@@ -184,18 +194,19 @@ def shared_text_lookups() -> Iterator[None]:
         _matches.reset(token)
 
 
-def _text_filter(office: Office, q: str, using: str) -> Q:
-    predicate = text_contains(q, vendor=connections[using].vendor)
+def _shared_matches(office: Office, q: str, using: str) -> tuple[int, ...] | None:
+    """The ids of the office's activities whose text holds q, looked up once within
+    `shared_text_lookups`; None outside it or over SHARED_MATCHES_MAX matches."""
     found = _matches.get()
     if found is None:
-        return predicate
+        return None
     key = (using, office.pk, q)
     if key not in found:
+        predicate = text_contains(q, vendor=connections[using].vendor)
         first = tuple(Activity.objects.using(using).filter(office=office).filter(predicate)
                       .order_by().values_list("pk", flat=True)[:SHARED_MATCHES_MAX + 1])
         found[key] = first if len(first) <= SHARED_MATCHES_MAX else None
-    ids = found[key]
-    return predicate if ids is None else Q(pk__in=ids)
+    return found[key]
 
 
 def activities_page(
@@ -206,7 +217,11 @@ def activities_page(
     Keyset pagination costs the same on page 1 and page 20,000: the index on
     (office, starts_on, id) is entered at the cursor, never scanned from the top.
     """
-    qs = qs.order_by("-starts_on", "-id").select_related("type", "programme", "region", "place")
+    # Shared matches are few and known: order by an expression no index serves, so that
+    # the database fetches them and sorts rather than walk the date index for them.
+    by_day = Coalesce("starts_on", "starts_on") if FEW_KNOWN_ROWS in qs.query.annotations \
+        else F("starts_on")
+    qs = qs.order_by(by_day.desc(), "-id").select_related("type", "programme", "region", "place")
     if after:
         day_raw, _sep, pk_raw = after.partition(".")
         try:

@@ -13,6 +13,7 @@ from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities import queries
 from peacebuild.activities.queries import (
     ActivityFilter,
+    activities_page,
     filter_activities,
     shared_text_lookups,
 )
@@ -147,3 +148,50 @@ def test_outside_a_page_a_new_activity_is_found_at_once(office, texts, make_acti
     assert compute(office, FigureQuery("activities", flt)).total.value == 0
     make_activity(title="Семинар", starts_on=dt.date(2005, 5, 1))
     assert compute(office, FigureQuery("activities", flt)).total.value == 1
+
+
+# A page of shared matches is sorted from them, in the list's order, never found by walking
+# the date index from the newest day (long when the matches are old).
+
+def all_pages(office, flt: ActivityFilter, size: int) -> list[list[str]]:
+    pages, after = [], None
+    while True:
+        rows, after = activities_page(filter_activities(office, flt), after=after, size=size)
+        pages.append([a.title for a in rows])
+        if after is None:
+            return pages
+
+
+def test_pages_of_shared_matches_keep_the_list_order(office, make_activity):
+    for n in range(8):  # three a day: the cursor's ties on one day are broken by id
+        make_activity(title=f"Круглый стол {n}", starts_on=dt.date(2005, 6, 1 + n // 3))
+    make_activity(title="Семинар", starts_on=dt.date(2005, 6, 2))
+    flt = ActivityFilter(q="круглый")
+    with shared_text_lookups():
+        shared = all_pages(office, flt, size=3)
+    assert shared == all_pages(office, flt, size=3) == [
+        ["Круглый стол 7", "Круглый стол 6", "Круглый стол 5"],
+        ["Круглый стол 4", "Круглый стол 3", "Круглый стол 2"],
+        ["Круглый стол 1", "Круглый стол 0"],
+    ]
+
+
+def test_a_page_of_shared_matches_sorts_them_rather_than_walk_the_date_index(office,
+                                                                          make_activity):
+    for n in range(30):
+        make_activity(title=f"Круглый стол {n}" if n % 5 == 0 else f"Семинар {n}",
+                      starts_on=dt.date(2005, 6, 1) + dt.timedelta(days=n))
+    flt = ActivityFilter(q="круглый")
+    with shared_text_lookups(), CaptureQueriesContext(connection) as captured:
+        rows, _cursor = activities_page(filter_activities(office, flt), after=None, size=3)
+    assert [a.title for a in rows] == ["Круглый стол 25", "Круглый стол 20", "Круглый стол 15"]
+    page_sql = captured.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN {page_sql}")
+            plan = " ".join(line for (line,) in cursor.fetchall())
+            assert "Sort" in plan and "activity_list_idx" not in plan, plan
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {page_sql}")
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "TEMP B-TREE FOR ORDER BY" in plan and "activity_list_idx" not in plan, plan
