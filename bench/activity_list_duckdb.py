@@ -167,7 +167,8 @@ def engine_page(office, flt, after: str | None) -> dict:
     # as every request (figures/apps.py) and the list view
     with figures.figures_scope(), shared_text_lookups():
         _check_known(office, flt)
-        rows, _cursor = activities_page(filter_activities(office, flt), after=after, size=PAGE)
+        rows, _cursor = activities_page(filter_activities(office, flt, for_page=True),
+                                        after=after, size=PAGE)
         # what the template shows of each row: no further query (select_related)
         shown = [(a.pk, str(a.type), str(a.programme), str(a.region or "")) for a in rows]
         attendees = (figures.compute(office, figures.FigureQuery("attendance", flt)).total

@@ -93,15 +93,27 @@ class ActivityFilter:
         return not any(asdict(self).values())
 
 
-def filter_activities(office: Office, flt: ActivityFilter) -> QuerySet[Activity]:
+def filter_activities(office: Office, flt: ActivityFilter, *,
+                      for_page: bool = False) -> QuerySet[Activity]:
     """Activities of the office matching the filter. An activity belongs to the period in
-    which it starts, so that it is counted once, in one month, quarter and year."""
+    which it starts, so that it is counted once, in one month, quarter and year.
+
+    `for_page`: the rows are for `activities_page`, read in list order from a cursor.
+    """
     qs = Activity.objects.filter(office=office)
     if flt.programme:
         qs = qs.filter(programme_id=flt.programme)
     if flt.type:
         qs = qs.filter(type_id=flt.type)
-    if flt.category:
+    if flt.category and for_page and connections[qs.db].vendor == "sqlite":
+        # A kind is a few types. For a page past the first, SQLite's planner ranges the
+        # type index once per type, reading every row of the kind before the cursor, and
+        # sorts them (35 ms at a 90 % page of a million activities); `type_id + 0` is no
+        # index's column, so it walks the list index from the cursor (4 ms). Counts keep
+        # the type index, which serves them (1 ms against 11 for a year, so: pages only).
+        kind_types = ActivityType.objects.filter(category=flt.category).values("pk")
+        qs = qs.alias(type_no_index=F("type_id") + 0).filter(type_no_index__in=kind_types)
+    elif flt.category:
         qs = qs.filter(type__category=flt.category)
     if flt.region:
         qs = qs.filter(region_id=flt.region)

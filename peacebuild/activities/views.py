@@ -91,7 +91,7 @@ def _activity_list(request: MemberRequest) -> HttpResponse:
     office = request.office
     filter_form = ActivityFilterForm(request.GET or None, office=office)
     flt, problems = _parse_filter(request.GET, filter_form, office)
-    activities = filter_activities(office, flt)
+    activities = filter_activities(office, flt, for_page=True)
     after = request.GET.get("after") or None
     try:
         rows, next_cursor = activities_page(activities, after=after, size=PAGE_SIZE)

@@ -198,3 +198,48 @@ def test_filter_selects_hold_only_this_office(client_for, office, other_office, 
     assert "Foreign programme" not in html
     assert "Foreign partner" not in html
     assert "Dialogue" in html
+
+
+# A kind of activity on a page: read in list order from the cursor on every database, and
+# on SQLite by walking the list index rather than ranging the type index for each of the
+# kind's types and sorting every row of the kind before the cursor.
+
+def test_pages_of_a_kind_walk_the_list_from_the_cursor(office, programme, activity_type,
+                                                       training_type):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from peacebuild.accounts.permissions import SYSTEM
+    from peacebuild.activities.models import ActivityType
+    from peacebuild.activities.queries import ActivityFilter, activities_page, filter_activities
+    from peacebuild.activities.services import activities_create_many
+
+    media = ActivityType.objects.create(code="media-course", name="Media course",
+                                        category=ActivityType.Category.TRAINING)
+    types = [activity_type, training_type, media]
+    activities_create_many(actor=SYSTEM, office=office, items=[
+        {"programme": programme, "type": types[n % 3], "title": f"Activity {n}",
+         "starts_on": dt.date(2005, 1, 1) + dt.timedelta(days=n // 2),
+         "ends_on": dt.date(2005, 1, 1) + dt.timedelta(days=n // 2)}
+        for n in range(300)])
+    flt = ActivityFilter(category=ActivityType.Category.TRAINING)
+    want = list(filter_activities(office, flt).order_by("-starts_on", "-id")
+                .values_list("title", flat=True))
+    assert len(want) == 200
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # the statistics a planner has for a real office
+    pages, after = [], None
+    with CaptureQueriesContext(connection) as captured:
+        while True:
+            rows, after = activities_page(filter_activities(office, flt, for_page=True),
+                                          after=after, size=30)
+            pages += [a.title for a in rows]
+            if after is None:
+                break
+    assert pages == want
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {captured.captured_queries[-1]['sql']}")
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "activity_list_idx" in plan and "TEMP B-TREE" not in plan, plan

@@ -399,7 +399,7 @@ class Activities(Create, Update, Destroy):
 
     def page(self, request: Request) -> tuple[list[Any], str | None]:
         flt = ActivityFilter.from_query(request.query_params)
-        qs = filter_activities(self.office, flt).prefetch_related(
+        qs = filter_activities(self.office, flt, for_page=True).prefetch_related(
             "partners", Prefetch("attendance", queryset=Attendance.objects.all()))
         return activities_page(qs, after=request.query_params.get("after") or None,
                                size=page_limit(request))
