@@ -3,8 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from peacebuild.accounts.permissions import SYSTEM
+from peacebuild.activities.models import ActivityType
+from peacebuild.activities.queries import ActivityFilter, activities_page, filter_activities
+from peacebuild.activities.services import activities_create_many
 from peacebuild.places.models import Place
 
 LIST = reverse("activities:list")
@@ -151,9 +157,6 @@ def test_list_query_count_does_not_grow(client_for, make_activity, places, partn
 
     make(5)
     client.get(LIST)  # warm caches (content types, sessions)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         client.get(LIST)
     make(55)
@@ -206,14 +209,6 @@ def test_filter_selects_hold_only_this_office(client_for, office, other_office, 
 
 def test_pages_of_a_kind_walk_the_list_from_the_cursor(office, programme, activity_type,
                                                        training_type):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from peacebuild.accounts.permissions import SYSTEM
-    from peacebuild.activities.models import ActivityType
-    from peacebuild.activities.queries import ActivityFilter, activities_page, filter_activities
-    from peacebuild.activities.services import activities_create_many
-
     media = ActivityType.objects.create(code="media-course", name="Media course",
                                         category=ActivityType.Category.TRAINING)
     types = [activity_type, training_type, media]
