@@ -11,6 +11,7 @@ from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import ActivityType
 from peacebuild.activities.queries import ActivityFilter, activities_page, filter_activities
 from peacebuild.activities.services import activities_create_many
+from peacebuild.activities.tests.plans import query_plan
 from peacebuild.places.models import Place
 
 LIST = reverse("activities:list")
@@ -234,7 +235,5 @@ def test_pages_of_a_kind_walk_the_list_from_the_cursor(office, programme, activi
                 break
     assert pages == want
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN QUERY PLAN {captured.captured_queries[-1]['sql']}")
-            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        plan = query_plan(captured.captured_queries[-1]["sql"])
         assert "activity_list_idx" in plan and "TEMP B-TREE" not in plan, plan

@@ -22,6 +22,7 @@ from peacebuild.activities.services import (
     activity_delete,
     activity_update,
 )
+from peacebuild.activities.tests.plans import query_plan
 from peacebuild.figures.engine import FigureQuery, compute
 from peacebuild.programmes.models import Programme
 
@@ -185,13 +186,6 @@ def test_a_page_of_shared_matches_sorts_them_rather_than_walk_the_date_index(off
     with shared_text_lookups(), CaptureQueriesContext(connection) as captured:
         rows, _cursor = activities_page(filter_activities(office, flt), after=None, size=3)
     assert [a.title for a in rows] == ["Круглый стол 25", "Круглый стол 20", "Круглый стол 15"]
-    page_sql = captured.captured_queries[-1]["sql"]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"EXPLAIN {page_sql}")
-            plan = " ".join(line for (line,) in cursor.fetchall())
-            assert "Sort" in plan and "activity_list_idx" not in plan, plan
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {page_sql}")
-            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-            assert "TEMP B-TREE FOR ORDER BY" in plan and "activity_list_idx" not in plan, plan
+    plan = query_plan(captured.captured_queries[-1]["sql"])
+    sorted_step = "Sort" if connection.vendor == "postgresql" else "TEMP B-TREE FOR ORDER BY"
+    assert sorted_step in plan and "activity_list_idx" not in plan, plan
