@@ -167,6 +167,8 @@ def test_a_worker_killed_inside_an_import_leaves_nothing_and_another_imports_all
     assert f"{ROWS} activities imported." in page
     assert not Path(job.input_path).exists(), "the upload is removed once imported"
     for worker in (second, third):
+        # a SIGTERM before the worker has set its handler would kill it outright
+        processes.wait_for(lambda w=worker: "Starting worker" in processes.log(w), worker)
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0
     assert list(WorkerBeat.objects.values_list("worker_id", flat=True)) == ["first"]
