@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities import queries
+from peacebuild.activities.models import ActivityType
 from peacebuild.activities.queries import (
     ActivityFilter,
     activities_page,
@@ -189,3 +190,38 @@ def test_a_page_of_shared_matches_sorts_them_rather_than_walk_the_date_index(off
     plan = query_plan(captured.captured_queries[-1]["sql"])
     sorted_step = "Sort" if connection.vendor == "postgresql" else "TEMP B-TREE FOR ORDER BY"
     assert sorted_step in plan and "activity_list_idx" not in plan, plan
+
+
+# PostgreSQL: a text with a word most titles share asks the trigram index for its other
+# words (the common word's trigram lists are as long as the table) and tests the whole
+# text on the rows they find.
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm's statistics")
+def test_a_common_word_is_not_asked_of_the_index(office, make_activity, monkeypatch):
+    activities_create_many(actor=SYSTEM, office=office, items=[
+        {"programme": office.programmes.get(), "type": ActivityType.objects.get(),
+         "title": f"Activity {n}", "description": "Khujand" if n % 20 == 0 else "",
+         "starts_on": dt.date(2005, 1, 1) + dt.timedelta(days=n),
+         "ends_on": dt.date(2005, 1, 1) + dt.timedelta(days=n)} for n in range(300)])
+    make_activity(title="Round table", description="Activity 12 again, 100% done_")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE activities_activity")
+    monkeypatch.setattr(queries, "_text_samples", {})  # this test's statistics, read anew
+    assert queries._uncommon_words("activity 12", "default") == [" 12"]
+    assert queries._uncommon_words("activity  12 khujand", "default") == [" 12 ", " khujand"]
+    assert queries._uncommon_words("activity", "default") == []  # one word: the whole text
+    assert queries._uncommon_words("12 round", "default") == []  # no common word
+    # a letter that starts the text has no trigram ("7 "): the whole text is asked
+    assert queries._uncommon_words("7 activity", "default") == []
+    assert queries._uncommon_words("12 activity", "default") == ["12 "]
+    for q in ("activity 12", "ACTIVITY 1", "activity 12 again", "activity 2%", "12 again, 100%",
+              "100% done_", "activity 7", "activity 299"):
+        want = sorted(a.title for a in office.activities.all()
+                      if q.lower() in a.title.lower() or q.lower() in a.description.lower())
+        with CaptureQueriesContext(connection) as captured:
+            got = sorted(filter_activities(office, ActivityFilter(q=q)).values_list(
+                "title", flat=True))
+        assert got == want, q
+        assert want or q == "activity 2%"
+    plan = query_plan(captured.captured_queries[-1]["sql"])
+    assert "'% 299%'" in plan and "Index Cond: (upper((title)::text) ~~ '%ACTIVITY" not in plan
