@@ -16,7 +16,7 @@ from hypothesis.extra.django import TestCase
 
 from peacebuild.accounts.permissions import SYSTEM
 from peacebuild.activities.models import Activity, ActivityType, AgeGroup, Attendance, Sex
-from peacebuild.activities.queries import ActivityFilter, filter_activities
+from peacebuild.activities.queries import ActivityFilter, filter_activities, shared_text_lookups
 from peacebuild.activities.services import Cell, activity_create, activity_delete, activity_update
 from peacebuild.figures import engine
 from peacebuild.figures.cubes import CUBES, cube_for, cubes_rebuild, whole_window_cube
@@ -285,6 +285,15 @@ class CubesMatchRawRows(TestCase):
             if "q" in other:
                 self.assertEqual(result.source, "raw:text-index" if len(other["q"]) >= 3
                                  else "raw", query)
+                # as a list page asks it: the text looked up once, and the activities and
+                # participants of its matches counted from them
+                with shared_text_lookups():
+                    shared = engine.compute(self.office, query)
+                self.assertEqual((shared.total, shared.rows), (result.total, result.rows),
+                                 (query, shared.source))
+                from_matches = measure != "attendance" and not who
+                self.assertEqual(shared.source, "raw:text-matches" if from_matches
+                                 else result.source, query)
             self.assertEqual(result.source.startswith("cube:"),
                              not _raw_only(measure, by, window, who, other),
                              (query, result.source))

@@ -22,7 +22,9 @@ no table holds (free text, a partner's attendance by type, region or age group, 
 cut edges); a partner with who took part from `DayPartnerCube` over the whole window,
 which no month table holds; all give the same numbers, which the property tests check.
 `FigureResult.source` says which.
-Inside `figures_scope()` (every request) the office's vocabulary is read once.
+Inside `figures_scope()` (every request) the office's vocabulary is read once; inside
+`activities.queries.shared_text_lookups()` (a page that only reads) a free text's matches
+are read once, and its activities and participants counted from them.
 """
 
 import calendar
@@ -36,6 +38,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.db import router
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
@@ -51,7 +54,13 @@ from peacebuild.activities.models import (
     ParticipantCategory,
     Sex,
 )
-from peacebuild.activities.queries import TEXT_INDEX_MIN, ActivityFilter, filter_activities
+from peacebuild.activities.queries import (
+    TEXT_INDEX_MIN,
+    ActivityFilter,
+    TextMatch,
+    filter_activities,
+    known_matches,
+)
 from peacebuild.lib.periodkeys import TIME_DIMENSIONS, period_bounds, time_key
 from peacebuild.mandates.models import Office
 
@@ -420,8 +429,14 @@ def _answer(office: Office, q: FigureQuery) -> tuple[dict[tuple[object, ...], in
     the day-level table for the cut days at either edge (or the day-level table alone
     when the window holds no whole month; a partner's: `DayPartnerCube`); a partner's
     activities with who took part from `DayPartnerCube` over the whole window; else the
-    raw rows."""
+    raw rows; a free text's activities and participants, where its matches are known
+    (`known_matches`), from them."""
     f = q.filters
+    if f.q and q.measure in ("activities", "participants"):
+        known = known_matches(office, f, using=router.db_for_read(Activity),
+                              types=_types_of(office, f.category) if f.category else None)
+        if known is not None:
+            return _from_matches(known, q), "raw:text-matches"
     cube = cube_for(measure=q.measure, filters=f, by=q.by)
     if cube:
         return _from_cube(office, q, cube), f"cube:{cube.model._meta.db_table}"
@@ -585,6 +600,19 @@ def _from_raw(office: Office, q: FigureQuery,
         region=F("activity__region_id"),
     )
     return _group(cells, q.by, "count", month_field="month_of")
+
+
+def _from_matches(known: list[TextMatch], q: FigureQuery) -> dict[tuple[object, ...], int]:
+    """Activities or participants of a text's known matches, grouped as `_group` groups
+    the raw rows (no cell of zero, a region-less activity under region 0)."""
+    out: dict[tuple[object, ...], int] = defaultdict(int)
+    for m in known:
+        key = tuple(time_key(d, m.starts_on) if d in TIME_DIMENSIONS
+                    else _plain(getattr(m, ACTIVITY_FIELDS[d])) for d in q.by)
+        out[key] += 1 if q.measure == "activities" else m.participants_total or 0
+    if not q.by:
+        return {(): out[()]}
+    return {k: v for k, v in out.items() if v}
 
 
 def _within(windows: list[tuple[dt.date, dt.date]], column: str) -> Q:

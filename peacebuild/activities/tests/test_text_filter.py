@@ -24,7 +24,7 @@ from peacebuild.activities.services import (
     activity_update,
 )
 from peacebuild.activities.tests.plans import query_plan
-from peacebuild.figures.engine import FigureQuery, compute
+from peacebuild.figures.engine import FigureQuery, compute, figures_scope
 from peacebuild.programmes.models import Programme
 
 LIST = reverse("activities:list")
@@ -150,6 +150,51 @@ def test_outside_a_page_a_new_activity_is_found_at_once(office, texts, make_acti
     assert compute(office, FigureQuery("activities", flt)).total.value == 0
     make_activity(title="Семинар", starts_on=dt.date(2005, 5, 1))
     assert compute(office, FigureQuery("activities", flt)).total.value == 1
+
+
+# Within a page's lookup, the text's activities and participants are counted from its
+# matches: the same figures as the raw rows give, with no query after the lookup.
+
+def test_a_texts_figures_come_from_its_shared_matches(office, other_programme, places,
+                                                     make_activity, partner):
+    training = ActivityType.objects.create(code="training-x", name="Training",
+                                           category=ActivityType.Category.TRAINING)
+    for n in range(12):
+        varied = {"programme": other_programme if n % 3 == 0 else None,
+                  "type": training if n % 2 else None,
+                  "place": places["TJ-KT"] if n % 5 else None,
+                  "partners": [partner] if n % 4 == 0 else None,
+                  "attendance": {("youth", "f"): 3} if n % 3 == 1 else None}
+        total = None if n % 4 == 0 or n % 3 == 1 else n  # with attendance: its sum
+        make_activity(title=f"Круглый стол {n}", participants_total=total,
+                      starts_on=dt.date(2005, 1 + n, 1 + 2 * n),
+                      **{k: v for k, v in varied.items() if v is not None})
+    make_activity(title="Семинар", participants_total=40)
+    filters = [{}, {"programme": other_programme.pk}, {"type": training.pk},
+               {"category": "training"}, {"region": places["TJ-KT"].pk},
+               {"date_from": dt.date(2005, 3, 4), "date_to": dt.date(2005, 9, 20)},
+               {"category": "dialogue", "date_to": dt.date(2005, 8, 31)}]
+    asked = [FigureQuery(measure, ActivityFilter(q="круглый", **f), by)
+             for f in filters for measure in ("activities", "participants")
+             for by in ((), ("quarter",), ("region", "type"), ("programme", "month"))]
+    plain = [compute(office, query) for query in asked]
+    with figures_scope(), shared_text_lookups():  # as a request and the list page
+        # the lookup, and the office's vocabulary (read once a request)
+        compute(office, FigureQuery("activities", ActivityFilter(q="круглый",
+                                                                 programme=other_programme.pk)))
+        with CaptureQueriesContext(connection) as after_lookup:
+            shared = [compute(office, query) for query in asked]
+    assert [(r.total, r.rows) for r in shared] == [(r.total, r.rows) for r in plain]
+    assert {r.source for r in shared} == {"raw:text-matches"}
+    assert not after_lookup.captured_queries
+    assert plain[0].total.value == 12 and plain[1 + 4 * 2].total.value  # not all empty
+    # a partner or who took part needs other tables: the database answers, from the ids
+    with shared_text_lookups():
+        for flt in (ActivityFilter(q="круглый", partner=partner.pk),
+                    ActivityFilter(q="круглый", sex="f")):
+            result = compute(office, FigureQuery("participants", flt))
+            assert result.source == "raw:text-index"
+            assert result.total == compute(office, FigureQuery("participants", flt)).total
 
 
 # A page of shared matches is sorted from them, in the list's order, never found by walking
