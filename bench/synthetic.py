@@ -275,6 +275,7 @@ def duckdb_sql(q) -> tuple[str, list]:
     where.insert(0, "a.office_id = ?")
     cols = {"quarter": "strftime(a.starts_on, '%Y') || '-Q' || quarter(a.starts_on)",
             "region": "CAST(coalesce(a.region_id, 0) AS VARCHAR)",
+            "type": "CAST(a.type_id AS VARCHAR)", "programme": "CAST(a.programme_id AS VARCHAR)",
             "sex": "t.sex", "category": "t.category", "age_group": "t.age_group"}
     keys = [cols[d] for d in q.by]
     value = {"activities": "count(*)", "participants": "sum(a.participants_total)",

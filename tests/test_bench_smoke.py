@@ -53,7 +53,7 @@ def test_bench_figure_shapes_agree_with_duckdb_at_small_scale(tmp_path):
     assert "numbers equal: yes" in lines
     groups = [line.split(":")[0] for line in lines if " figures, engine " in line]
     assert groups == ["cut window", "attendee", "attendee + window", "partner",
-                      "partner + who"]
+                      "partner + who", "partner attendance"]
     assert lines[-1].startswith("ratio: ")
 
 
