@@ -105,10 +105,23 @@ shapes = st.tuples(
 )
 
 
+def _partner_cells(by, who) -> str:
+    """The partner attendance table that holds a partner's attendance by `by` with `who`:
+    PartnerCellCube (programme × time × category × sex), else PartnerAgeCube (programme ×
+    type × region × time × age group × sex); "" when neither does."""
+    cells = set(by) | {"category" if w == "participant_category" else w for w in who}
+    if cells <= {"programme", "month", "quarter", "year", "category", "sex"}:
+        return "figures_partnercellcube"
+    if cells <= {"programme", "type", "region", "month", "quarter", "year", "age_group",
+                 "sex"}:
+        return "figures_partneragecube"
+    return ""
+
+
 def _raw_only(measure, by, window, who, other) -> bool:
     """The shapes that the raw rows answer on their own: free text, a partner's attendance
-    finer than programme × time × category × sex or in a window with no whole month,
-    and, when the window holds whole months, age groups of one
+    that no partner attendance table holds (`_partner_cells`) or in a window with no
+    whole month, and, when the window holds whole months, age groups of one
     participant category with a filter finer than the programme (the one month cube
     that holds both, CellLiteCube, is kept by programme and month only). Every other
     window that cuts a month is answered by a day-level table at its edges (a partner's
@@ -118,8 +131,7 @@ def _raw_only(measure, by, window, who, other) -> bool:
     return bool(
         "q" in other
         or ("partner" in other and measure == "attendance"
-            and (no_whole_month or bool(set(by) - {"programme", "month", "quarter", "year",
-                                                    "category", "sex"})))
+            and (no_whole_month or not _partner_cells(by, who)))
         or (measure == "attendance" and not no_whole_month
             and {"category", "age_group"} <= set(by) | {"category" for w in who
                                                          if w == "participant_category"}
@@ -270,7 +282,10 @@ class CubesMatchRawRows(TestCase):
                                                ("attendance", ("sex",), {}),
                                                ("attendance", ("category", "quarter"),
                                                 {"sex": "m"}),
-                                               ("attendance", ("region",), WHO[2]))]
+                                               ("attendance", ("region",), WHO[2]),
+                                               ("attendance", ("age_group", "sex"), {}),
+                                               ("attendance", ("type", "month"),
+                                                {"sex": "f"}))]
         for measure, by, window, who, other in every_window + partner_windows + drawn:
             if measure != "attendance" and set(by) & {"sex", "category", "age_group"}:
                 continue
@@ -304,7 +319,7 @@ class CubesMatchRawRows(TestCase):
             if "partner" in other and measure == "attendance" and not _raw_only(
                     measure, by, window, who, other):
                 cut = _day_table("activities", window, other)
-                self.assertEqual(result.source, "cube:figures_partnercellcube" +
+                self.assertEqual(result.source, f"cube:{_partner_cells(by, who)}" +
                                  ("+raw:edges" if cut else ""), query)
             elif "partner" in other and who and not _raw_only(measure, by, window, who,
                                                               other):
@@ -323,8 +338,12 @@ def test_text_filters_a_partners_attendance_and_cut_months_are_answered_from_raw
                     ).model.__name__ == "PartnerCellCube"
     assert cube_for(measure="attendance", filters=ActivityFilter(partner=1, sex="f"),
                     by=("category",)).model.__name__ == "PartnerCellCube"
+    # by type, region or age group: the partner age table; by category with a region:
+    # no table holds it
     assert cube_for(measure="attendance", filters=ActivityFilter(partner=1, region=3),
-                    by=()) is None
+                    by=("age_group",)).model.__name__ == "PartnerAgeCube"
+    assert cube_for(measure="attendance", filters=ActivityFilter(partner=1, region=3),
+                    by=("category",)) is None
     # no month table holds a partner with who took part: the partner day table answers
     # the whole window (the property test above checks its numbers and its source)
     assert cube_for(measure="activities", filters=ActivityFilter(partner=1, sex="f"),
@@ -419,4 +438,6 @@ def test_the_migration_that_fills_the_moved_tables_gives_what_the_services_kept(
         "peacebuild.figures.migrations.0008_partnerwho_day_partner_bits").fill(apps, editor)
     importlib.import_module(
         "peacebuild.figures.migrations.0009_partnercell_partner_cell_cube").fill(apps, editor)
+    importlib.import_module(
+        "peacebuild.figures.migrations.0010_partnerage_partner_age_cube").fill(apps, editor)
     assert _all_cube_rows() == kept

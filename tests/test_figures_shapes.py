@@ -267,6 +267,57 @@ def test_a_partners_activities_attended_by_women_come_from_the_partner_day_table
     assert compute(office, FigureQuery("activities", ActivityFilter(sex="m"))).total.value == 2
 
 
+def test_a_partners_attendance_by_type_region_or_age_group_comes_from_the_partner_age_table(
+        office, programme, activity_type, training_type, places):
+    """The people a partner's activities reached by type, region or age group: the partner
+    age table over the whole months (the cut edges from the raw rows), following edits of
+    the attendance, the type and the partners."""
+    partner = Organisation.objects.create(office=office, name="Partner", kind="ngo")
+    youth = {Cell("youth", "f", AgeGroup.YOUTH): 4, Cell("youth", "m", AgeGroup.YOUTH): 3}
+    adults = {Cell("teacher", "f", AgeGroup.ADULT): 5}
+    made = {}
+    for day, cells, kind, place in (
+            (D(2003, 6, 14), youth, activity_type, places["TJ-SU"]),
+            (D(2003, 7, 2), adults, training_type, places["TJ-KT"]),
+            (D(2003, 9, 10), youth | adults, activity_type, None)):
+        made[day] = activity_create(
+            actor=SYSTEM, office=office, programme=programme, type=kind, place=place,
+            starts_on=day, ends_on=day, title="With partner", attendance=cells,
+            partners=[partner])
+    activity_create(actor=SYSTEM, office=office, programme=programme, type=activity_type,
+                    starts_on=D(2003, 6, 20), ends_on=D(2003, 6, 20), title="No partner",
+                    attendance=adults)
+
+    def figure(by, source="cube:figures_partneragecube", **filters):
+        q = FigureQuery("attendance", ActivityFilter(partner=partner.pk, **filters), by)
+        result = compute(office, q)
+        assert result.source == source, q
+        assert {tuple(r.breakdown[d] for d in by): r.value for r in result.rows} == \
+            reference(office, q), q
+        return {tuple(r.breakdown.values()): r.value for r in result.rows}
+
+    su, kt = places["TJ-SU"].pk, places["TJ-KT"].pk
+    assert figure(("type",)) == {(activity_type.pk,): 19, (training_type.pk,): 5}
+    assert figure(("region",)) == {(su,): 7, (kt,): 5, (0,): 12}
+    assert figure(("age_group", "sex")) == {(AgeGroup.YOUTH, "f"): 8,
+                                            (AgeGroup.YOUTH, "m"): 6, (AgeGroup.ADULT, "f"): 10}
+    assert figure(("age_group",), sex="m") == {(AgeGroup.YOUTH,): 6}
+    assert figure(("type",), region=su) == {(activity_type.pk,): 7}
+    # a window that cuts months: its whole months from the table, its edges raw
+    assert figure(("region",), "cube:figures_partneragecube+raw:edges",
+                  date_from=D(2003, 6, 15), date_to=D(2003, 9, 30)) == {(kt,): 5, (0,): 12}
+    # by category with a region: no table holds it, the raw rows answer
+    figure(("category",), "raw", region=su)
+    # the youth of 10 September leave, the activity of 2 July becomes the other type and
+    # loses the partner; the figures follow
+    activity_update(actor=SYSTEM, activity=made[D(2003, 9, 10)], attendance=adults,
+                    participants_total=5)
+    activity_update(actor=SYSTEM, activity=made[D(2003, 7, 2)], type=activity_type,
+                    partners=[])
+    assert figure(("type",)) == {(activity_type.pk,): 12}
+    assert figure(("age_group",)) == {(AgeGroup.YOUTH,): 7, (AgeGroup.ADULT,): 5}
+
+
 def test_moving_an_activity_across_the_edge_of_a_window_moves_it_in_the_figure(
         office, records):
     """The day tables follow an edit of the date inside a month (the month cubes see no

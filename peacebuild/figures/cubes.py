@@ -46,6 +46,7 @@ from .models import (
     DayCategoryLiteCube,
     DayCellCube,
     DayPartnerCube,
+    PartnerAgeCube,
     PartnerCellCube,
     PartnerCube,
 )
@@ -97,6 +98,10 @@ CUBES = (
     Cube(PartnerCube, ACTIVITY_KEYS, (), ACTIVITY_VALUES, 1, split="partner"),
     Cube(PartnerCellCube, ("programme", "month"), ("category", "sex"), ("people",), 36,
          split="partner"),
+    # its keys in the order of its one index (month first), which a bulk load's upserts
+    # follow (`_clustered`)
+    Cube(PartnerAgeCube, ("month", "programme", "type", "region"), ("age_group", "sex"),
+         ("people",), 15, split="partner"),
     # The day-level tables: the cut months at the edges of a window, and the finest rows
     # the month cubes are rolled up from by `cubes_rebuild`.
     Cube(DayActivityCube, DAY_KEYS + ("who_bits",), (), ACTIVITY_VALUES, 1, grain="day"),
@@ -510,8 +515,9 @@ def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | 
     """The smallest cube that can answer, or None (then the raw rows answer): free text,
     dates that cut a month (the engine then asks again for the whole months inside), a
     partner's activities with who took part (the partner day table answers,
-    `whole_window_cube`), a partner's attendance finer than programme × month ×
-    category × sex."""
+    `whole_window_cube`), a partner's attendance by category with a type or region
+    (`PartnerCellCube` holds programme × month × category × sex, `PartnerAgeCube`
+    programme × type × region × month × age group × sex)."""
     f = filters
     if getattr(f, "q", "") or month_range(f.date_from, f.date_to) is None:
         return None
@@ -532,7 +538,7 @@ def cube_for(*, measure: str, filters: CubeFilter, by: Iterable[str]) -> Cube | 
             # a partner's activities with who took part: the partner day table over the
             # whole window (`whole_window_cube`)
             return None
-        split = "partner"  # its attendance: `PartnerCellCube`, by programme and month
+        split = "partner"  # its attendance: `PartnerCellCube` or `PartnerAgeCube`
     elif who and not attendance:
         split = "who"  # "activities attended by women": the attendee cube
     if attendance:

@@ -18,9 +18,10 @@ suppressed (`min_cell`), for counts drawn from casework.
 The answers come from summary tables kept exact on every write (`cubes.py`): whole months
 from a month cube, the cut days at the edges of a window from a day-level table (a
 partner's from its own, `DayPartnerCube`); or from the raw rows alone for the few shapes
-no table holds (free text, a partner's attendance by type, region or age group, and its
-cut edges); a partner with who took part from `DayPartnerCube` over the whole window,
-which no month table holds; all give the same numbers, which the property tests check.
+no table holds (free text, a partner's attendance by category with a type or region,
+and the cut edges of a partner's attendance); a partner with who took part from
+`DayPartnerCube` over the whole window, which no month table holds; all give the same
+numbers, which the property tests check.
 `FigureResult.source` says which.
 Inside `figures_scope()` (every request) the office's vocabulary is read once; inside
 `activities.queries.shared_text_lookups()` (a page that only reads) a free text's matches

@@ -186,13 +186,36 @@ class PartnerCube(CubeKey):
                                 name="partnercube_month_idx")]
 
 
+class PartnerAgeCube(CubeKey):
+    """Attendance per office × partner organisation × programme × type × region × month ×
+    age group × sex (the attendance of each of an activity's partners): the people a
+    partner's activities reached by type, region or age group. A partner's attendance by
+    category with a type or region, and the cut edges of its windows, come from the raw
+    rows."""
+
+    partner = models.IntegerField()
+    age_group = models.CharField(max_length=10)
+    sex = models.CharField(max_length=1)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # the month right after the partner: the key also serves a partner's months
+            # (one index to keep on writes, where the other tables have a second)
+            models.UniqueConstraint(
+                fields=["office", "partner", "month", "programme", "type", "region",
+                        "age_group", "sex"],
+                name="partneragecube_key",
+            ),
+        ]
+
+
 class PartnerCellCube(ProgrammeMonthKey):
     """Attendance per office × partner organisation × programme × month × category × sex
     (the attendance of each of an activity's partners): "women in a partner's
     activities", the people a partner's activities reached by category. At most 36 rows a
-    partner, programme and month, however many activities; the cut edges of a partner's
-    window, and a partner's attendance by type, region or age group, come from the raw
-    rows."""
+    partner, programme and month, however many activities; by type, region or age group:
+    `PartnerAgeCube`; the cut edges of a partner's window come from the raw rows."""
 
     partner = models.IntegerField()
     category = models.CharField(max_length=30)
