@@ -166,11 +166,9 @@ def text_contains(q: str, *, using: str) -> Q:
             return whole
         # the index asked for the uncommon words; the whole text tested on the rows found,
         # through an expression no index serves (else the planner asks the index for it)
-        found = Q()
+        found, tested = Q(), Q()
         for column in ("title", "description"):
             found |= Q(*(Q(**{f"{column}__icontains": part}) for part in uncommon))
-        tested = Q()
-        for column in ("title", "description"):
             tested |= Q(IContains(Concat(column, Value(""), output_field=TextField()), q))
         return found & tested
     if len(q) >= TEXT_INDEX_MIN:
@@ -280,6 +278,7 @@ def _text_index_samples(using: str) -> list[_TextSample]:
 SHARED_MATCHES_MAX = 10_000  # more matches than this: each query keeps the predicate
 FEW_KNOWN_ROWS = "shared_text_matches"  # the alias that marks a queryset of shared matches
 
+
 class IdsIn(Lookup[list[int]]):
     """`column IN ids` with the ids as one parameter (PostgreSQL `= ANY(array)`, SQLite
     `json_each`): Django writes and quotes a placeholder per id for `__in`, 9 ms for the
@@ -344,22 +343,19 @@ def _shared_matches(office: Office, q: str, using: str) -> tuple[TextMatch, ...]
 
 
 def known_matches(office: Office, flt: ActivityFilter, *, using: str,
-                  types: Collection[int] | None = None) -> list[TextMatch] | None:
+                  kind_types: Collection[int]) -> list[TextMatch] | None:
     """The activities of `flt`, known from its text's shared lookup with no further query:
     the matches narrowed by the filters an activity's own columns answer (programme,
     type, kind, region, dates). None where they are not known so: no text, outside
     `shared_text_lookups`, over SHARED_MATCHES_MAX matches, or a filter on partners or
-    on who took part (other tables answer those). `types`: the kind's activity types,
-    when the filter names a kind (else they are read)."""
+    on who took part (other tables answer those). `kind_types`: the activity types of
+    the filter's kind, when it names one (the caller's vocabulary has them)."""
     if not flt.q or flt.partner or flt.sex or flt.participant_category:
         return None
     matches = _shared_matches(office, flt.q, using)
     if matches is None:
         return None
-    kind = None
-    if flt.category:
-        kind = set(ActivityType.objects.using(using).filter(category=flt.category)
-                   .values_list("pk", flat=True) if types is None else types)
+    kind = set(kind_types) if flt.category else None
     return [m for m in matches
             if (not flt.programme or m.programme_id == flt.programme)
             and (not flt.type or m.type_id == flt.type)

@@ -435,7 +435,7 @@ def _answer(office: Office, q: FigureQuery) -> tuple[dict[tuple[object, ...], in
     f = q.filters
     if f.q and q.measure in ("activities", "participants"):
         known = known_matches(office, f, using=router.db_for_read(Activity),
-                              types=_types_of(office, f.category) if f.category else None)
+                              kind_types=_types_of(office, f.category) if f.category else ())
         if known is not None:
             return _from_matches(known, q), "raw:text-matches"
     cube = cube_for(measure=q.measure, filters=f, by=q.by)
